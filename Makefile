@@ -1,0 +1,27 @@
+# studioflow: set up, run the demo, run the tests.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := .make-stamps
+
+.PHONY: install demo test bench clean
+
+install: $(STAMP)/installed
+
+$(STAMP)/installed: pyproject.toml scripts/setup-system.sh
+	bash scripts/setup-system.sh
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev,plugins]'
+	mkdir -p $(STAMP) && touch $@
+
+demo: install
+	$(VENV)/bin/studioflow demo-run demo-out
+
+test: install
+	$(PY) -m pytest -n 2 -q
+
+bench: install
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(STAMP) demo-out build src/*.egg-info

@@ -1,0 +1,1 @@
+"""The command line: one command group per role; parses, calls the API, prints."""

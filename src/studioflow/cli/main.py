@@ -1,0 +1,119 @@
+"""The ``studioflow`` command: a group whose subcommands are imported only when run, so start-up stays light."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from typing import Any
+
+import click
+
+from studioflow import __version__
+from studioflow.errors import StudioflowError
+
+# command name -> ("module:function", one-line help shown in `studioflow --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    # analysis
+    "analyze": ("studioflow.cli.analyze:analyze", "Measure loudness, peaks and problems of audio files."),
+    # recording engineer
+    "devices": ("studioflow.cli.recording:devices", "List the audio interfaces."),
+    "record": ("studioflow.cli.recording:record", "Record takes from an audio interface."),
+    "takes": ("studioflow.cli.recording:takes", "List, rate and comment takes."),
+    "recover": ("studioflow.cli.recording:recover", "Recover takes whose recording was interrupted."),
+    "check": ("studioflow.cli.recording:check", "Check takes for clipping, noise, hum, DC and phase."),
+    "comp": ("studioflow.cli.recording:comp", "Build a comp from segments of several takes."),
+    "align": ("studioflow.cli.recording:align", "Align mics in time and polarity to a reference track."),
+    # mixing engineer
+    "mix": ("studioflow.cli.mixing:mix", "Render a session to a mix (and stems)."),
+    "automix": ("studioflow.cli.mixing:automix", "Write a first mix session from a folder of stems."),
+    "revise": ("studioflow.cli.mixing:revise", "Turn mix notes into session edits."),
+    # mastering engineer
+    "master": ("studioflow.cli.mastering:master", "Master a mix for a platform or a reference."),
+    "targets": ("studioflow.cli.mastering:targets", "Show the loudness targets of the platforms."),
+    "album": ("studioflow.cli.mastering:album", "Master an album and build its delivery package."),
+    "translation": ("studioflow.cli.mastering:translation", "Check how a master translates to other systems."),
+    # producer
+    "new": ("studioflow.cli.producer:new", "Create a project with its brief."),
+    "add-song": ("studioflow.cli.producer:add_song", "Add a song to a project (importing stems)."),
+    "approve": ("studioflow.cli.producer:approve", "Approve a song's stage."),
+    "produce": ("studioflow.cli.producer:produce", "Run the chain from takes to release."),
+    "note": ("studioflow.cli.producer:note", "File a note; it is routed to the role that handles it."),
+    "notes": ("studioflow.cli.producer:notes", "List open notes by role."),
+    "arrangement": ("studioflow.cli.producer:arrangement", "Tempo, sections and arrangement advice for a song."),
+    "status": ("studioflow.cli.producer:status", "The project dashboard."),
+    # demo
+    "demo": ("studioflow.cli.demo:demo", "Synthesize the demo multitrack song into a folder."),
+    "demo-run": ("studioflow.cli.demo:demo_run", "Run the full demo production (what `make demo` runs)."),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when that subcommand runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _available(name)]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS or not _available(name):
+            return None
+        module, func = COMMANDS[name][0].split(":")
+        return getattr(importlib.import_module(module), func)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _available(name: str) -> bool:
+    """True when the module behind a command exists (roles land one at a time)."""
+    module = COMMANDS[name][0].split(":")[0]
+    return importlib.util.find_spec(module) is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(__version__, prog_name="studioflow")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """studioflow: a studio in Python, from raw takes to release-ready masters.
+
+    \b
+    Examples:
+      studioflow demo song/                 # synthesize the demo multitrack
+      studioflow analyze song/stems/*.wav   # loudness, peaks and problems
+      studioflow COMMAND --help             # help and examples for one command
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: run the CLI, turning studioflow errors into one line on stderr and exit code 2."""
+
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        return cli.main(args=args, prog_name="studioflow", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.exceptions.Abort:
+        click.echo("studioflow: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as e:
+        e.show()
+        sys.exit(e.exit_code)
+    except StudioflowError as e:
+        if debug:
+            raise
+        click.echo(f"studioflow: error: {e}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("studioflow: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The DSP floor: processors (EQ, dynamics, space, stereo, saturation, dither, hosted plugins) and chains."""

@@ -1,0 +1,1 @@
+"""The mastering engineer: platform targets, the mastering chain, reference matching, delivery."""

@@ -1,0 +1,1 @@
+"""The mixing engineer: session files, the mix renderer, buses, automation, stems, versions."""

@@ -1,0 +1,1 @@
+"""The recording engineer: capture, crash-safe takes, input checks, comping, alignment."""
