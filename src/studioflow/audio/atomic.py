@@ -1,0 +1,136 @@
+"""Atomic outputs: write to a temporary file in the same folder, rename into place; versioned names; JSON and text.
+
+Every file studioflow produces goes through :func:`atomic_write`, so a crash or an error never leaves half a file
+under the real name, and a reader never sees one being written (``os.replace`` is atomic within a folder on POSIX
+and Windows).
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> write_json(folder / "report.json", {"peak_dbfs": float("-inf"), "lufs": -14.0})
+PosixPath('...report.json')
+>>> (folder / "report.json").read_text()
+'{\\n  "peak_dbfs": null,\\n  "lufs": -14.0\\n}\\n'
+>>> next_version(folder, "mix", ".wav").name, next_version(folder, "mix", "wav").name
+('mix-v001.wav', 'mix-v002.wav')
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import math
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Iterator
+
+from studioflow.errors import ParameterError
+
+__all__ = ["atomic_write", "write_json", "write_text", "next_version", "to_jsonable"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` (same suffix); rename it onto ``path`` on success, delete it on error.
+
+    The temporary name is hidden (``.stem-XXXX.part.suffix``) and keeps the real suffix, so libraries that pick
+    the format from the suffix (soundfile, PyAV) work on it. The file is flushed to disk before the rename.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{target}: the folder {folder} does not exist")
+    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=f".part{target.suffix}")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if not tmp.exists():
+            raise FileNotFoundError(f"{target}: nothing was written to the temporary file {tmp.name}")
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert ``obj`` to plain JSON types: numpy scalars and arrays to numbers and lists, NaN/inf to None,
+    paths to strings, dataclasses to dicts, tuples and sets to lists."""
+    import numpy as np  # local: keep this module light for the CLI
+
+    if obj is None or isinstance(obj, (bool, str)):
+        return obj
+    if isinstance(obj, (np.bool_,)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        value = float(obj)
+        return value if math.isfinite(value) else None
+    if isinstance(obj, np.ndarray):
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, dict):
+        return {str(key): to_jsonable(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return [to_jsonable(value) for value in obj]
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return to_jsonable(dataclasses.asdict(obj))
+    raise TypeError(f"cannot write a {type(obj).__name__} as JSON")
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically; return the path."""
+    target = Path(path)
+    with atomic_write(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return target
+
+
+def write_json(path: str | os.PathLike[str], obj: Any) -> Path:
+    """Write ``obj`` as indented JSON to ``path`` atomically (numpy values converted, NaN and inf as null)."""
+    text = json.dumps(to_jsonable(obj), indent=2, allow_nan=False, ensure_ascii=False)
+    return write_text(path, text + "\n")
+
+
+def next_version(folder: str | os.PathLike[str], stem: str, suffix: str, digits: int = 3) -> Path:
+    """Reserve and return the next free versioned name ``folder/stem-vNNN.suffix`` (v001, v002, ...).
+
+    The number is one past the highest existing version, and the name is claimed by creating an empty file
+    exclusively (``O_CREAT | O_EXCL``), so two processes racing for a version never get the same one. Write the
+    real content with :func:`atomic_write`, which replaces the placeholder.
+    """
+    if digits < 1:
+        raise ParameterError(f"next_version: digits must be at least 1, got {digits}")
+    base = Path(folder)
+    suffix = suffix if not suffix or suffix.startswith(".") else f".{suffix}"
+    pattern = re.compile(rf"^{re.escape(stem)}-v(\d+){re.escape(suffix)}$")
+    highest = 0
+    if base.is_dir():
+        for entry in base.iterdir():
+            match = pattern.match(entry.name)
+            if match:
+                highest = max(highest, int(match.group(1)))
+    number = highest + 1
+    while True:
+        candidate = base / f"{stem}-v{number:0{digits}d}{suffix}"
+        try:
+            fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            number += 1
+            continue
+        os.close(fd)
+        return candidate

@@ -1,0 +1,306 @@
+"""Audio files: read any of WAV/RF64/AIFF/FLAC/OGG/MP3 into float32 ``(channels, frames)``; write WAV and FLAC.
+
+Reading goes through soundfile (libsndfile). Integer samples are scaled by ``1 / 2**(bits-1)`` (so a 16-bit code
+``c`` reads as ``c / 32768``); float samples are read as they are. Every sample read is checked: a NaN or Inf raises
+:class:`~studioflow.errors.AudioFileError` naming the channel and the time of the first one.
+
+Writing integer formats follows one rule, done here rather than left to the library:
+``code = clip(round_half_even(x * 2**(bits-1)), -2**(bits-1), 2**(bits-1) - 1)``.
+So for 16-bit, 0.5 -> 16384, 1.0 -> 32767, -1.0 -> -32768, and anything beyond full scale is clipped; reading it
+back gives ``code / 2**(bits-1)``, so a 24-bit round trip is exact to within 2**-24 for ``-1 <= x < 1``.
+No dither is added here (that is ``dsp.dither``'s job, before the write).
+
+>>> import tempfile, pathlib, numpy as np
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "tone.wav"
+>>> audio = np.zeros((2, 48000), dtype=np.float32); audio[:, 0] = 0.5
+>>> write(path, audio, 48000, subtype="PCM_16")
+PosixPath('...tone.wav')
+>>> back, rate = read(path)
+>>> back.shape, back.dtype, rate, float(back[0, 0])
+((2, 48000), dtype('float32'), 48000, 0.5)
+>>> info(path).duration_s, info(path).subtype
+(1.0, 'PCM_16')
+>>> read(path, start_s=0.5, stop_s=0.75)[0].shape
+(2, 12000)
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import soundfile as sf
+
+from studioflow.audio.atomic import atomic_write
+from studioflow.errors import AudioFileError
+
+__all__ = ["AudioInfo", "read", "write", "info", "WRITE_FORMATS", "WRITE_SUBTYPES"]
+
+#: file suffix -> libsndfile major format we write
+WRITE_FORMATS = {".wav": "WAV", ".flac": "FLAC"}
+#: subtypes we write, per major format
+WRITE_SUBTYPES = {"WAV": ("PCM_16", "PCM_24", "FLOAT"), "FLAC": ("PCM_16", "PCM_24")}
+_INT_BITS = {"PCM_16": 16, "PCM_24": 24}
+_FLOAT_SUBTYPES = {"FLOAT", "DOUBLE"}
+_CHUNK_FRAMES = 65536
+_SFC_RF64_AUTO_DOWNGRADE = 0x1210  # sndfile.h: an RF64 file that stays under 4 GiB is written as RIFF WAV
+_WAV_MAX_DATA_BYTES = 0xFFFFFFFF - 1024 * 1024  # RIFF sizes are 32-bit; keep room for the header chunks
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What a file holds: sample rate (Hz), channels, frames, duration (s), container format and sample subtype."""
+
+    path: Path
+    sample_rate: int
+    channels: int
+    frames: int
+    duration_s: float
+    format: str
+    subtype: str
+
+
+# ----------------------------------------------------------------------------------------------------------- reading
+
+def _check_exists(path: Path) -> None:
+    if not path.exists():
+        raise AudioFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise AudioFileError(f"{path}: is a folder, not an audio file")
+    if path.stat().st_size == 0:
+        raise AudioFileError(f"{path}: the file is empty (0 bytes)")
+
+
+def _declared_data_shortfall(path: Path) -> tuple[int, int] | None:
+    """For RIFF/RF64/AIFF files, return (declared data bytes, bytes present) when the file holds less than its
+    header promises; None when the data is complete or the format is not one of those."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12:
+            return None
+        if head[:4] in (b"RIFF", b"RF64") and head[8:12] == b"WAVE":
+            endian, data_id, ds64_size = "<", b"data", None
+        elif head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+            endian, data_id, ds64_size = ">", b"SSND", None
+        else:
+            return None
+        pos = 12
+        while pos + 8 <= size:
+            fh.seek(pos)
+            chunk_id, chunk_size = struct.unpack(f"{endian}4sI", fh.read(8))
+            if chunk_id == b"ds64":  # RF64: the real data size lives here (EBU Tech 3306)
+                ds64 = fh.read(24)
+                if len(ds64) == 24:
+                    ds64_size = struct.unpack("<QQQ", ds64)[1]
+            if chunk_id == data_id:
+                declared = chunk_size
+                if chunk_id == b"data" and chunk_size == 0xFFFFFFFF:
+                    if ds64_size is None:
+                        return None  # a stream written without a final size: nothing promised
+                    declared = ds64_size
+                present = size - (pos + 8)
+                if chunk_id == b"SSND":  # its size counts the 8 bytes of offset and block size before the audio
+                    declared, present = declared - 8, present - 8
+                return (declared, present) if declared > present else None
+            pos += 8 + chunk_size + (chunk_size & 1)
+    return None
+
+
+def _lib_message(exc: Exception) -> str:
+    """libsndfile's message without its "Error : " prefix and final period."""
+    text = getattr(exc, "error_string", None) or str(exc)
+    return text.removeprefix("Error : ").rstrip(".").strip()
+
+
+def _open_read(path: Path) -> sf.SoundFile:
+    """Open ``path`` for reading after the checks every reader shares; raise AudioFileError for any problem."""
+    _check_exists(path)
+    shortfall = _declared_data_shortfall(path)
+    if shortfall is not None:
+        declared, present = shortfall
+        raise AudioFileError(f"{path}: truncated: its header promises {declared} bytes of audio but the file "
+                             f"holds {present}")
+    try:
+        handle = sf.SoundFile(path)
+    except sf.LibsndfileError as exc:
+        raise AudioFileError(f"{path}: not a readable audio file ({_lib_message(exc)})") from None
+    except (RuntimeError, TypeError) as exc:
+        raise AudioFileError(f"{path}: not a readable audio file ({_lib_message(exc)})") from None
+    if handle.samplerate <= 0 or handle.channels <= 0:
+        handle.close()
+        raise AudioFileError(f"{path}: not a readable audio file (sample rate {handle.samplerate}, "
+                             f"{handle.channels} channels)")
+    return handle
+
+
+def _check_finite(block: np.ndarray, path: Path, first_frame: int, rate: int, doing: str = "") -> None:
+    """Raise if ``block`` (channels, n) holds NaN or Inf, naming the channel (1-based) and the time in seconds."""
+    bad = ~np.isfinite(block)
+    if not bad.any():
+        return
+    channel, frame = min(zip(*np.nonzero(bad)), key=lambda cf: (cf[1], cf[0]))
+    value = block[channel, frame]
+    what = "NaN" if np.isnan(value) else "Inf"
+    at = first_frame + int(frame)
+    raise AudioFileError(f"{path}: {doing}{what} sample in channel {int(channel) + 1} at {at / rate:.6f} s (frame {at})")
+
+
+def _iter_blocks(handle: sf.SoundFile, path: Path, start: int, stop: int, block_frames: int) -> Iterator[np.ndarray]:
+    """Yield float32 (channels, n) C-contiguous blocks of frames [start, stop), checked for NaN/Inf and short reads."""
+    check = handle.subtype in _FLOAT_SUBTYPES
+    rate = handle.samplerate
+    if start:
+        handle.seek(start)
+    buffer = np.empty((min(block_frames, max(stop - start, 1)), handle.channels), dtype=np.float32)
+    pos = start
+    while pos < stop:
+        want = min(block_frames, stop - pos)
+        try:
+            got = handle.read(want, dtype="float32", always_2d=True, out=buffer[:want]).shape[0]
+        except sf.LibsndfileError as exc:
+            raise AudioFileError(f"{path}: corrupt or truncated near {pos / rate:.3f} s ({_lib_message(exc)})") from None
+        if got < want:
+            raise AudioFileError(f"{path}: truncated: audio ends at {(pos + got) / rate:.3f} s but the header "
+                                 f"promises {handle.frames / rate:.3f} s")
+        block = buffer[:want].T.copy()  # a new C-ordered array: the buffer is reused
+        if check:
+            _check_finite(block, path, pos, rate)
+        yield block
+        pos += want
+
+
+def _frame_range(path: Path, rate: int, frames: int, start_s: float | None, stop_s: float | None) -> tuple[int, int]:
+    start = 0 if start_s is None else int(round(start_s * rate))
+    stop = frames if stop_s is None else int(round(stop_s * rate))
+    if start < 0 or stop > frames or start > stop:
+        raise AudioFileError(f"{path}: cannot read {start_s} s to {stop_s} s of a file that lasts "
+                             f"{frames / rate:.6f} s")
+    return start, stop
+
+
+def read(path: str | os.PathLike[str], *, start_s: float | None = None,
+         stop_s: float | None = None) -> tuple[np.ndarray, int]:
+    """Read an audio file into float32 ``(channels, frames)`` and its sample rate (Hz); optionally only the part
+    from ``start_s`` to ``stop_s`` (seconds).
+
+    >>> audio, rate = read("take.wav")                      # doctest: +SKIP
+    >>> chorus, rate = read("mix.flac", start_s=30.0, stop_s=45.0)   # doctest: +SKIP
+    """
+    path = Path(path)
+    with _open_read(path) as handle:
+        start, stop = _frame_range(path, handle.samplerate, handle.frames, start_s, stop_s)
+        out = np.empty((handle.channels, stop - start), dtype=np.float32)
+        pos = 0
+        for block in _iter_blocks(handle, path, start, stop, _CHUNK_FRAMES):
+            out[:, pos:pos + block.shape[1]] = block
+            pos += block.shape[1]
+        return out, int(handle.samplerate)
+
+
+def info(path: str | os.PathLike[str]) -> AudioInfo:
+    """Describe an audio file without reading its samples.
+
+    >>> info("take.wav").duration_s                          # doctest: +SKIP
+    183.5
+    """
+    path = Path(path)
+    with _open_read(path) as handle:
+        return AudioInfo(path=path, sample_rate=int(handle.samplerate), channels=int(handle.channels),
+                         frames=int(handle.frames), duration_s=handle.frames / handle.samplerate,
+                         format=handle.format, subtype=handle.subtype)
+
+
+# ----------------------------------------------------------------------------------------------------------- writing
+
+def _write_format(path: Path, subtype: str) -> str:
+    """Return the libsndfile format for writing ``path`` with ``subtype``, or raise naming what is unsupported."""
+    fmt = WRITE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise AudioFileError(f"{path}: cannot write {path.suffix or 'files without a suffix'!s}: "
+                             f"supported are {', '.join(WRITE_FORMATS)}")
+    if subtype not in WRITE_SUBTYPES[fmt]:
+        raise AudioFileError(f"{path}: cannot write {fmt} as {subtype!r}: supported are "
+                             f"{', '.join(WRITE_SUBTYPES[fmt])}")
+    return fmt
+
+
+def _open_write(tmp: Path, target: Path, sample_rate: int, channels: int, subtype: str,
+                frames: int | None = None) -> sf.SoundFile:
+    """Open ``tmp`` for writing the format ``target``'s suffix asks for.
+
+    WAV whose size is known (``frames``) and fits in 4 GiB is plain RIFF WAV; past that it is RF64 (EBU Tech 3306).
+    When the size is not known (streaming), libsndfile's RF64 auto-downgrade is used: the file stays a RIFF WAV
+    (WAVE_FORMAT_EXTENSIBLE) unless it outgrows 4 GiB, when it becomes RF64.
+    """
+    fmt = _write_format(target, subtype)
+    if int(sample_rate) != sample_rate or sample_rate <= 0:
+        raise AudioFileError(f"{target}: cannot write at sample rate {sample_rate!r} (a positive integer in Hz)")
+    if int(channels) != channels or channels <= 0:
+        raise AudioFileError(f"{target}: cannot write {channels!r} channels")
+    bytes_per_sample = {"PCM_16": 2, "PCM_24": 3, "FLOAT": 4}[subtype]
+    auto_rf64 = fmt == "WAV" and frames is None
+    if fmt == "WAV" and (auto_rf64 or frames * channels * bytes_per_sample > _WAV_MAX_DATA_BYTES):
+        fmt = "RF64"
+    try:
+        handle = sf.SoundFile(tmp, "w", int(sample_rate), int(channels), subtype, format=fmt)
+        if auto_rf64:
+            sf._snd.sf_command(handle._file, _SFC_RF64_AUTO_DOWNGRADE, sf._ffi.NULL, 1)
+    except (sf.LibsndfileError, ValueError, RuntimeError) as exc:
+        raise AudioFileError(f"{target}: cannot write {fmt} {subtype} at {sample_rate} Hz "
+                             f"({_lib_message(exc)})") from None
+    return handle
+
+
+def _to_file_samples(block: np.ndarray, subtype: str) -> np.ndarray:
+    """Turn a float (channels, n) block into the (n, channels) array handed to libsndfile for ``subtype``.
+
+    Integer subtypes: round half to even, clip to the format's range (see the module docstring); 24-bit codes go
+    left-justified in int32, which is how libsndfile takes them.
+    """
+    bits = _INT_BITS.get(subtype)
+    if bits is None:
+        return np.ascontiguousarray(block.T, dtype=np.float32)
+    full = float(1 << (bits - 1))
+    codes = np.rint(np.asarray(block, dtype=np.float64).T * full)
+    np.clip(codes, -full, full - 1, out=codes)
+    if bits == 16:
+        return codes.astype(np.int16)
+    return codes.astype(np.int32) << (32 - bits)
+
+
+def _as_audio(audio: np.ndarray, path: Path) -> np.ndarray:
+    """Check an array to write is (channels, frames) (1-D taken as mono) and finite; return it 2-D."""
+    arr = np.asarray(audio)
+    if arr.ndim == 1:
+        arr = arr[np.newaxis, :]
+    if arr.ndim != 2 or not np.issubdtype(arr.dtype, np.floating):
+        raise AudioFileError(f"{path}: expected float audio shaped (channels, frames), got {arr.dtype} {arr.shape}")
+    if arr.shape[0] > 64 and arr.shape[1] <= 64:
+        raise AudioFileError(f"{path}: audio shaped {arr.shape} looks like (frames, channels); pass (channels, frames)")
+    return arr
+
+
+def write(path: str | os.PathLike[str], audio: np.ndarray, rate: int, *, subtype: str = "PCM_24") -> Path:
+    """Write float ``audio`` (channels, frames) at ``rate`` Hz to a .wav or .flac file, atomically; return the path.
+
+    ``subtype`` is "PCM_16", "PCM_24" (default) or "FLOAT" (WAV only). Integer formats are rounded to nearest and
+    clipped to full scale (module docstring). NaN/Inf samples are refused.
+
+    >>> write("mix.wav", audio, 48000)                       # doctest: +SKIP
+    >>> write("master.flac", audio, 44100, subtype="PCM_16") # doctest: +SKIP
+    """
+    path = Path(path)
+    _write_format(path, subtype)
+    arr = _as_audio(audio, path)
+    with atomic_write(path) as tmp:
+        with _open_write(tmp, path, rate, arr.shape[0], subtype, arr.shape[1]) as handle:
+            for pos in range(0, arr.shape[1], _CHUNK_FRAMES):
+                block = arr[:, pos:pos + _CHUNK_FRAMES]
+                _check_finite(block, path, pos, int(rate), "cannot write a ")
+                handle.write(_to_file_samples(block, subtype))
+    return path

@@ -1,0 +1,199 @@
+"""files.read / write / info: formats, exact integer code values, atomic writes, and clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from studioflow.audio import files
+from studioflow.errors import AudioFileError
+from tests.signals import sine
+
+RATE = 48000
+
+
+def _codes(bits: int, n: int = 4000, channels: int = 2, seed: int = 1) -> np.ndarray:
+    """Random integer codes covering the full range of a ``bits``-bit format, shape (channels, n)."""
+    rng = np.random.default_rng(seed)
+    full = 1 << (bits - 1)
+    codes = rng.integers(-full, full, size=(channels, n), dtype=np.int64)
+    codes[:, :2] = [[-full, full - 1]] * channels
+    return codes
+
+
+def _write_codes(path, codes: np.ndarray, bits: int, **kwargs) -> None:
+    """Write integer codes through libsndfile directly (a file made by someone else)."""
+    if bits == 16:
+        data = codes.T.astype(np.int16)
+    else:
+        data = (codes.T << (32 - bits)).astype(np.int32)
+    sf.write(path, data, RATE, **kwargs)
+
+
+@pytest.mark.parametrize("bits,subtype,fmt", [(16, "PCM_16", "WAV"), (24, "PCM_24", "WAV"), (32, "PCM_32", "WAV"),
+                                             (24, "PCM_24", "WAVEX"), (24, "PCM_24", "RF64"),
+                                             (16, "PCM_16", "AIFF"), (24, "PCM_24", "FLAC")])
+def test_read_integer_formats_scale_codes_by_full_scale(tmp_path, bits, subtype, fmt):
+    suffix = {"WAV": ".wav", "WAVEX": ".wav", "RF64": ".wav", "AIFF": ".aiff", "FLAC": ".flac"}[fmt]
+    path = tmp_path / f"in{suffix}"
+    codes = _codes(bits)
+    _write_codes(path, codes, bits, subtype=subtype, format=fmt)
+    audio, rate = files.read(path)
+    assert rate == RATE
+    assert audio.dtype == np.float32 and audio.flags.c_contiguous and audio.shape == codes.shape
+    expected = (codes / float(1 << (bits - 1))).astype(np.float32)  # float32 rounding for 32-bit codes
+    np.testing.assert_array_equal(audio, expected)
+    got = files.info(path)
+    assert (got.format, got.subtype, got.frames, got.channels) == (fmt, subtype, codes.shape[1], 2)
+
+
+def test_wavex_and_rf64_headers_are_what_we_think(tmp_path):
+    _write_codes(tmp_path / "x.wav", _codes(16), 16, subtype="PCM_16", format="WAVEX")
+    _write_codes(tmp_path / "r.wav", _codes(16), 16, subtype="PCM_16", format="RF64")
+    head = (tmp_path / "x.wav").read_bytes()[:64]
+    assert head[20:22] == (0xFFFE).to_bytes(2, "little")  # WAVE_FORMAT_EXTENSIBLE
+    assert (tmp_path / "r.wav").read_bytes()[:4] == b"RF64"
+
+
+@pytest.mark.parametrize("subtype", ["FLOAT", "DOUBLE"])
+def test_read_float_wav_is_exact(tmp_path, subtype):
+    x = sine(997, 0.1, RATE, -3.0, channels=2)
+    x[1] *= -1.7  # float files may exceed full scale; read returns it as it is
+    sf.write(tmp_path / "f.wav", x.T, RATE, subtype=subtype)
+    audio, _ = files.read(tmp_path / "f.wav")
+    np.testing.assert_array_equal(audio, x)
+
+
+@pytest.mark.parametrize("fmt,subtype,suffix", [("OGG", "VORBIS", ".ogg"), ("MP3", "MPEG_LAYER_III", ".mp3")])
+def test_read_lossy_formats_keep_level_and_length(tmp_path, fmt, subtype, suffix):
+    x = sine(1000, 1.0, RATE, -6.0, channels=2)
+    sf.write(tmp_path / f"l{suffix}", x.T, RATE, format=fmt, subtype=subtype)
+    audio, rate = files.read(tmp_path / f"l{suffix}")
+    assert rate == RATE and audio.shape[0] == 2
+    assert abs(audio.shape[1] - x.shape[1]) <= 2304  # at most two MP3 frames of delay/padding
+    rms_db = 20 * np.log10(np.sqrt(np.mean(audio[:, 4800:40000] ** 2)))
+    assert rms_db == pytest.approx(-6.0 - 3.0103, abs=0.3)
+
+
+def test_write_16_bit_code_values(tmp_path):
+    lsb = 1 / 32768
+    x = np.array([[0.5, 1.0, -1.0, 1.5, -1.5, 0.0, 100.4 * lsb, 100.6 * lsb, -100.6 * lsb, 2.5 * lsb, 3.5 * lsb]],
+                 dtype=np.float64)
+    files.write(tmp_path / "c.wav", x, RATE, subtype="PCM_16")
+    codes, _ = sf.read(tmp_path / "c.wav", dtype="int16", always_2d=True)
+    # round to nearest (ties to even), clip to [-32768, 32767]
+    assert codes[:, 0].tolist() == [16384, 32767, -32768, 32767, -32768, 0, 100, 101, -101, 2, 4]
+
+
+def test_write_24_bit_code_values_and_round_trip_exact(tmp_path):
+    x = np.array([[0.5, 1.0, -1.0, 2.0, -2.0, 2 ** -23, -(2 ** -23)]], dtype=np.float32)
+    files.write(tmp_path / "c.wav", x, RATE)
+    codes, _ = sf.read(tmp_path / "c.wav", dtype="int32", always_2d=True)
+    assert (codes[:, 0] >> 8).tolist() == [1 << 22, (1 << 23) - 1, -(1 << 23), (1 << 23) - 1, -(1 << 23), 1, -1]
+
+    rng = np.random.default_rng(3)
+    y = rng.uniform(-1, 1, size=(2, 20000)).astype(np.float32)
+    for suffix in (".wav", ".flac"):
+        files.write(tmp_path / f"r{suffix}", y, RATE, subtype="PCM_24")
+        back, _ = files.read(tmp_path / f"r{suffix}")
+        assert np.max(np.abs(back.astype(np.float64) - y)) <= 2.0 ** -24  # half a 24-bit step
+
+
+def test_write_float_round_trip_is_bit_exact(tmp_path):
+    x = sine(440, 0.05, RATE, 0.0, channels=3) * 1.5
+    files.write(tmp_path / "f.wav", x, RATE, subtype="FLOAT")
+    back, rate = files.read(tmp_path / "f.wav")
+    np.testing.assert_array_equal(back, x)
+    assert rate == RATE and files.info(tmp_path / "f.wav").subtype == "FLOAT"
+
+
+def test_small_wav_is_plain_riff_and_mono_1d_accepted(tmp_path):
+    files.write(tmp_path / "m.wav", np.zeros(100, dtype=np.float32), 44100)
+    assert (tmp_path / "m.wav").read_bytes()[:4] == b"RIFF"
+    got = files.info(tmp_path / "m.wav")
+    assert (got.channels, got.frames, got.sample_rate, got.format) == (1, 100, 44100, "WAV")
+    assert got.duration_s == pytest.approx(100 / 44100)
+
+
+def test_read_part_by_seconds(tmp_path):
+    x = sine(100, 1.0, RATE, -1.0, channels=2)
+    files.write(tmp_path / "p.wav", x, RATE, subtype="FLOAT")
+    part, _ = files.read(tmp_path / "p.wav", start_s=0.25, stop_s=0.5)
+    np.testing.assert_array_equal(part, x[:, 12000:24000])
+    with pytest.raises(AudioFileError, match="p.wav: cannot read"):
+        files.read(tmp_path / "p.wav", start_s=0.5, stop_s=2.0)
+
+
+@pytest.mark.parametrize("name,subtype,needle", [("x.mp3", "PCM_16", "cannot write .mp3"),
+                                                  ("x.flac", "FLOAT", "cannot write FLAC as 'FLOAT'"),
+                                                  ("x.wav", "PCM_8", "cannot write WAV as 'PCM_8'")])
+def test_unsupported_write_leaves_nothing(tmp_path, name, subtype, needle):
+    with pytest.raises(AudioFileError, match=needle):
+        files.write(tmp_path / name, np.zeros((1, 10), np.float32), RATE, subtype=subtype)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "mix.wav"
+    files.write(target, np.full((2, 10), 0.5, np.float32), RATE)
+    before = target.read_bytes()
+    bad = np.zeros((2, 200000), np.float32)
+    bad[1, 150000] = np.nan  # in the third internal chunk, after some data was written
+    with pytest.raises(AudioFileError, match=r"mix.wav: cannot write a NaN sample in channel 2 at 3.125000 s"):
+        files.write(target, bad, RATE)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["mix.wav"]
+
+
+def _one_line(exc_info) -> str:
+    text = str(exc_info.value)
+    assert "\n" not in text
+    return text
+
+
+def test_missing_empty_and_non_audio_files(tmp_path):
+    with pytest.raises(AudioFileError) as exc:
+        files.read(tmp_path / "nope.wav")
+    assert _one_line(exc) == f"{tmp_path / 'nope.wav'}: no such file"
+    (tmp_path / "empty.wav").write_bytes(b"")
+    with pytest.raises(AudioFileError) as exc:
+        files.info(tmp_path / "empty.wav")
+    assert "empty.wav: the file is empty" in _one_line(exc)
+    (tmp_path / "notes.wav").write_text("these are not samples\n" * 20)
+    with pytest.raises(AudioFileError) as exc:
+        files.read(tmp_path / "notes.wav")
+    assert "notes.wav: not a readable audio file" in _one_line(exc)
+
+
+@pytest.mark.parametrize("fmt,suffix", [("WAV", ".wav"), ("RF64", ".wav"), ("WAVEX", ".wav"), ("AIFF", ".aiff")])
+def test_truncated_files_are_detected(tmp_path, fmt, suffix):
+    whole = tmp_path / f"whole{suffix}"
+    sf.write(whole, np.zeros((48000, 2), np.int16), RATE, subtype="PCM_16", format=fmt)
+    cut = tmp_path / f"cut{suffix}"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    for call in (files.read, files.info):
+        with pytest.raises(AudioFileError) as exc:
+            call(cut)
+        assert f"cut{suffix}: truncated: its header promises 192000 bytes" in _one_line(exc)
+
+
+def test_truncated_flac_is_an_error_not_garbage(tmp_path):
+    whole = tmp_path / "whole.flac"
+    sf.write(whole, np.random.default_rng(0).uniform(-0.5, 0.5, (96000, 1)), RATE, subtype="PCM_16")
+    cut = tmp_path / "cut.flac"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size * 3 // 4])
+    with pytest.raises(AudioFileError) as exc:
+        files.read(cut)
+    assert "cut.flac: " in _one_line(exc) and "truncated" in str(exc.value)
+
+
+@pytest.mark.parametrize("bad,word", [(np.nan, "NaN"), (np.inf, "Inf"), (-np.inf, "Inf")])
+def test_nan_and_inf_samples_name_channel_and_time(tmp_path, bad, word):
+    x = np.zeros((2, 96000), np.float32)
+    x[1, 72000] = bad  # channel 2 at 1.5 s
+    x[0, 90000] = np.nan  # a later one in channel 1 must not be the one reported
+    sf.write(tmp_path / "n.wav", x.T, RATE, subtype="FLOAT")
+    with pytest.raises(AudioFileError) as exc:
+        files.read(tmp_path / "n.wav")
+    assert _one_line(exc) == f"{tmp_path / 'n.wav'}: {word} sample in channel 2 at 1.500000 s (frame 72000)"
