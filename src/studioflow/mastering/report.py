@@ -1,0 +1,164 @@
+"""The mastering report for people: one stand-alone HTML page (plots embedded as base64 PNG) from a master's record."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from pathlib import Path
+from typing import Any
+
+from studioflow.audio.atomic import write_text
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _loudness_plot(record: dict) -> str:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 3))
+    for key, label in (("input", "mix (before)"), ("output", "master (after)")):
+        st = record["analysis"][key].get("short_term", {})
+        if st.get("times_s"):
+            ax.plot(st["times_s"], st["lufs"], label=label, lw=1)
+    ax.axhline(record["target"]["lufs"], color="k", ls="--", lw=0.8, label=f"target {record['target']['lufs']:g} LUFS")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("short-term loudness (LUFS)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right", fontsize=8)
+    return _png(fig)
+
+
+def _spectrum_plot(record: dict) -> str:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 3.5))
+    series = [("input", "mix (before)"), ("output", "master (after)"), ("reference", "reference")]
+    for key, label in series:
+        a = record["analysis"].get(key)
+        if a and a.get("spectrum"):
+            ax.semilogx(a["spectrum"]["centers_hz"], a["spectrum"]["level_db"], marker=".", label=label, lw=1.2)
+    curve = record.get("tonal_target")
+    if curve and curve.get("kind") == "curve":
+        ax.semilogx(curve["centers_hz"], curve["level_db"], color="k", ls=":", lw=1, label=f"curve: {curve['name']}")
+    ax.set_xlabel("frequency (Hz), 1/3-octave bands")
+    ax.set_ylabel("band level - integrated loudness (dB)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def _gain_reduction_plot(record: dict) -> str:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 2.5))
+    gr = record.get("gain_reduction", {}).get("series", {})
+    if gr.get("times_s"):
+        ax.fill_between(gr["times_s"], 0, [-g for g in gr["gr_db"]], color="tab:red", alpha=0.6, step="mid")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("limiter gain reduction (dB)")
+    ax.grid(alpha=0.3)
+    return _png(fig)
+
+
+def _fmt(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2f}{(' ' + unit) if unit else ''}"
+    return html.escape(str(value))
+
+
+def _numbers_table(record: dict) -> str:
+    rows = [("integrated loudness", "integrated_lufs", "LUFS"), ("loudness range (LRA)", "lra_lu", "LU"),
+            ("true peak", "true_peak_dbtp", "dBTP"), ("sample peak", "sample_peak_dbfs", "dBFS"),
+            ("peak-to-loudness ratio (PLR)", "plr_db", "dB"), ("stereo side/mid", "side_minus_mid_db", "dB")]
+    cols = [k for k in ("input", "output", "reference") if record["analysis"].get(k)]
+    out = ["<table><tr><th></th>" + "".join(f"<th>{c}</th>" for c in cols) + "</tr>"]
+    for label, key, unit in rows:
+        out.append(f"<tr><td>{label}</td>" + "".join(
+            f"<td>{_fmt(record['analysis'][c].get(key), unit)}</td>" for c in cols) + "</tr>")
+    dist = record.get("spectral_distance_db")
+    if dist:
+        out.append(f"<tr><td>spectral distance to {html.escape(dist['to'])}</td><td>{_fmt(dist['before'], 'dB')}</td>"
+                   f"<td>{_fmt(dist['after'], 'dB')}</td>" + "<td></td>" * (len(cols) - 2) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _stages_table(record: dict) -> str:
+    out = ["<table><tr><th>stage</th><th>applied</th><th>settings</th><th>why</th></tr>"]
+    for s in record["stages"]:
+        settings = ", ".join(f"{k}={_fmt(v)}" for k, v in s.get("settings", {}).items() if not isinstance(v, list))
+        bands = s.get("settings", {}).get("bands")
+        if bands:
+            settings += "<br>" + "; ".join(
+                f"{b.get('kind', 'peak')} {b['freq_hz']:.0f} Hz {b['gain_db']:+.1f} dB" for b in bands)
+        out.append(f"<tr><td>{html.escape(s['name'])}</td><td>{'yes' if s['enabled'] else 'no'}</td>"
+                   f"<td>{settings}</td><td>{html.escape(s['reason'])}</td></tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _deliveries_table(record: dict) -> str:
+    out = ["<table><tr><th>file</th><th>format</th><th>integrated</th><th>true peak (8x)</th><th>note</th></tr>"]
+    for d in record.get("deliveries", []):
+        out.append(f"<tr><td>{html.escape(os.path.basename(d['path']))}</td><td>{html.escape(d['format'])}</td>"
+                   f"<td>{_fmt(d.get('integrated_lufs'), 'LUFS')}</td><td>{_fmt(d.get('true_peak_dbtp'), 'dBTP')}</td>"
+                   f"<td>{html.escape(d.get('note', ''))}</td></tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+_CSS = """body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:90%;vertical-align:top}
+th{background:#f3f3f3}.warn{background:#fff4d6;border-left:4px solid #e0a000;padding:6px 10px;margin:6px 0}
+img{max-width:100%}"""
+
+
+def render_html(record: dict) -> str:
+    """The report page for a master's ``record`` (the dict that ``master()`` returns), as an HTML string."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    t = record["target"]
+    warnings = "".join(f'<div class="warn">{html.escape(w)}</div>' for w in record.get("warnings", []))
+    parts = [
+        "<!doctype html><html><head><meta charset='utf-8'>",
+        f"<title>Master report: {html.escape(Path(record['output']).name)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>Master report: {html.escape(Path(record['output']).name)}</h1>",
+        f"<p>Mix: {html.escape(str(record['input']))}<br>Target: <b>{html.escape(t['name'])}</b> "
+        f"({t['lufs']:g} LUFS, {t['ceiling_dbtp']:g} dBTP) - {html.escape(t['note'])}<br>"
+        f"Style: {html.escape(record['style']['name'])}, tonal target: {html.escape(record['tonal_target']['name'])}</p>",
+        warnings or "<p>No warnings.</p>",
+        "<h2>Numbers</h2>", _numbers_table(record),
+        "<h2>What was done and why</h2>", _stages_table(record),
+        "<h2>Loudness over time</h2>", f"<img src='data:image/png;base64,{_loudness_plot(record)}'>",
+        "<h2>Spectrum (loudness-normalized, 1/3 octave)</h2>",
+        f"<img src='data:image/png;base64,{_spectrum_plot(record)}'>",
+        "<h2>Limiter gain reduction</h2>", f"<img src='data:image/png;base64,{_gain_reduction_plot(record)}'>",
+        _gr_summary(record),
+        "<h2>Delivered files</h2>", _deliveries_table(record),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _gr_summary(record: dict) -> str:
+    gr = record.get("gain_reduction", {})
+    keys = [("max_db", "max"), ("mean_db", "mean while limiting"), ("p95_db", "95th percentile"),
+            ("active_pct", "time limiting > 0.5 dB (%)")]
+    return "<p>" + ", ".join(f"{label}: {_fmt(gr.get(k))}" for k, label in keys) + "</p>"
+
+
+def write_report(record: dict, path: str | os.PathLike[str]) -> Path:
+    """Write the stand-alone HTML report of ``record`` to ``path`` (atomically); return the path."""
+    return write_text(path, render_html(record))

@@ -1,0 +1,111 @@
+"""Long-term mid/side spectrum in 1/3-octave bands (streamed, Welch-averaged) and the spectral distance between tracks.
+
+Bands are the IEC 61260-1 base-10 third-octave bands, 25 Hz to 20 kHz (centres 1000 * 10^(k/10)).
+The spectral distance is the RMS over the bands from 31.5 Hz to 16 kHz of the difference of two loudness-normalized
+band spectra (each band level minus the track's integrated loudness), in dB.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NFFT = 16384
+HOP = NFFT // 2
+DISTANCE_BAND_HZ = (31.5, 16000.0)
+
+
+def band_centers_hz(rate: int) -> np.ndarray:
+    """Exact IEC 61260 third-octave centres from 25 Hz up to 20 kHz (or the highest below 0.45 x ``rate``), in Hz."""
+    k = np.arange(-16, 14)
+    fc = 1000.0 * 10.0 ** (k / 10.0)
+    return fc[fc * 10 ** 0.05 < 0.5 * rate]
+
+
+class LongTermSpectrum:
+    """Accumulates Welch power spectra of mid (L+R)/2 and side (L-R)/2 over blocks of any size."""
+
+    def __init__(self, rate: int) -> None:
+        self.rate = int(rate)
+        self.window = np.hanning(NFFT).astype(np.float32)
+        self._norm = 1.0 / (NFFT * float(np.sum(self.window.astype(np.float64) ** 2)))
+        self._carry = np.zeros((2, 0), dtype=np.float32)
+        self.mid = np.zeros(NFFT // 2 + 1)
+        self.side = np.zeros(NFFT // 2 + 1)
+        self.frames = 0
+
+    def add(self, block: np.ndarray) -> None:
+        """Feed one block ``(channels, frames)`` float32 (mono, stereo; more channels use the first two)."""
+        ms = _mid_side(block)
+        buf = np.concatenate([self._carry, ms], axis=1) if self._carry.shape[1] else ms
+        n = buf.shape[1]
+        count = 0 if n < NFFT else 1 + (n - NFFT) // HOP
+        if count:
+            idx = np.arange(NFFT)[None, :] + HOP * np.arange(count)[:, None]
+            for row, acc in ((0, self.mid), (1, self.side)):
+                frames = buf[row][idx] * self.window
+                acc += np.sum(np.abs(np.fft.rfft(frames, axis=1)) ** 2, axis=0)
+            self.frames += count
+        self._carry = buf[:, count * HOP:].copy()
+
+    def power(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-bin mean-square contributions (freqs Hz, mid, side); short inputs are zero-padded to one frame."""
+        mid, side, frames = self.mid.copy(), self.side.copy(), self.frames
+        if frames == 0 and self._carry.shape[1]:
+            pad = np.zeros((2, NFFT), dtype=np.float32)
+            pad[:, :self._carry.shape[1]] = self._carry
+            scale = NFFT / self._carry.shape[1]
+            mid += np.abs(np.fft.rfft(pad[0] * self.window)) ** 2 * scale
+            side += np.abs(np.fft.rfft(pad[1] * self.window)) ** 2 * scale
+            frames = 1
+        one_sided = np.full(NFFT // 2 + 1, 2.0)
+        one_sided[0] = one_sided[-1] = 1.0
+        k = one_sided * self._norm / max(frames, 1)
+        return np.fft.rfftfreq(NFFT, 1.0 / self.rate), mid * k, side * k
+
+    def bands(self) -> dict:
+        """Band centres (Hz) and band levels in dB of total, mid and side power, and side-minus-mid (dB)."""
+        freqs, mid, side = self.power()
+        fc = band_centers_hz(self.rate)
+        m = _to_bands(freqs, mid, fc)
+        s = _to_bands(freqs, side, fc)
+        tiny = 1e-20
+        return {
+            "centers_hz": fc,
+            "total_db": 10 * np.log10(m + s + tiny),
+            "mid_db": 10 * np.log10(m + tiny),
+            "side_db": 10 * np.log10(s + tiny),
+            "side_minus_mid_db": 10 * np.log10((s + tiny) / (m + tiny)),
+        }
+
+
+def _mid_side(block: np.ndarray) -> np.ndarray:
+    block = np.asarray(block, dtype=np.float32)
+    if block.shape[0] == 1:
+        return np.vstack([block[0], np.zeros_like(block[0])])
+    return np.vstack([(block[0] + block[1]) * 0.5, (block[0] - block[1]) * 0.5])
+
+
+def _to_bands(freqs: np.ndarray, power: np.ndarray, fc: np.ndarray) -> np.ndarray:
+    """Sum per-bin power into third-octave bands; bands too narrow to hold a bin take their neighbours' density."""
+    lo, hi = fc * 10 ** -0.05, fc * 10 ** 0.05
+    edges = np.searchsorted(freqs, np.concatenate([lo[:1], hi]))
+    cums = np.concatenate([[0.0], np.cumsum(power)])
+    out = cums[edges[1:]] - cums[edges[:-1]]
+    df = freqs[1] - freqs[0]
+    for i in np.where(edges[1:] - edges[:-1] == 0)[0]:
+        j = min(int(np.searchsorted(freqs, fc[i])), len(power) - 1)
+        out[i] = power[j] * (hi[i] - lo[i]) / df
+    return out
+
+
+def normalized_bands_db(total_db: np.ndarray, integrated_lufs: float) -> np.ndarray:
+    """Band levels made loudness-independent: each band's dB minus the track's integrated loudness."""
+    return np.asarray(total_db, dtype=float) - float(integrated_lufs)
+
+
+def spectral_distance_db(a_norm_db: np.ndarray, b_norm_db: np.ndarray, centers_hz: np.ndarray) -> float:
+    """RMS difference in dB of two loudness-normalized band spectra over the bands from 31.5 Hz to 16 kHz."""
+    fc = np.asarray(centers_hz)
+    sel = (fc >= DISTANCE_BAND_HZ[0] * 0.99) & (fc <= DISTANCE_BAND_HZ[1] * 1.01)
+    d = np.asarray(a_norm_db)[sel] - np.asarray(b_norm_db)[sel]
+    return float(np.sqrt(np.mean(d ** 2)))
