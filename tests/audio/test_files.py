@@ -8,7 +8,7 @@ import soundfile as sf
 
 from studioflow.audio import files
 from studioflow.errors import AudioFileError
-from tests.signals import sine
+from signals import sine
 
 RATE = 48000
 

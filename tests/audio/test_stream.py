@@ -11,7 +11,7 @@ import soundfile as sf
 from studioflow.audio import files
 from studioflow.audio.stream import BlockReader, BlockWriter, blocks
 from studioflow.errors import AudioFileError, ParameterError
-from tests.signals import noise
+from signals import noise
 
 RATE = 48000
 
