@@ -17,13 +17,10 @@ if TYPE_CHECKING:
 OVER = 1.0  # 0 dBFS
 
 
-def _loudness_meter(rate: int) -> Any:
-    """A streaming BS.1770 meter from the analysis floor, or None where it is not available."""
-    try:
-        from studioflow.analysis.loudness import LoudnessMeter
-    except ImportError:
-        return None
-    return LoudnessMeter(rate, 2)
+def _loudness_meter(rate: int, true_peak: bool) -> Any:
+    """A streaming BS.1770 meter from the analysis floor."""
+    from studioflow.analysis.loudness import LoudnessMeter
+    return LoudnessMeter(rate, 2, true_peak=true_peak)
 
 
 class StripMeter:
@@ -35,7 +32,8 @@ class StripMeter:
         self.pre_fader_peak = 0.0
         self.peak = 0.0
         self.frames = 0
-        self.meter = _loudness_meter(rate) if loudness and kind != "master" else None
+        self.meter = _loudness_meter(rate, kind == "master") if loudness or kind == "master" else None
+        self.lr = np.zeros(3)   # sums of L*R, L*L, R*R for the correlation
 
     def add(self, res: StripOutput, skip: int) -> None:
         """Add one block's measurements, ignoring its first ``skip`` frames (pre-roll)."""
@@ -49,36 +47,33 @@ class StripMeter:
         self.frames += out.shape[1]
         if self.meter is not None:
             self.meter.process(out.astype(np.float32))
+        if self.kind == "master":
+            self.lr += (np.dot(out[0], out[1]), np.dot(out[0], out[0]), np.dot(out[1], out[1]))
 
     def loudness_lufs(self) -> float | None:
         """Integrated loudness of the strip as heard (LUFS), None when unmeasured or silent."""
-        if self.meter is None:
-            return None
-        value = float(self.meter.integrated_lufs())
-        return value if math.isfinite(value) else None
+        return None if self.meter is None else self.meter.result().integrated_lufs
+
+    def master_analysis(self) -> dict[str, Any]:
+        """Loudness (BS.1770-4 / EBU R128), true peak and correlation of the master over the rendered range."""
+        r = self.meter.result()
+        norm = math.sqrt(self.lr[1] * self.lr[2])
+        return {"integrated_lufs": r.integrated_lufs, "loudness_range_lu": r.loudness_range_lu,
+                "short_term_max_lufs": r.short_term_max_lufs, "momentary_max_lufs": r.momentary_max_lufs,
+                "true_peak_dbtp": r.true_peak_dbtp, "sample_peak_dbfs": r.sample_peak_dbfs, "plr_db": r.plr_db,
+                "correlation": float(self.lr[0] / norm) if norm > 0 else None}
 
 
 def _db(x: float) -> float | None:
     return 20.0 * math.log10(x) if x > 0 else None
 
 
-def _analysis(path: Path) -> dict[str, Any] | None:
-    try:
-        from studioflow.analysis.report import analyze
-    except ImportError:
-        return None
-    result = analyze(path)
-    return result if isinstance(result, dict) else getattr(result, "to_dict", lambda: vars(result))()
-
-
 def mix_report(renderer: "Renderer", out_path: Path, stems: dict[str, Path]) -> dict[str, Any]:
     """The report of one render (also returned by :func:`studioflow.mixing.engine.render`)."""
     sess, rate = renderer.session, renderer.rate
-    analysis = _analysis(out_path)
-    mix_lufs = None
-    if isinstance(analysis, dict):
-        mix_lufs = analysis.get("integrated_lufs", (analysis.get("loudness") or {}).get("integrated_lufs")
-                                if isinstance(analysis.get("loudness"), dict) else None)
+    master = renderer.meters["master"]
+    analysis = master.master_analysis()
+    mix_lufs = analysis["integrated_lufs"]
     warnings: list[str] = []
     strips = []
     for st in [*sess.tracks, *sess.buses]:
@@ -95,11 +90,8 @@ def mix_report(renderer: "Renderer", out_path: Path, stems: dict[str, Path]) -> 
                             "after its inserts): lower its source or insert gain")
         if st.kind == "bus" and m.peak > OVER:
             warnings.append(f"bus {st.name} goes over 0 dBFS (peak {_db(m.peak):+.1f} dBFS)")
-    master = renderer.meters["master"]
     if master.peak > OVER:
         warnings.append(f"the master goes over 0 dBFS (peak {_db(master.peak):+.1f} dBFS)")
-    if analysis is None:
-        warnings.append("mix analysis unavailable (studioflow.analysis.report is not installed)")
     return {
         "session": sess.name,
         "session_file": str(sess.path),
