@@ -101,7 +101,7 @@ def _stages_table(record: dict) -> str:
         bands = s.get("settings", {}).get("bands")
         if bands:
             settings += "<br>" + "; ".join(
-                f"{b.get('kind', 'peak')} {b['freq_hz']:.0f} Hz {b['gain_db']:+.1f} dB" for b in bands)
+                f"{b.get('type', 'peak')} {b['freq']:.0f} Hz {b['gain_db']:+.1f} dB" for b in bands)
         out.append(f"<tr><td>{html.escape(s['name'])}</td><td>{'yes' if s['enabled'] else 'no'}</td>"
                    f"<td>{settings}</td><td>{html.escape(s['reason'])}</td></tr>")
     out.append("</table>")

@@ -12,6 +12,7 @@ import numpy as np
 NFFT = 16384
 HOP = NFFT // 2
 DISTANCE_BAND_HZ = (31.5, 16000.0)
+GROUPS_HZ = (150.0, 4000.0)
 
 
 def band_centers_hz(rate: int) -> np.ndarray:
@@ -32,6 +33,10 @@ class LongTermSpectrum:
         self.mid = np.zeros(NFFT // 2 + 1)
         self.side = np.zeros(NFFT // 2 + 1)
         self.frames = 0
+        freqs = np.fft.rfftfreq(NFFT, 1.0 / self.rate)
+        #: per-frame power in the groups low (< 150 Hz), mid, high (> 4 kHz), for the band-dynamics decision
+        self.group_edges = np.searchsorted(freqs, [GROUPS_HZ[0], GROUPS_HZ[1]])
+        self.group_frames: list[np.ndarray] = []
 
     def add(self, block: np.ndarray) -> None:
         """Feed one block ``(channels, frames)`` float32 (mono, stereo; more channels use the first two)."""
@@ -41,9 +46,14 @@ class LongTermSpectrum:
         count = 0 if n < NFFT else 1 + (n - NFFT) // HOP
         if count:
             idx = np.arange(NFFT)[None, :] + HOP * np.arange(count)[:, None]
+            total = np.zeros((count, NFFT // 2 + 1))
             for row, acc in ((0, self.mid), (1, self.side)):
                 frames = buf[row][idx] * self.window
-                acc += np.sum(np.abs(np.fft.rfft(frames, axis=1)) ** 2, axis=0)
+                p = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+                acc += np.sum(p, axis=0)
+                total += p
+            lo, hi = self.group_edges
+            self.group_frames.append(np.stack([total[:, 1:lo].sum(1), total[:, lo:hi].sum(1), total[:, hi:].sum(1)], 1))
             self.frames += count
         self._carry = buf[:, count * HOP:].copy()
 
@@ -76,6 +86,17 @@ class LongTermSpectrum:
             "side_db": 10 * np.log10(s + tiny),
             "side_minus_mid_db": 10 * np.log10((s + tiny) / (m + tiny)),
         }
+
+
+    def group_spread_db(self) -> dict:
+        """Standard deviation over time (dB) of the low, mid and high group levels, over frames within 30 dB of the
+        loudest (so fades and silence do not count)."""
+        if not self.group_frames:
+            return {"low": 0.0, "mid": 0.0, "high": 0.0}
+        g = 10 * np.log10(np.concatenate(self.group_frames) + 1e-20)
+        loud = 10 * np.log10(np.sum(10 ** (g / 10), axis=1))
+        keep = loud > loud.max() - 30
+        return {k: float(np.std(g[keep, i])) for i, k in enumerate(("low", "mid", "high"))}
 
 
 def _mid_side(block: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from studioflow.dsp import filters
+from studioflow.dsp.eq import band_sos
 
 FIT_BAND_HZ = (30.0, 16000.0)
 
@@ -36,25 +37,20 @@ def correction_db(mix_norm_db: np.ndarray, target_norm_db: np.ndarray, centers_h
 
 
 def band_layout(resolution: str, rate: int) -> list[dict]:
-    """EQ bands (kind, freq_hz, q) for ``resolution`` 'octave' (genre curves) or 'half-octave' (reference match)."""
+    """EQ bands (type, freq Hz, q; the ``dsp.eq`` band schema) for ``resolution`` 'octave' (genre curves) or 'half-octave' (reference match)."""
     step = 1.0 if resolution == "octave" else 0.5
     q = 1.2 if resolution == "octave" else 2.0
     freqs = 62.5 * 2.0 ** np.arange(0.0, 8.0 + 1e-9, step)       # 62.5 Hz .. 16 kHz
     freqs = freqs[freqs < 0.4 * rate]
-    bands = [{"kind": "lowshelf", "freq_hz": 45.0, "q": 0.7}]
-    bands += [{"kind": "peak", "freq_hz": float(f), "q": q} for f in freqs[:-1]]
-    bands += [{"kind": "highshelf", "freq_hz": float(min(freqs[-1], 0.35 * rate)), "q": 0.7}]
+    bands = [{"type": "lowshelf", "freq": 45.0, "q": 0.7}]
+    bands += [{"type": "peak", "freq": float(f), "q": q} for f in freqs[:-1]]
+    bands += [{"type": "highshelf", "freq": float(min(freqs[-1], 0.35 * rate)), "q": 0.7}]
     return bands
-
-
-def _sos(band: dict, gain_db: float, rate: int) -> np.ndarray:
-    design = {"peak": filters.peak_sos, "lowshelf": filters.lowshelf_sos, "highshelf": filters.highshelf_sos}
-    return design[band["kind"]](band["freq_hz"], gain_db, band["q"], rate)
 
 
 def _band_response_db(bands: list[dict], gains_db: np.ndarray, grid_hz: np.ndarray, rate: int) -> np.ndarray:
     """Power-averaged response (dB) over each 1/3-octave band of the EQ with ``gains_db``."""
-    sos = np.vstack([_sos(b, g, rate) for b, g in zip(bands, gains_db)])
+    sos = np.vstack([band_sos({**b, "gain_db": g}, rate) for b, g in zip(bands, gains_db)])
     power = np.abs(filters.sos_response(sos, grid_hz.ravel(), rate)) ** 2
     return 10 * np.log10(np.mean(power.reshape(grid_hz.shape), axis=1))
 

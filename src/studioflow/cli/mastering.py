@@ -1,0 +1,129 @@
+"""Mastering commands: ``studioflow master`` and ``studioflow targets`` (they parse, call the API and print)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+FORMAT_CHOICES = ("wav24", "wav16", "flac", "mp3", "aac")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the targets as JSON.")
+def targets(as_json: bool) -> None:
+    """Show the loudness targets of the platforms (integrated LUFS, true-peak ceiling dBTP, source, note).
+
+    \b
+    Example:
+      studioflow targets --json
+    """
+    from studioflow.mastering.targets import TARGETS
+
+    if as_json:
+        click.echo(json.dumps([t.as_dict() for t in TARGETS.values()], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Mastering targets")
+    for col, justify in (("name", "left"), ("LUFS", "right"), ("ceiling dBTP", "right"), ("note", "left"),
+                         ("source", "left")):
+        table.add_column(col, justify=justify)
+    for t in TARGETS.values():
+        table.add_row(t.name, f"{t.lufs:g}", f"{t.ceiling_dbtp:g}", t.note, t.source)
+    Console().print(table)
+
+
+@click.command()
+@click.argument("mix", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False),
+              help="The master (24-bit WAV at the mix's rate); other formats are written beside it.")
+@click.option("--target", default=None, help="A platform target (see `studioflow targets`); default spotify.")
+@click.option("--lufs", type=float, default=None, help="Integrated loudness target in LUFS (overrides --target's).")
+@click.option("--ceiling", type=float, default=None, help="True-peak ceiling in dBTP (overrides --target's).")
+@click.option("--reference", type=click.Path(dir_okay=False), default=None,
+              help="Match this track's loudness, tonal balance and stereo width.")
+@click.option("--style", default=None,
+              help="gentle|balanced|loud and/or a curve neutral|pop|rock|hiphop|edm|acoustic, e.g. 'loud,edm'.")
+@click.option("--max-limiting", "max_limiting_db", type=float, default=None,
+              help="Never limit more than this many dB: the master may then stay below the target.")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES),
+              help="Extra delivery formats (repeatable): wav16 (44.1 kHz, dithered), flac, mp3 (320), aac (256).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a stand-alone HTML report here.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result record as JSON.")
+def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: float | None,
+           reference: str | None, style: str | None, max_limiting_db: float | None, formats: tuple[str, ...],
+           report_path: str | None, as_json: bool) -> None:
+    """Master a mix for a platform or to a reference; writes OUT, OUT.json and the delivery files.
+
+    \b
+    Examples:
+      studioflow master mix.wav -o song-master.wav --target spotify --report song.html
+      studioflow master mix.wav -o song.wav --reference ref.wav --format mp3 --format wav16
+      studioflow master mix.wav -o song.wav --target cd --style loud,rock --max-limiting 6
+    """
+    from rich.console import Console
+
+    from studioflow.mastering.api import master as run_master
+
+    console = Console(stderr=True)
+    with _progress(console) as progress:
+        task = progress.add_task("mastering", total=1.0)
+
+        def report(stage: str, fraction: float) -> None:
+            progress.update(task, description=stage, completed=fraction)
+
+        record = run_master(mix, out, target=target, lufs=lufs, ceiling_dbtp=ceiling, reference=reference,
+                            style=style, max_limiting_db=max_limiting_db, formats=("wav24", *formats),
+                            report=report_path, progress=report)
+    if as_json:
+        from studioflow.audio.atomic import to_jsonable
+
+        click.echo(json.dumps(to_jsonable(record), indent=2))
+        return
+    _print_summary(console, record)
+
+
+def _progress(console):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description:<28}"), BarColumn(), TimeElapsedColumn(), console=console,
+                    transient=True)
+
+
+def _print_summary(console, record: dict) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    out = Console_stdout()
+    a_in, a_out = record["analysis"]["input"], record["analysis"]["output"]
+    table = Table(title=f"master: {record['output']}  (target {record['target']['name']}: "
+                        f"{record['target']['lufs']:g} LUFS, {record['target']['ceiling_dbtp']:g} dBTP)")
+    table.add_column("")
+    table.add_column("mix", justify="right")
+    table.add_column("master", justify="right")
+    for label, key in (("integrated LUFS", "integrated_lufs"), ("LRA LU", "lra_lu"),
+                       ("true peak dBTP", "true_peak_dbtp"), ("PLR dB", "plr_db")):
+        table.add_row(label, _num(a_in.get(key)), _num(a_out.get(key)))
+    dist = record.get("spectral_distance_db")
+    if dist:
+        table.add_row(f"distance to {dist['to']} dB", _num(dist["before"]), _num(dist["after"]))
+    out.print(table)
+    for s in record["stages"]:
+        out.print(f"[bold]{s['name']}[/bold] {'on ' if s['enabled'] else 'off'}: {s['reason']}")
+    for d in record["deliveries"]:
+        out.print(f"wrote {d['path']} ({d['format']}, {_num(d.get('integrated_lufs'))} LUFS, "
+                  f"{_num(d.get('true_peak_dbtp'))} dBTP){' - ' + d['note'] if d.get('note') else ''}")
+    for w in record["warnings"]:
+        out.print(f"[yellow]warning:[/yellow] {w}")
+
+
+def Console_stdout():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console()
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"

@@ -1,0 +1,127 @@
+"""Delivery files from the limited master: WAV 24-bit, WAV 16-bit/44.1 kHz (soxr VHQ, then dither last), FLAC,
+MP3 320 and AAC 256 (PyAV). Every file is measured again (8x true peak); if it lands over the ceiling it is made
+again with its input lowered by the overshoot, and the note says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+
+from studioflow.audio.resample import Resampler
+from studioflow.audio.stream import BlockReader, BlockWriter
+from studioflow.dsp.base import db_to_gain
+from studioflow.mastering.verify import TruePeak8x
+
+FORMATS = {
+    "wav24": {"suffix": ".wav", "label": "WAV 24-bit"},
+    "wav16": {"suffix": "-16bit-44k1.wav", "label": "WAV 16-bit 44.1 kHz (dithered)"},
+    "flac": {"suffix": ".flac", "label": "FLAC 24-bit"},
+    "mp3": {"suffix": ".mp3", "label": "MP3 320 kbps", "codec": "mp3", "kbps": 320},
+    "aac": {"suffix": ".m4a", "label": "AAC 256 kbps", "codec": "aac", "kbps": 256},
+}
+BLOCK = 1 << 16
+SAFETY_DB = 0.05   # extra trim when a file is made again after an over
+
+
+def _scaled(blocks: Iterable[np.ndarray], gain_db: float) -> Iterator[np.ndarray]:
+    g = np.float32(db_to_gain(gain_db))
+    for b in blocks:
+        yield b * g
+
+
+def _resampled(blocks: Iterable[np.ndarray], from_rate: int, to_rate: int, channels: int) -> Iterator[np.ndarray]:
+    rs = Resampler(from_rate, to_rate, channels)
+    for b in blocks:
+        out = rs.process(b)
+        if out.shape[1]:
+            yield out
+    out = rs.process(np.zeros((channels, 0), dtype=np.float32), last=True)
+    if out.shape[1]:
+        yield out
+
+
+def _write_pcm(path: Path, blocks: Iterable[np.ndarray], rate: int, channels: int, subtype: str,
+               dither: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
+    with BlockWriter(path, rate, channels, subtype=subtype) as w:
+        for b in blocks:
+            w.write(dither(b) if dither else b)
+
+
+def _measure_file(path: Path) -> tuple[float | None, float | None]:
+    """(integrated LUFS, 8x true peak dBTP) of a written file."""
+    from studioflow.mastering.loudness_floor import Loudness
+
+    reader = BlockReader(path, BLOCK)
+    meter, tp = Loudness(reader.sample_rate, reader.channels), TruePeak8x()
+    for b in reader:
+        meter.add(b)
+        tp.add(b)
+    return meter.result()["integrated_lufs"], tp.finish()
+
+
+def _make_pcm(fmt: str, src: Path, out: Path, rate: int, channels: int, trim_db: float) -> None:
+    reader = BlockReader(src, BLOCK)
+    blocks = _scaled(reader, trim_db)
+    if fmt == "wav16":
+        from studioflow.dsp.registry import create
+
+        to_rate = 44100
+        if rate != to_rate:
+            blocks = _resampled(blocks, rate, to_rate, channels)
+        dither = create("dither", to_rate, bits=16)
+        _write_pcm(out, blocks, to_rate, channels, "PCM_16", dither.process)   # dither is the very last step
+    else:
+        _write_pcm(out, blocks, rate, channels, "PCM_24")
+
+
+def _make_lossy(fmt: str, src: Path, out: Path, rate: int, trim_db: float) -> None:
+    """Lossy encoders take the whole signal (PyAV): memory grows with the song's length here."""
+    from studioflow.audio.encode import encode
+    from studioflow.audio.files import read
+
+    audio, _ = read(src)
+    audio = audio * np.float32(db_to_gain(trim_db))
+    encode(audio, rate, out, codec=FORMATS[fmt]["codec"], bitrate_kbps=FORMATS[fmt]["kbps"])
+
+
+def deliver(fmt: str, src: Path, out: Path, rate: int, channels: int, ceiling_dbtp: float,
+            trim_db: float = 0.0) -> dict:
+    """Make one delivery file from the float master ``src``, check it, and make it again lower if it went over."""
+    note = ""
+    for attempt in range(3):
+        if fmt in ("mp3", "aac"):
+            _make_lossy(fmt, src, out, rate, trim_db)
+            lufs, tp = _measure_decoded(out)
+        else:
+            _make_pcm(fmt, src, out, rate, channels, trim_db)
+            lufs, tp = _measure_file(out)
+        if tp is None or tp <= ceiling_dbtp:
+            break
+        over = tp - ceiling_dbtp
+        trim_db -= over + SAFETY_DB
+        what = "the encoder" if fmt in ("mp3", "aac") else ("resampling" if fmt == "wav16" else "quantization")
+        note = (f"{what} pushed the true peak {over:.2f} dB over the ceiling; the encoder input was lowered "
+                f"{-trim_db:.2f} dB and the file made again" if fmt in ("mp3", "aac") else
+                f"{what} pushed the true peak {over:.2f} dB over the ceiling; made again {-trim_db:.2f} dB lower")
+    return {"format": FORMATS[fmt]["label"], "key": fmt, "path": str(out), "integrated_lufs": lufs,
+            "true_peak_dbtp": tp, "trim_db": round(trim_db, 3), "note": note}
+
+
+def _measure_decoded(path: Path) -> tuple[float | None, float | None]:
+    from studioflow.audio.encode import decode
+    from studioflow.mastering.loudness_floor import Loudness
+
+    audio, rate = decode(path)
+    meter, tp = Loudness(rate, audio.shape[0]), TruePeak8x()
+    meter.add(audio)
+    tp.add(audio)
+    return meter.result()["integrated_lufs"], tp.finish()
+
+
+def output_path(main: Path, fmt: str) -> Path:
+    """Where the ``fmt`` delivery of the master ``main`` goes (the main file itself for wav24)."""
+    if fmt == "wav24":
+        return main
+    return main.with_name(main.stem + FORMATS[fmt]["suffix"])

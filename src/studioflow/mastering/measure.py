@@ -1,0 +1,102 @@
+"""One streamed pass of measurements for mastering decisions: loudness (BS.1770 / EBU R128), true peak, spectrum,
+stereo width, DC, clipping and band dynamics. Memory stays flat however long the file is."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+import numpy as np
+
+from studioflow.analysis.truepeak import TruePeakMeter
+from studioflow.mastering import loudness_floor
+from studioflow.mastering.spectral import LongTermSpectrum, normalized_bands_db
+
+CLIP_LEVEL = 0.999  # |sample| at or above this, in runs of 3 or more, counts as clipped
+
+
+class MixMeter:
+    """Feed blocks with ``add``; ``result()`` returns the measurements as plain data (dB, LUFS, LU, Hz, s)."""
+
+    def __init__(self, rate: int, channels: int, *, true_peak: bool = True) -> None:
+        self.rate, self.channels = int(rate), int(channels)
+        self.loudness = loudness_floor.Loudness(self.rate, self.channels)
+        self.true_peak = TruePeakMeter(self.rate, self.channels) if true_peak else None
+        self.spectrum = LongTermSpectrum(self.rate)
+        self.frames = 0
+        self.sum = np.zeros(self.channels)
+        self.peak = 0.0
+        self.clipped = 0
+
+    def add(self, block: np.ndarray) -> None:
+        """Measure one ``(channels, frames)`` float32 block."""
+        block = np.ascontiguousarray(block, dtype=np.float32)
+        peak = float(np.max(np.abs(block))) if block.size else 0.0
+        self.peak = max(self.peak, peak)
+        self.loudness.add(block)
+        if self.true_peak is not None:
+            self.true_peak.process(block, peak)
+        self.spectrum.add(block)
+        self.sum += block.sum(axis=1, dtype=np.float64)
+        self.frames += block.shape[1]
+        if peak >= CLIP_LEVEL:
+            hot = np.abs(block) >= CLIP_LEVEL
+            self.clipped += int(np.sum(hot[:, 2:] & hot[:, 1:-1] & hot[:, :-2]))
+
+    def result(self) -> dict:
+        """Loudness, peaks, PLR, spectrum (loudness-normalized), stereo width, DC, clipping, band dynamics."""
+        loud = self.loudness.result()
+        integrated = loud["integrated_lufs"]
+        bands = self.spectrum.bands()
+        tp = self.true_peak.dbtp if self.true_peak is not None else None
+        sp = 20 * np.log10(self.peak) if self.peak > 0 else None
+        freqs, mid, side = self.spectrum.power()
+        total = mid + side
+        sub = float(np.sum(total[(freqs > 0) & (freqs < 20)]) / max(np.sum(total[freqs > 0]), 1e-30))
+        low = freqs < 120
+        side_low = float(np.sum(side[low & (freqs > 20)]) / max(np.sum(mid[low & (freqs > 20)]), 1e-30))
+        body = (freqs >= 120) & (freqs <= 8000)
+        side_body = float(np.sum(side[body]) / max(np.sum(mid[body]), 1e-30))
+        level = integrated if integrated is not None else -70.0
+        return {
+            "rate": self.rate,
+            "channels": self.channels,
+            "duration_s": self.frames / self.rate,
+            "integrated_lufs": integrated,
+            "lra_lu": loud["lra_lu"],
+            "true_peak_dbtp": tp,
+            "sample_peak_dbfs": sp,
+            "plr_db": (tp - integrated) if (tp is not None and integrated is not None) else None,
+            "short_term": loud["short_term"],
+            "dc_offset": (self.sum / max(self.frames, 1)).tolist(),
+            "subsonic_db": 10 * np.log10(max(sub, 1e-12)),
+            "side_minus_mid_db": 10 * np.log10(max(side_body, 1e-12)) if self.channels > 1 else None,
+            "low_side_minus_mid_db": 10 * np.log10(max(side_low, 1e-12)) if self.channels > 1 else None,
+            "clipped_samples": self.clipped,
+            "band_spread_db": self.spectrum.group_spread_db(),
+            "spectrum": {
+                "centers_hz": bands["centers_hz"].tolist(),
+                "level_db": normalized_bands_db(bands["total_db"], level).tolist(),
+                "side_minus_mid_db": bands["side_minus_mid_db"].tolist(),
+            },
+        }
+
+
+def measure_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, *, frames: int | None = None,
+                   progress: Callable[[float], None] | None = None) -> dict:
+    """Measure a stream of blocks (see ``MixMeter.result``); ``progress(fraction)`` is called as it goes."""
+    meter = MixMeter(rate, channels)
+    done = 0
+    for block in blocks:
+        meter.add(block)
+        done += block.shape[1]
+        if progress and frames:
+            progress(min(done / frames, 1.0))
+    return meter.result()
+
+
+def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[float], None] | None = None) -> dict:
+    """Measure an audio file in blocks (see ``MixMeter.result``)."""
+    from studioflow.audio.stream import BlockReader
+
+    reader = BlockReader(path, block_frames)
+    return measure_blocks(reader, reader.sample_rate, reader.channels, frames=reader.frames, progress=progress)
