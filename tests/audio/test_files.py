@@ -7,6 +7,7 @@ import pytest
 import soundfile as sf
 
 from studioflow.audio import files
+from studioflow.audio.stream import BlockReader
 from studioflow.errors import AudioFileError
 from signals import sine
 
@@ -197,3 +198,32 @@ def test_nan_and_inf_samples_name_channel_and_time(tmp_path, bad, word):
     with pytest.raises(AudioFileError) as exc:
         files.read(tmp_path / "n.wav")
     assert _one_line(exc) == f"{tmp_path / 'n.wav'}: {word} sample in channel 2 at 1.500000 s (frame 72000)"
+
+
+def test_wav_too_big_for_riff_is_written_as_rf64(tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "_WAV_MAX_DATA_BYTES", 1000)  # stand-in for 4 GiB, so the test stays small
+    x = sine(440, 0.01, RATE, -1.0, channels=2)  # 480 frames * 2 channels * 3 bytes > 1000
+    files.write(tmp_path / "big.wav", x, RATE)
+    assert (tmp_path / "big.wav").read_bytes()[:4] == b"RF64"
+    back, _ = files.read(tmp_path / "big.wav")
+    assert files.info(tmp_path / "big.wav").format == "RF64"
+    assert np.max(np.abs(back - x)) <= 2.0 ** -24
+
+
+def test_mp3_without_xing_header_reads_to_its_end(tmp_path):
+    """Without a Xing/Info header libsndfile estimates an MP3's length from its size: no false 'truncated'."""
+    import av
+
+    path = tmp_path / "cbr.mp3"
+    x = sine(1000, 1.37, 44100, -6.0, channels=2)
+    with av.open(str(path), "w", options={"write_xing": "0"}) as container:
+        stream = container.add_stream("libmp3lame", rate=44100, layout="stereo")
+        stream.bit_rate = 128000
+        frame = av.AudioFrame.from_ndarray(x, format="fltp", layout="stereo")
+        frame.sample_rate, frame.pts = 44100, 0
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    audio, rate = files.read(path)
+    assert rate == 44100 and audio.flags.c_contiguous
+    assert 0 <= audio.shape[1] - x.shape[1] <= 2 * 1152 + 529  # no gapless info: delay and padding stay
+    assert sum(b.shape[1] for b in BlockReader(path, 1000)) == audio.shape[1]

@@ -45,6 +45,7 @@ WRITE_FORMATS = {".wav": "WAV", ".flac": "FLAC"}
 #: subtypes we write, per major format
 WRITE_SUBTYPES = {"WAV": ("PCM_16", "PCM_24", "FLOAT"), "FLAC": ("PCM_16", "PCM_24")}
 _INT_BITS = {"PCM_16": 16, "PCM_24": 24}
+_ESTIMATED_LENGTH_FORMATS = {"MP3"}
 _FLOAT_SUBTYPES = {"FLOAT", "DOUBLE"}
 _CHUNK_FRAMES = 65536
 _SFC_RF64_AUTO_DOWNGRADE = 0x1210  # sndfile.h: an RF64 file that stays under 4 GiB is written as RIFF WAV
@@ -147,11 +148,16 @@ def _check_finite(block: np.ndarray, path: Path, first_frame: int, rate: int, do
     value = block[channel, frame]
     what = "NaN" if np.isnan(value) else "Inf"
     at = first_frame + int(frame)
-    raise AudioFileError(f"{path}: {doing}{what} sample in channel {int(channel) + 1} at {at / rate:.6f} s (frame {at})")
+    raise AudioFileError(f"{path}: {doing}{what} sample in channel {int(channel) + 1} at {at / rate:.6f} s "
+                         f"(frame {at})")
 
 
 def _iter_blocks(handle: sf.SoundFile, path: Path, start: int, stop: int, block_frames: int) -> Iterator[np.ndarray]:
-    """Yield float32 (channels, n) C-contiguous blocks of frames [start, stop), checked for NaN/Inf and short reads."""
+    """Yield float32 (channels, n) C-contiguous blocks of frames [start, stop), checked for NaN/Inf and short reads.
+
+    A file that ends before its header says is truncated, except MP3, whose length libsndfile estimates from the
+    file size when there is no Xing/Info header: there reading simply stops where the audio ends.
+    """
     check = handle.subtype in _FLOAT_SUBTYPES
     rate = handle.samplerate
     if start:
@@ -163,15 +169,20 @@ def _iter_blocks(handle: sf.SoundFile, path: Path, start: int, stop: int, block_
         try:
             got = handle.read(want, dtype="float32", always_2d=True, out=buffer[:want]).shape[0]
         except sf.LibsndfileError as exc:
-            raise AudioFileError(f"{path}: corrupt or truncated near {pos / rate:.3f} s ({_lib_message(exc)})") from None
-        if got < want:
+            raise AudioFileError(f"{path}: corrupt or truncated near {pos / rate:.3f} s "
+                                 f"({_lib_message(exc)})") from None
+        if got < want and handle.format not in _ESTIMATED_LENGTH_FORMATS:
             raise AudioFileError(f"{path}: truncated: audio ends at {(pos + got) / rate:.3f} s but the header "
                                  f"promises {handle.frames / rate:.3f} s")
-        block = buffer[:want].T.copy()  # a new C-ordered array: the buffer is reused
+        if got == 0:
+            return
+        block = buffer[:got].T.copy()  # a new C-ordered array: the buffer is reused
         if check:
             _check_finite(block, path, pos, rate)
         yield block
-        pos += want
+        pos += got
+        if got < want:
+            return
 
 
 def _frame_range(path: Path, rate: int, frames: int, start_s: float | None, stop_s: float | None) -> tuple[int, int]:
@@ -199,6 +210,8 @@ def read(path: str | os.PathLike[str], *, start_s: float | None = None,
         for block in _iter_blocks(handle, path, start, stop, _CHUNK_FRAMES):
             out[:, pos:pos + block.shape[1]] = block
             pos += block.shape[1]
+        if pos < out.shape[1]:  # an MP3 shorter than libsndfile's estimate
+            out = np.ascontiguousarray(out[:, :pos])
         return out, int(handle.samplerate)
 
 

@@ -58,7 +58,7 @@ class BlockReader:
             self.format: str = handle.format
             self.subtype: str = handle.subtype
             self._start, self._stop = _frame_range(self.path, self.sample_rate, handle.frames, start_s, stop_s)
-        #: frames this reader yields in all
+        #: frames this reader yields in all (for an MP3 without a Xing/Info header, libsndfile's estimate)
         self.frames: int = self._stop - self._start
 
     @property
