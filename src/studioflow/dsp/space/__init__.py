@@ -1,0 +1,1 @@
+"""Space processors: delay (``delay``), algorithmic FDN reverb (``reverb``) and convolution reverb (``convolution_reverb``)."""
