@@ -1,0 +1,206 @@
+"""Input checks of takes: levels with gain-staging advice, clipping, DC, noise, hum, dropouts, and between mics
+recorded together their polarity and time offset (with the correction to apply).
+
+``check_takes(paths_or_dir)`` returns a report dict: ``takes`` (one entry per file with its measurements and
+problems), ``groups`` (mics recorded together, each member measured against the group's first file) and
+``problems`` (all of them, each with ``file``, ``kind``, ``severity``, ``message`` and ``time_s`` in the take).
+Files recorded together are: the same take number across tracks of a song (``takes/<track>/take-NNN.wav``),
+files named as pairs (``kick_in``/``kick_out``, ``oh_l``/``oh_r``, ``snare_top``/``snare_bottom``, ``gtr_1``/``gtr_2``),
+or groups given explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from studioflow.analysis import alignment, problems
+from studioflow.audio.files import info, read
+from studioflow.errors import AudioFileError
+
+#: peak range (dBFS) that leaves headroom yet stays well above the converter's noise, per bit depth
+PEAK_RANGE_DBFS = {16: (-12.0, -3.0), 24: (-18.0, -6.0), 32: (-18.0, -6.0)}
+_PAIR_SUFFIX = re.compile(r"^(?P<base>.+?)[ _.-](?P<tag>in|out|top|bottom|bot|l|r|left|right|a|b|front|back|"
+                          r"close|room|near|far|\d)$", re.IGNORECASE)
+_TAKE_FILE = re.compile(r"^take-(\d+)\.wav$")
+_BITS = {"PCM_16": 16, "PCM_24": 24, "PCM_32": 32, "FLOAT": 32, "DOUBLE": 32, "PCM_U8": 8, "PCM_S8": 8}
+MIN_CORRELATION = 0.3     # below this two files are not two mics on one source
+
+
+def _problem(kind: str, severity: str, message: str, time_s: float | None = None, end_s: float | None = None,
+             **extra: Any) -> dict[str, Any]:
+    return {"kind": kind, "severity": severity, "message": message, "time_s": time_s, "end_s": end_s, **extra}
+
+
+def advice(peak_dbfs: float, bits: int) -> tuple[str, str | None]:
+    """Gain-staging advice for a take's peak level: (text, severity or None when fine)."""
+    lo, hi = PEAK_RANGE_DBFS.get(bits, PEAK_RANGE_DBFS[24])
+    target = (lo + hi) / 2
+    if peak_dbfs <= -190:
+        return "no signal: check the input, cable, phantom power and channel", "error"
+    if peak_dbfs > -1.0:
+        return f"too hot: peaks at {peak_dbfs:.1f} dBFS; lower the input gain by {peak_dbfs - target:.0f} dB", "error"
+    if peak_dbfs > hi:
+        return (f"hot: peaks at {peak_dbfs:.1f} dBFS leave little headroom; lower the gain by "
+                f"{peak_dbfs - target:.0f} dB (aim {lo:.0f}..{hi:.0f} dBFS)"), "warning"
+    if peak_dbfs < lo - 12:
+        return (f"low: peaks at {peak_dbfs:.1f} dBFS; raise the gain by {target - peak_dbfs:.0f} dB "
+                f"(aim {lo:.0f}..{hi:.0f} dBFS at {bits}-bit)"), "warning"
+    if peak_dbfs < lo:
+        return f"a little low: peaks at {peak_dbfs:.1f} dBFS (aim {lo:.0f}..{hi:.0f} dBFS); fine at {bits}-bit", None
+    return f"good: peaks at {peak_dbfs:.1f} dBFS (aim {lo:.0f}..{hi:.0f} dBFS)", None
+
+
+def check_audio(audio: np.ndarray, rate: int, *, bits: int = 24) -> dict[str, Any]:
+    """Measurements and problems of one take already in memory (float32 (channels, frames))."""
+    peak = max(problems.peak_dbfs(audio))
+    rms = max(problems.rms_dbfs(audio))
+    text, severity = advice(peak, bits)
+    found: list[dict[str, Any]] = []
+    if severity:
+        found.append(_problem("level", severity, text))
+    clips = problems.clipped_runs(audio, rate)
+    for c in clips:
+        found.append(_problem("clipping", "error", f"clipped run of {c['samples']} samples on channel {c['channel']}",
+                              c["time_s"], c["end_s"], channel=c["channel"]))
+    dc = problems.dc_offset(audio)
+    for ch, v in enumerate(dc, 1):
+        if abs(v) >= 0.005:
+            found.append(_problem("dc_offset", "warning", f"DC offset {v * 100:+.2f} % of full scale on channel {ch}: "
+                                  f"use a high-pass filter (20-30 Hz)", 0.0, channel=ch))
+    sil = problems.silences(audio, rate)
+    noise = problems.noise_floor(audio, rate) if not sil["all_silent"] else {"noise_floor_dbfs": -200.0,
+                                                                              "signal_dbfs": -200.0, "snr_db": None}
+    if noise["snr_db"] is not None and noise["noise_floor_dbfs"] > -60.0:
+        found.append(_problem("noise", "warning", f"noise floor {noise['noise_floor_dbfs']:.0f} dBFS (signal-to-noise "
+                              f"{noise['snr_db']:.0f} dB): check gain structure, cables and noisy gear"))
+    hum = problems.mains_hum(audio, rate)
+    if hum:
+        found.append(_problem("hum", "warning", f"mains hum at {hum['mains_hz']} Hz (harmonics "
+                              f"{', '.join(str(f) for f in hum['harmonics_dbfs'])} Hz, up to {hum['level_dbfs']:.0f} "
+                              f"dBFS): check grounding and cable runs", hum["time_s"], hum["end_s"]))
+    for d in sil["dropouts"]:
+        found.append(_problem("dropout", "error", f"dropout: {d['duration_ms']:.1f} ms of digital silence inside the "
+                              f"signal", d["time_s"], d["end_s"]))
+    if not sil["all_silent"]:
+        for s in sil["silence"]:
+            found.append(_problem("digital_silence", "info", f"{s['duration_ms'] / 1000:.1f} s of digital silence",
+                                  s["time_s"], s["end_s"]))
+    return {"rate": rate, "channels": int(audio.shape[0]), "duration_s": round(audio.shape[1] / rate, 3),
+            "bits": bits, "peak_dbfs": round(peak, 2), "rms_dbfs": round(rms, 2), "advice": text,
+            "dc_offset": [round(v, 6) for v in dc], **noise, "hum": hum, "clipped_runs": clips,
+            "dropouts": sil["dropouts"], "silence": sil["silence"], "problems": found}
+
+
+def _load(path: Path) -> tuple[np.ndarray, int, int]:
+    audio, rate = read(path)
+    return audio, rate, _BITS.get(info(path).subtype, 24)
+
+
+def check_take_file(path: str | Path) -> dict[str, Any]:
+    """A short summary of one take for ``takes.yaml``: peak, RMS, advice and the problems' messages."""
+    audio, rate, bits = _load(Path(path))
+    r = check_audio(audio, rate, bits=bits)
+    return {"peak_dbfs": r["peak_dbfs"], "rms_dbfs": r["rms_dbfs"], "advice": r["advice"],
+            "problems": [p["message"] + (f" at {p['time_s']:.2f} s" if p["time_s"] else "") for p in r["problems"]]}
+
+
+def find_files(paths_or_dir: str | Path | Iterable[str | Path]) -> list[Path]:
+    """The WAV/FLAC files to check: a song folder's takes (``takes/*/take-NNN.wav``), a folder's audio files, or
+    the given paths."""
+    if isinstance(paths_or_dir, (str, Path)):
+        p = Path(paths_or_dir)
+        if p.is_dir():
+            takes = sorted(f for f in (p / "takes").glob("*/take-*.wav") if _TAKE_FILE.match(f.name))
+            if takes:
+                return takes
+            files = sorted(f for f in p.iterdir() if f.suffix.lower() in (".wav", ".flac", ".aif", ".aiff"))
+            if not files:
+                raise AudioFileError(f"{p}: no takes (takes/<track>/take-NNN.wav) and no audio files to check")
+            return files
+        return [p]
+    return [Path(f) for f in paths_or_dir]
+
+
+def label(path: Path) -> str:
+    """A file's name in reports: ``track/take-NNN`` for takes, else the file stem."""
+    if _TAKE_FILE.match(path.name):
+        return f"{path.parent.name}/{path.stem}"
+    return path.stem
+
+
+def find_groups(files: list[Path]) -> list[list[Path]]:
+    """Files recorded together: same take number across track folders, or names that form pairs/sets."""
+    groups: dict[tuple, list[Path]] = defaultdict(list)
+    for f in files:
+        m = _TAKE_FILE.match(f.name)
+        if m:
+            groups[("take", int(m[1]))].append(f)
+            continue
+        m = _PAIR_SUFFIX.match(f.stem)
+        if m:
+            groups[("name", m["base"].lower())].append(f)
+    return [sorted(g, key=lambda p: label(p)) for g in groups.values() if len(g) > 1]
+
+
+def check_group(members: list[Path], loaded: dict[Path, tuple[np.ndarray, int]]) -> dict[str, Any]:
+    """Polarity and time offset of each member against the first (the reference), with the correction."""
+    ref = members[0]
+    ra, rr = loaded[ref]
+    out = {"reference": label(ref), "members": [], "problems": []}
+    for m in members[1:]:
+        a, r = loaded[m]
+        if r != rr:
+            continue
+        al = alignment.measure(ra, a, rr)
+        item = {"file": label(m), **al.as_dict(), "related": abs(al.correlation) >= MIN_CORRELATION}
+        out["members"].append(item)
+        if not item["related"]:
+            continue
+        corr = al.correction()
+        if al.polarity_inverted:
+            out["problems"].append(_problem(
+                "polarity", "error", f"{label(m)} is out of polarity with {label(ref)} (correlation "
+                f"{al.correlation:+.2f}): invert its polarity", 0.0, file=str(m), correction=corr))
+        if abs(al.delay_ms) >= 0.1:
+            out["problems"].append(_problem(
+                "offset", "warning" if abs(al.delay_ms) >= 1.0 else "info",
+                f"{label(m)} arrives {abs(al.delay_ms):.2f} ms {'after' if al.delay_ms > 0 else 'before'} "
+                f"{label(ref)}: shift it by {corr['delay_ms']:+.2f} ms", 0.0, file=str(m), correction=corr))
+    return out
+
+
+def check_takes(paths_or_dir: str | Path | Iterable[str | Path], *,
+                groups: list[list[str | Path]] | None = None) -> dict[str, Any]:
+    """Check takes (a song folder, a folder of stems, or a list of files); return the report dict (see module doc).
+
+    ``groups`` lists files recorded together explicitly (used instead of the automatic grouping).
+    """
+    files = find_files(paths_or_dir)
+    loaded: dict[Path, tuple[np.ndarray, int]] = {}
+    report: dict[str, Any] = {"takes": [], "groups": [], "problems": []}
+    for f in files:
+        audio, rate, bits = _load(f)
+        loaded[f] = (audio, rate)
+        r = {"file": str(f), "name": label(f), **check_audio(audio, rate, bits=bits)}
+        for p in r["problems"]:
+            p["file"] = str(f)
+        report["takes"].append(r)
+        report["problems"].extend(r["problems"])
+    sets = [[Path(p) for p in g] for g in groups] if groups else find_groups(files)
+    for g in sets:
+        for p in g:
+            if p not in loaded:
+                audio, rate, _ = _load(p)
+                loaded[p] = (audio, rate)
+        res = check_group(g, loaded)
+        report["groups"].append(res)
+        report["problems"].extend(res["problems"])
+    report["summary"] = {"files": len(files), "problems": len(report["problems"]),
+                         "errors": sum(p["severity"] == "error" for p in report["problems"]),
+                         "warnings": sum(p["severity"] == "warning" for p in report["problems"])}
+    return report

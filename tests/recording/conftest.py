@@ -1,0 +1,131 @@
+"""A real audio server for the recording tests: JACK (jackd2) with its dummy backend, one per pytest worker, and a
+JACK client that plays known signals into the recorder's input ports (PortAudio's JACK host API)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+
+import numpy as np
+import pytest
+
+RATE = 48000
+
+
+def _wait_for_server(name: str, proc: subprocess.Popen, timeout_s: float = 20.0) -> None:
+    import jack
+
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jackd exited with {proc.returncode}")
+        try:
+            jack.Client("probe", no_start_server=True, servername=name).close()
+            return
+        except jack.JackOpenError:
+            time.sleep(0.1)
+    raise RuntimeError(f"jackd {name} did not come up in {timeout_s} s")
+
+
+@pytest.fixture(scope="session")
+def jack_server(tmp_path_factory):
+    """Start ``jackd --no-realtime -d dummy -r 48000 -p 256`` under a server name unique to this worker; yield it.
+
+    JACK_DEFAULT_SERVER is set so PortAudio (in this process and in subprocesses) talks to this server.
+    """
+    if shutil.which("jackd") is None:
+        pytest.skip("jackd (Debian jackd2) is not installed: run scripts/setup-system.sh")
+    name = f"sftest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    log = tmp_path_factory.mktemp("jack") / "jackd.log"
+    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_DEFAULT_SERVER": name}
+    # -r before -d: no realtime scheduling (CI runs as root without rtprio); -w: period in µs, so the dummy
+    # backend runs at real-time pace for 256-frame periods.
+    cmd = ["jackd", "--no-realtime", "-n", name, "-d", "dummy", "-r", str(RATE), "-p", "256",
+           "-w", str(int(256 / RATE * 1e6)), "-C", "4", "-P", "4"]
+    with open(log, "w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    old = os.environ.get("JACK_DEFAULT_SERVER")
+    os.environ["JACK_DEFAULT_SERVER"] = name
+    try:
+        _wait_for_server(name, proc)
+        yield name
+    finally:
+        import sounddevice   # close PortAudio's JACK client while the server still runs (else it aborts at exit)
+        while sounddevice._initialized:
+            sounddevice._terminate()
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if old is None:
+            os.environ.pop("JACK_DEFAULT_SERVER", None)
+        else:
+            os.environ["JACK_DEFAULT_SERVER"] = old
+
+
+class SignalPlayer:
+    """A JACK client with one output port per signal (sine tones: (freq_hz, peak_dbfs)), connected on demand to the
+    recorder's input ports; it can also loop the recorder's outputs back into its inputs."""
+
+    def __init__(self, server: str, tones: list[tuple[float, float]]) -> None:
+        import jack
+
+        self.client = jack.Client("sfsignals", no_start_server=True, servername=server)
+        self.tones = tones
+        self.ports = [self.client.outports.register(f"out_{i + 1}") for i in range(len(tones))]
+        self.pos = 0
+        rate = self.client.samplerate
+
+        @self.client.set_process_callback
+        def process(frames: int) -> None:
+            t = (self.pos + np.arange(frames)) / rate
+            for port, (freq, dbfs) in zip(self.ports, self.tones):
+                port.get_array()[:] = 10 ** (dbfs / 20) * np.sin(2 * np.pi * freq * t)
+            self.pos += frames
+
+        self.client.activate()
+
+    def recorder_ports(self, kind: str, count: int, timeout_s: float = 10.0) -> list:
+        """The recorder's PortAudio ports ('in' or 'out'), waiting until ``count`` of them exist."""
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            ports = self.client.get_ports("PortAudio.*:" + kind + "_", is_audio=True,
+                                          is_input=kind == "in", is_output=kind == "out")
+            if len(ports) >= count:
+                return sorted(ports, key=lambda p: p.name)
+            time.sleep(0.01)
+        raise RuntimeError(f"recorder ports {kind}_* did not appear")
+
+    def feed(self, count: int | None = None) -> None:
+        """Connect signal i to the recorder's input i+1 (as soon as the recorder's ports exist)."""
+        count = count or len(self.ports)
+        for src, dst in zip(self.ports[:count], self.recorder_ports("in", count)):
+            self.client.connect(src, dst)
+
+    def feed_in_background(self) -> threading.Thread:
+        th = threading.Thread(target=self.feed, daemon=True)
+        th.start()
+        return th
+
+    def loop_back(self, out_channel: int = 1, in_channel: int = 1) -> None:
+        """Connect the recorder's output ``out_channel`` to its own input ``in_channel``."""
+        outs = self.recorder_ports("out", out_channel)
+        ins = self.recorder_ports("in", in_channel)
+        self.client.connect(outs[out_channel - 1], ins[in_channel - 1])
+
+    def close(self) -> None:
+        self.client.deactivate()
+        self.client.close()
+
+
+@pytest.fixture
+def player(jack_server):
+    """Tones on two ports: 440 Hz at -12 dBFS and 1 kHz at -20 dBFS."""
+    p = SignalPlayer(jack_server, [(440.0, -12.0), (1000.0, -20.0)])
+    yield p
+    p.close()
