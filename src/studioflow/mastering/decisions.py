@@ -133,7 +133,7 @@ def stereo(mix: dict, reference: dict | None) -> list[Stage]:
                             f"side/mid {sm:.1f} dB is a healthy image: width left alone"))
     low = mix.get("low_side_minus_mid_db")
     if low is not None and low > -20.0:
-        stages.append(Stage("mono bass", True, "mono_bass", {"freq_hz": 120.0},
+        stages.append(Stage("mono bass", True, "mono_bass", {"freq": 120.0},
                             f"side energy below 120 Hz is {low:.0f} dB under mid: folded to mono for vinyl, clubs and "
                             "phones"))
     else:

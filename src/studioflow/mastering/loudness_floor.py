@@ -15,7 +15,7 @@ class Loudness:
         from studioflow.analysis.loudness import LoudnessMeter
 
         self.rate = int(rate)
-        self.meter = LoudnessMeter(self.rate, int(channels))
+        self.meter = LoudnessMeter(self.rate, int(channels), true_peak=False)
 
     def add(self, block: np.ndarray) -> None:
         """Measure one ``(channels, frames)`` float32 block."""
@@ -23,14 +23,14 @@ class Loudness:
 
     def result(self) -> dict:
         """Integrated loudness (LUFS, None below the gate), LRA (LU) and ``short_term`` {times_s, lufs}."""
-        m = self.meter
+        m = self.meter.result()
         integrated = m.integrated_lufs
         series = np.asarray(m.short_term_lufs, dtype=float)         # one value per 100 ms (EBU Tech 3341)
         step = max(1, int(round(SERIES_STEP_S / 0.1)))
         picked = series[::step]
         return {
             "integrated_lufs": None if integrated is None or not np.isfinite(integrated) else float(integrated),
-            "lra_lu": None if m.lra_lu is None else float(m.lra_lu),
-            "short_term": {"times_s": (np.arange(len(picked)) * SERIES_STEP_S + 3.0).round(2).tolist(),
+            "lra_lu": m.loudness_range_lu,
+            "short_term": {"times_s": ((np.arange(len(picked)) * step + 1) / 10.0).round(2).tolist(),
                            "lufs": [float(x) if np.isfinite(x) else None for x in picked]},
         }
