@@ -127,3 +127,18 @@ def test_linear_phase_block_size_invariance(sizes):
     x = noise(0.3, RATE, channels=1, seed=5)
     make = lambda: ParametricEQ(RATE, bands=BANDS, mode="linear")  # noqa: E731
     assert np.array_equal(process_in_blocks(make, x, sizes), process_in_blocks(make, x, [x.shape[1]]))
+
+
+def test_cuts_are_stable_and_exact():
+    """A cut is the inverted boost with a0 = 1: its poles sit inside the unit circle and its gain is exact."""
+    import numpy as np
+
+    from studioflow.dsp.eq import band_sos
+    from studioflow.dsp.filters import sos_response_db
+
+    for kind in ("peak", "lowshelf", "highshelf"):
+        sos = band_sos({"type": kind, "freq": 125, "gain_db": -2.26, "q": 1.2}, 48000)
+        assert np.allclose(sos[:, 3], 1.0)
+        assert np.all(np.abs(np.roots(sos[0, 3:])) < 1.0)
+    peak = band_sos({"type": "peak", "freq": 1000, "gain_db": -9.0, "q": 1.0}, 48000)
+    assert abs(sos_response_db(peak, np.array([1000.0]), 48000)[0] + 9.0) < 1e-6

@@ -69,7 +69,7 @@ def _boost_inverted(design, gain_db: float) -> np.ndarray:
     if gain_db >= 0.0:
         return row[np.newaxis]
     inv = np.concatenate([row[3:], row[:3]])
-    return (inv / inv[0])[np.newaxis]
+    return (inv / inv[3])[np.newaxis]
 
 
 def peak_sos(freq_hz: float, gain_db: float, q: float, rate: int) -> np.ndarray:
