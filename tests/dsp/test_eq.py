@@ -39,6 +39,9 @@ def test_processed_sine_matches_response():
     for f in (100.0, 1000.0, 10000.0):
         assert measured_db(eq, f) == pytest.approx(eq.response([f])[0], abs=0.02)
     assert PeakEQ(RATE, freq=1000.0, gain_db=-9.0, q=2.0).response([1000.0])[0] == pytest.approx(-9.0, abs=1e-9)
+    for type_name in ("peak", "lowshelf", "tilt"):               # cuts go through the kernel too (a0 = 1)
+        cut = registry.create(type_name, RATE, freq=1000.0, gain_db=-9.0)
+        assert measured_db(cut, 3000.0) == pytest.approx(cut.response([3000.0])[0], abs=0.02)
 
 
 def test_bad_parameters_name_the_parameter():
