@@ -110,7 +110,7 @@ def mains_hum(audio: np.ndarray, rate: int, *, harmonics: int = 6, prominence_db
             around = np.r_[psd[max(i - int(15 / df), 0): max(i - 3, 0)], psd[i + 4: i + int(15 / df) + 1]]
             if not around.size:
                 continue
-            prom = 10 * np.log10(line.max() / max(np.median(around), _EPS))
+            prom = 10 * np.log10(max(line.max(), _EPS) / max(np.median(around), _EPS))
             level = 10 * np.log10(max(line.sum() * df * 2, _EPS))   # main lobe power, sine-peak dBFS
             if prom >= prominence_db and level >= min_level_dbfs:
                 found[int(f)] = round(float(level), 1)

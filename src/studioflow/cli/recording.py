@@ -105,11 +105,11 @@ def record(song_dir: Path, tracks: tuple[str, ...], inputs: str | None, device: 
     rec = Recorder(song_dir, plan_inputs(list(tracks), _ints(inputs, "--inputs")), device=device, rate=rate,
                    bits=int(bits), duration_s=duration, count_in_bars=count_in, tempo_bpm=tempo or _song_tempo(song_dir),
                    click_output=click_output, punch_s=tuple(punch) if punch else None, play=mix)
+    rec.start()
     err = sys.stderr
     print(f"recording take {rec.number:03d} of {', '.join(tracks)} from {rec.device['name']} "
           f"({rec.device['hostapi']}) at {rate} Hz/{bits}-bit"
           + ("" if duration or punch else "; press Enter or Ctrl-C to stop"), file=err, flush=True)
-    rec.start()
     if sys.stdin.isatty() and not duration and not punch:
         threading.Thread(target=lambda: (sys.stdin.readline(), rec.done.set()), daemon=True).start()
     try:
