@@ -204,3 +204,20 @@ def test_from_to_renders_an_excerpt_of_the_same_mix(wav, session_file, read_audi
     render(session, tmp_path / "part.wav", start_s=0.5, end_s=1.25)
     whole, part = read_audio(tmp_path / "all.wav"), read_audio(tmp_path / "part.wav")
     np.testing.assert_array_equal(part, whole[:, 24000:60000])
+
+
+def test_memory_stays_flat_as_the_song_grows(wav, session_file, tmp_path):
+    import tracemalloc
+    peaks = []
+    for seconds in (2.0, 8.0):
+        wav(f"n{seconds}.wav", noise(seconds, 2, 1))
+        tracks = "\n".join(f"  - {{name: t{i}, source: n{seconds}.wav, pan: {i / 10}}}" for i in range(6))
+        path = session_file(f"tracks:\n{tracks}\n", f"s{seconds}.yaml")
+        session = load_session(path)
+        tracemalloc.start()
+        render(session, tmp_path / f"m{seconds}.wav", block_frames=4096)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    tracks_bytes = 6 * 8.0 * RATE * 2 * 4
+    assert peaks[1] < peaks[0] * 1.25 + 1e6          # 4x longer song, about the same peak
+    assert peaks[1] < tracks_bytes / 2               # well under holding the tracks in memory

@@ -93,6 +93,12 @@ class Renderer:
                             for edges in self.plan.inputs.values() for e in edges}
         self.stem_delays = {st.name: DelayLine(lm - self.plan.latency_out[st.name]) for st in strips}
         self.meters = {st.name: StripMeter(st.name, st.kind, self.rate, settings.meter) for st in strips}
+        # connections without compensation delay are summed inside the parallel work: strips are dealt to a fixed
+        # number of lanes, each lane sums into its own buffers in a fixed order, so the result is deterministic
+        self.direct_edges = {name: {e.send: e.dst for es in self.plan.inputs.values() for e in es
+                                    if e.src == name and e.delay == 0} for name in self.engines}
+        self.lanes = settings.workers or min(8, os.cpu_count() or 1)
+        self._partials: list[dict[str, np.ndarray]] = []
 
     def _range(self) -> tuple[int, int, float]:
         sess, s = self.session, self.s
@@ -134,7 +140,7 @@ class Renderer:
         if out_path.suffix.lower() != suffix:
             raise ParameterError(f"{out_path}: format {self.s.format} writes {suffix} files")
         stems = self._stem_paths(suffix)
-        workers = self.s.workers or min(8, os.cpu_count() or 1)
+        workers = self.lanes
         writers = {}
         with ThreadPoolExecutor(max_workers=workers) as pool, BlockWriter(out_path, self.rate, 2, sub) as main:
             for name, path in stems.items():
@@ -165,13 +171,12 @@ class Renderer:
         while e < self.engine_end:
             n = min(self.s.block_frames, self.engine_end - e)
             outputs: dict[str, StripOutput] = {}
+            self._partials = [{} for _ in range(self.lanes)]
             tracks = [t for t in self.session.tracks if t.name not in self.plan.silent]
-            for t, res in zip(tracks, pool.map(lambda t: self._track(t, e, n), tracks)):
-                outputs[t.name] = res
+            outputs.update(self._in_lanes(pool, tracks, lambda t, lane: self._track(t, e, n, lane)))
             for level in self.plan.bus_levels:
                 names = [b for b in level if b not in self.plan.silent]
-                for name, res in zip(names, pool.map(lambda b: self._bus(b, outputs, e, n), names)):
-                    outputs[name] = res
+                outputs.update(self._in_lanes(pool, names, lambda b, lane: self._bus(b, outputs, e, n, lane)))
             master = self._bus(MASTER, outputs, e, n)
             keep = max(0, self.write_from - e)
             if keep < n:
@@ -187,15 +192,37 @@ class Renderer:
             if self.s.progress is not None:
                 self.s.progress(e - self.engine_start, total)
 
-    def _track(self, track: Strip, e: int, n: int) -> StripOutput:
+    def _in_lanes(self, pool: ThreadPoolExecutor, items: list[Any], work: Callable[[Any, int], StripOutput]
+                  ) -> dict[str, StripOutput]:
+        """Run ``work(item, lane)`` with items dealt round-robin to the lanes, each lane's items in order."""
+        def lane(k: int) -> list[tuple[str, StripOutput]]:
+            return [(getattr(it, "name", it), work(it, k)) for it in items[k::self.lanes]]
+        return dict(pair for pairs in pool.map(lane, range(min(self.lanes, len(items)))) for pair in pairs)
+
+    def _direct(self, name: str, n: int, lane: int) -> dict[int | None, np.ndarray]:
+        """Lane ``lane``'s sums for the strips ``name`` feeds without delay, by output (None) or send number."""
+        sums = self._partials[lane]
+        out = {}
+        for key, dst in self.direct_edges[name].items():
+            if dst not in sums:
+                sums[dst] = np.zeros((2, n), dtype=np.float64)
+            out[key] = sums[dst]
+        return out
+
+    def _track(self, track: Strip, e: int, n: int, lane: int) -> StripOutput:
         x = read_track(self.readers[track.name], track.channels, e, n)
-        res = self.engines[track.name].run(x, e)
+        res = self.engines[track.name].run(x, e, self._direct(track.name, n, lane))
         self._meter(track.name, res, e)
         return res
 
-    def _bus(self, name: str, outputs: dict[str, StripOutput], e: int, n: int) -> StripOutput:
+    def _bus(self, name: str, outputs: dict[str, StripOutput], e: int, n: int, lane: int = 0) -> StripOutput:
         acc = np.zeros((2, n), dtype=np.float64)
+        for sums in self._partials:
+            if name in sums:
+                acc += sums[name]
         for edge in self.plan.inputs[name]:
+            if edge.delay == 0:
+                continue
             res = outputs.get(edge.src)
             if res is None:
                 sig = np.zeros((2, n))
@@ -203,7 +230,7 @@ class Renderer:
                 sig = res.out if edge.send is None else res.sends[edge.send]
             acc += self.edge_delays[(edge.src, edge.dst, edge.send)].process(sig)
         x: np.ndarray = acc.astype(np.float32) if self.processors[name] else acc
-        res = self.engines[name].run(x, e)
+        res = self.engines[name].run(x, e, self._direct(name, n, lane) if name != MASTER else None)
         if name != MASTER:
             self._meter(name, res, e)
         return res

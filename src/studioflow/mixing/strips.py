@@ -15,6 +15,7 @@ import numpy as np
 
 from studioflow.dsp.base import Processor
 from studioflow.mixing.automation import Envelope
+from studioflow.mixing.kernels import add_scaled, peak
 from studioflow.mixing.panning import place
 from studioflow.mixing.session import Strip
 
@@ -85,12 +86,16 @@ class StripEngine:
         return {i: dict(a.current) for i, a in self.insert_auto.items()}
 
     # per block -------------------------------------------------------------------------------------------------
-    def run(self, x: np.ndarray, start: int) -> StripOutput:
-        """Process the strip's input ``x`` (channels, n) for render frames ``start .. start + n - 1``."""
+    def run(self, x: np.ndarray, start: int, direct: dict[int | None, np.ndarray] | None = None) -> StripOutput:
+        """Process the strip's input ``x`` (channels, n) for render frames ``start .. start + n - 1``.
+
+        ``direct`` maps the output (None) or a send number to a (2, n) float64 sum to add into instead of
+        returning the signal (used for connections without delay compensation)."""
+        direct = direct or {}
         for i, p in enumerate(self.processors):
             auto = self.insert_auto.get(i)
             x = p.process(x) if auto is None else self._automated(p, auto, x, start)
-        peak = float(np.max(np.abs(x))) if x.size else 0.0
+        top = peak(x) if x.size else 0.0
         n = x.shape[1]
         gain = self._value("gain_db", self.strip.gain_db, start, n, db=True) * self.sign
         pan = self._value("pan", self.strip.pan, start, n)
@@ -101,10 +106,18 @@ class StripEngine:
             if send.pre_fader or send.pan is not None:
                 fader = gain if not send.pre_fader else self.sign
                 sig = place(x, fader * level, pan if send.pan is None else send.pan, self.law)
+                if k in direct:
+                    direct[k] += sig
+                    sig = None
+            elif k in direct:
+                add_scaled(direct[k], out, np.atleast_1d(np.asarray(level, dtype=np.float64)))
+                sig = None
             else:
                 sig = out * level
             sends.append(sig)
-        return StripOutput(out, sends, peak)
+        if None in direct:
+            direct[None] += out
+        return StripOutput(out, sends, top)
 
     def _value(self, target: str, static: float, start: int, n: int, db: bool = False) -> np.ndarray | float:
         env = self.strip.automation.get(target)
