@@ -221,3 +221,35 @@ def test_memory_stays_flat_as_the_song_grows(wav, session_file, tmp_path):
     tracks_bytes = 6 * 8.0 * RATE * 2 * 4
     assert peaks[1] < peaks[0] * 1.25 + 1e6          # 4x longer song, about the same peak
     assert peaks[1] < tracks_bytes / 2               # well under holding the tracks in memory
+
+
+def test_real_limiter_lookahead_is_compensated(wav, session_file, read_audio, tmp_path):
+    click = np.zeros((2, 9600), dtype=np.float32)
+    click[:, 3000] = 0.1
+    wav("click.wav", click)
+    path = session_file("""
+        tracks:
+          - {name: limited, source: click.wav, pan: -1, inserts: [{type: limiter, ceiling_dbtp: 0}]}
+          - {name: plain, source: click.wav, pan: 1}
+    """)
+    session = load_session(path)
+    out = tmp_path / "mix.wav"
+    report = render(session, out)
+    got = read_audio(out)
+    assert report["master_latency_frames"] > 0
+    assert int(np.argmax(np.abs(got[0]))) == int(np.argmax(np.abs(got[1]))) == 3000
+
+
+def test_real_processor_errors_name_line_and_key(wav, session_file):
+    wav("v.wav", np.zeros((1, 4800)))
+    path = session_file("""
+        tracks:
+          - name: vocal
+            source: v.wav
+            inserts:
+              - {type: eq, bands: [{type: highpass, freq: 90, slope: 24}]}
+              - {type: compressor, threshold_db: -20, ratio: 0.5, attack_ms: 5, release_ms: 80}
+    """)
+    from studioflow.errors import SessionError
+    with pytest.raises(SessionError, match=r"^session.yaml:6 tracks\[0\].inserts\[1\].ratio: must be >= 1"):
+        load_session(path)
