@@ -202,8 +202,8 @@ class Recorder:
 
     @property
     def elapsed_s(self) -> float:
-        """Seconds of take recorded so far (negative during the count-in)."""
-        return (self.meters.frames if self.meters.frames else 0) / self.rate if self._t0 else 0.0
+        """Seconds of take recorded so far (0 during the count-in)."""
+        return self.meters.frames / self.rate
 
     @property
     def in_count_in(self) -> bool:

@@ -55,13 +55,21 @@ def has_jack() -> bool:
     return any(a["name"] == JACK_API for a in refresh().query_hostapis())
 
 
+def _jack_hint() -> str:
+    """Why JACK may be missing, when it is: for the end of an error message."""
+    if any(a["name"] == JACK_API for a in load().query_hostapis()):
+        return ""
+    return (f" (no JACK host API in {library()}: start the JACK server "
+            f"{os.environ.get('JACK_DEFAULT_SERVER', 'default')!r} first; PortAudio must be built with JACK, "
+            f"as Debian's libportaudio2 is)")
+
+
 def choose(device: str | int | None, *, inputs: int, outputs: int = 0) -> dict[str, Any]:
     """The device to record from: an index, a name substring, or (None) the default input, else the first one with
     enough channels (JACK preferred). DeviceError names what was asked and what exists."""
     devs = list_devices()
     if not devs:
-        raise DeviceError(f"no audio interfaces found (PortAudio {library()}); is the interface connected, or the "
-                          f"JACK server {os.environ.get('JACK_DEFAULT_SERVER', 'default')} running?")
+        raise DeviceError(f"no audio interfaces found: is the interface connected?{_jack_hint()}")
 
     def fits(d: dict) -> bool:
         return d["inputs"] >= inputs and d["outputs"] >= outputs
@@ -79,7 +87,7 @@ def choose(device: str | int | None, *, inputs: int, outputs: int = 0) -> dict[s
     if not matches:
         names = "; ".join(f"{d['index']}: {d['name']} ({d['hostapi']}, {d['inputs']} in)" for d in devs)
         raise DeviceError(f"no audio interface matches {device!r} with {inputs} inputs and {outputs} outputs "
-                          f"(found: {names})")
+                          f"(found: {names}){_jack_hint()}")
     d = matches[0]
     if not fits(d):
         raise DeviceError(f"device {d['name']!r} has {d['inputs']} inputs and {d['outputs']} outputs; "

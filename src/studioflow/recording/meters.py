@@ -22,7 +22,6 @@ class Meters:
 
     def __init__(self, names: list[str], rate: int, *, hold_s: float = 3.0, rms_ms: float = 300.0) -> None:
         self.names, self.rate, self.hold_s = names, rate, hold_s
-        self._alpha = 1.0
         self._rms_frames = rate * rms_ms / 1000
         self.peak = [0.0] * len(names)
         self.ms = [0.0] * len(names)
