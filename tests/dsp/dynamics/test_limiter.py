@@ -55,6 +55,14 @@ def test_output_never_exceeds_the_ceiling(name, x):
     assert true_peak_8x(out) <= CEILING
 
 
+@pytest.mark.parametrize("name,x", list(torture_set()), ids=lambda v: v if isinstance(v, str) else "")
+def test_project_meter_agrees_nothing_exceeds_the_ceiling(name, x):
+    truepeak = pytest.importorskip("studioflow.analysis.truepeak")
+    lim = TruePeakLimiter(RATE, ceiling_dbtp=CEILING, release_ms=50)
+    out = lim(np.concatenate([x, np.zeros((x.shape[0], lim.latency + 64), dtype=np.float32)], axis=1))
+    assert truepeak.true_peak_dbtp(out, RATE) <= CEILING
+
+
 def test_detector_error_is_inside_the_safety_margin():
     # for sines up to 0.45 fs at any phase, the 4x detector falls short of the real peak by less than SAFETY_DB
     phases = interpolator_phases()

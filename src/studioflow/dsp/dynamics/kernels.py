@@ -225,30 +225,34 @@ def gate_kernel(x, sc, out, gr, open_db, close_db, ratio, range_db, det_rel, att
 def transient_kernel(x, out, coefs, sens_db, cur, tgt, param_coef, env):
     """Differential-envelope transient shaper, linked over channels.
 
-    Four peak followers of the level (coefs: attack/release pairs): attack weight from fast-attack over slow-attack,
-    sustain weight from slow-release over fast-release, each in dB divided by ``sens_db`` and clamped to 0..1.
+    The level (dB of a one-pole mean square, coefs[0]) is followed by a fast and a slow one-pole (coefs[1], coefs[2]).
+    Their difference in dB, divided by ``sens_db`` and clamped to 0..1, is the attack weight when the fast one leads
+    (an onset) and the sustain weight when it trails (a decay); a steady tone gives neither.
     gain dB = attack_db * w_attack + sustain_db * w_sustain (cur/tgt: the two gains, glided per sample).
+    env: [mean square, fast dB, slow dB].
     """
     C, n = x.shape
+    ms, fast, slow = env[0], env[1], env[2]
     for i in range(n):
         v = 0.0
         for c in range(C):
-            v = max(v, abs(float(x[c, i])))
-        for k in range(4):
-            a = coefs[k, 0] if v > env[k] else coefs[k, 1]
-            env[k] = v + a * (env[k] - v)
+            s = float(x[c, i])
+            v = max(v, s * s)
+        ms = v + coefs[0] * (ms - v)
+        level = 10.0 * math.log10(max(ms, 1e-20))
+        fast = level + coefs[1] * (fast - level)
+        slow = level + coefs[2] * (slow - level)
         for k in range(2):
             cur[k] = tgt[k] + param_coef * (cur[k] - tgt[k])
             if abs(cur[k] - tgt[k]) < 1e-6:
                 cur[k] = tgt[k]
-        floor = 1e-9
-        wa = 20.0 * math.log10(max(env[0], floor) / max(env[1], floor)) / sens_db
-        ws = 20.0 * math.log10(max(env[2], floor) / max(env[3], floor)) / sens_db
-        wa = min(max(wa, 0.0), 1.0)
-        ws = min(max(ws, 0.0), 1.0)
+        d = (fast - slow) / sens_db
+        wa = min(max(d, 0.0), 1.0)
+        ws = min(max(-d, 0.0), 1.0)
         k = 10.0 ** ((cur[0] * wa + cur[1] * ws) / 20.0)
         for c in range(C):
             out[c, i] = np.float32(x[c, i] * k)
+    env[0], env[1], env[2] = ms, fast, slow
 
 
 # true-peak limiter -----------------------------------------------------------------------------------------------

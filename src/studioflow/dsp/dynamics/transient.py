@@ -1,4 +1,4 @@
-"""Transient shaper: attack and sustain gain from differential envelopes (fast vs slow followers of the level)."""
+"""Transient shaper: attack and sustain gain from differential envelopes (fast minus slow follower of the level in dB)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from studioflow.dsp.base import Processor, check_range
 from studioflow.dsp.dynamics import kernels
 from studioflow.dsp.dynamics.detector import PARAM_GLIDE_MS, time_coef
 
-#: (attack ms, release ms) of the four followers: fast-attack, slow-attack, slow-release, fast-release
-FOLLOWERS_MS = ((0.5, 150.0), (25.0, 150.0), (0.5, 300.0), (0.5, 30.0))
+#: time constants (ms) of the level (mean square), the fast follower and the slow follower of the level in dB
+FOLLOWERS_MS = (1.0, 2.0, 30.0)
 #: an envelope difference of this many dB applies the full attack_db / sustain_db
 SENSITIVITY_DB = 6.0
 
@@ -26,7 +26,7 @@ class TransientShaper(Processor):
         super().__init__(sample_rate)
         self.attack_db = check_range(self.name, "attack_db", attack_db, -24.0, 24.0, "dB")
         self.sustain_db = check_range(self.name, "sustain_db", sustain_db, -24.0, 24.0, "dB")
-        self._coefs = np.array([[time_coef(a, sample_rate), time_coef(r, sample_rate)] for a, r in FOLLOWERS_MS])
+        self._coefs = np.array([time_coef(ms, sample_rate) for ms in FOLLOWERS_MS])
 
     def params(self) -> dict[str, Any]:
         return {"attack_db": self.attack_db, "sustain_db": self.sustain_db}
@@ -37,7 +37,7 @@ class TransientShaper(Processor):
         setattr(self, name, check_range(self.name, name, value, -24.0, 24.0, "dB"))
 
     def _prepare(self, channels: int) -> None:
-        self._env = np.zeros(4)
+        self._env = np.array([0.0, -200.0, -200.0])
         self._cur = np.array([self.attack_db, self.sustain_db])
 
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
