@@ -44,3 +44,16 @@ def test_two_tracks_hold_their_signals(tmp_path, player):
     assert all(isinstance(t["xruns"], int) and t["check"]["peak_dbfs"] < 0 for t in listed)
     # the next take gets the next number and never overwrites
     assert takes.next_number(tmp_path, ["gtr"]) == 2
+
+
+def test_stereo_pair_track(tmp_path, player):
+    rec = Recorder(tmp_path, plan_inputs(["keys"], [1, 2]), duration_s=1.0, bits=32)
+    rec.start()
+    player.feed()
+    assert rec.wait(20)
+    entry, = rec.finish()
+    audio, rate = read(takes.file_of(tmp_path, entry))
+    assert audio.shape == (2, RATE) and entry["inputs"] == [1, 2]
+    assert info(takes.file_of(tmp_path, entry)).subtype == "FLOAT"
+    assert _tone(audio[0, -RATE // 2:], rate)[0] == pytest.approx(440.0, abs=2.0)
+    assert _tone(audio[1, -RATE // 2:], rate)[0] == pytest.approx(1000.0, abs=2.0)

@@ -65,3 +65,16 @@ def test_meters_peak_hold_and_clip():
     assert not a["clip"] and b["clip"]
     assert "CLIP" in plain_line(m, 1.0)
     json.dumps(m.snapshot())
+
+
+def test_rich_view_renders():
+    from rich.console import Console
+
+    from studioflow.recording.meters import render
+
+    m = Meters(["vocal"], 48000)
+    m.update(0, np.full((480, 1), 0.5, np.float32))
+    console = Console(record=True, width=120)
+    console.print(render(m, 61.5))
+    text = console.export_text()
+    assert "01:01.5" in text and "vocal" in text and "-6.0" in text
