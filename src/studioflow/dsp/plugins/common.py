@@ -6,7 +6,11 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+
+from studioflow.dsp.base import Processor
 from studioflow.errors import PluginError
 
 #: a control change glides over this many frames, in steps of ``CONTROL_STEP`` frames aligned to the stream
@@ -96,3 +100,97 @@ class Glides:
             if t >= 1.0:
                 del self.moves[port]
         return out
+
+
+class NativePlugin(Processor):
+    """What the LADSPA and LV2 hosts share: channel mapping, running in chunks, gliding controls by name.
+
+    Subclasses fill ``controls``, ``_values`` (port -> value), ``_audio_in`` and ``_owner``, and implement
+    ``_instantiate()`` -> (handle, inputs, outputs, control array, extra), ``_run_instance(instance, frames)`` and
+    ``_free()``. A plugin with as many inputs as the block has channels runs once; a mono plugin runs once per
+    channel; a stereo plugin on mono audio gets the channel twice and gives back the mean of its outputs.
+    """
+
+    max_frames = 4096
+    _owner = "plugin"
+    controls: list[Control]
+
+    def _find(self, key: str) -> int:
+        return find_param(self._owner, [c.name for c in self.controls], key)
+
+    def _set_initial(self, params: dict[str, Any]) -> None:
+        self.automatable = tuple(c.name for c in self.controls)
+        self._values = {c.port: c.default for c in self.controls}
+        for key, value in params.items():
+            c = self.controls[self._find(key)]
+            self._values[c.port] = c.check(self._owner, value)
+        self._instances: list[tuple] = []
+
+    def _instantiate(self) -> tuple:
+        raise NotImplementedError
+
+    def _run_instance(self, instance: tuple, frames: int) -> None:
+        raise NotImplementedError
+
+    def _free(self) -> None:
+        raise NotImplementedError
+
+    def __del__(self) -> None:
+        if getattr(self, "_instances", None):
+            self._free()
+
+    def _prepare(self, channels: int) -> None:
+        self._free()
+        n_in = len(self._audio_in)
+        if n_in == channels or (n_in == 2 and channels == 1):
+            self._instances = [self._instantiate()]
+        elif n_in == 1:
+            self._instances = [self._instantiate() for _ in range(channels)]
+        else:
+            raise PluginError(f"{self._owner}: has {n_in} audio inputs; cannot process {channels} channels")
+        self._frame = 0
+        self._glides = Glides()
+
+    def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
+        out = np.empty_like(block)
+        n, pos = block.shape[1], 0
+        while pos < n:
+            stop = self._glides.next_stop(self._frame, self._frame + min(self.max_frames, n - pos))
+            for port, value in self._glides.values_at(self._frame).items():
+                for inst in self._instances:
+                    inst[3][port] = value
+            take = stop - self._frame
+            self._run_chunk(block[:, pos:pos + take], out[:, pos:pos + take])
+            pos += take
+            self._frame += take
+        return out
+
+    def _run_chunk(self, x: np.ndarray, y: np.ndarray) -> None:
+        take = x.shape[1]
+        if len(self._instances) == 1:
+            inst = self._instances[0]
+            ins, outs = inst[1], inst[2]
+            ins[:, :take] = x if x.shape[0] == ins.shape[0] else np.broadcast_to(x, (ins.shape[0], take))
+            self._run_instance(inst, take)
+            y[:] = outs[:, :take] if y.shape[0] == outs.shape[0] else outs[:, :take].mean(axis=0, keepdims=True)
+            return
+        for c, inst in enumerate(self._instances):
+            inst[1][0, :take] = x[c]
+            self._run_instance(inst, take)
+            y[c] = inst[2][0, :take]
+
+    def set_param(self, name: str, value: float) -> None:
+        """Set a control by name from the next block on; it glides there over GLIDE_FRAMES frames."""
+        c = self.controls[self._find(name)]
+        value = c.check(self._owner, value)
+        current = self._instances[0][3][c.port] if self._instances else self._values[c.port]
+        self._values[c.port] = value
+        if self._instances and not (c.toggled or c.integer):
+            self._glides.start(c.port, float(current), value, self._frame)
+        else:
+            for inst in self._instances:
+                inst[3][c.port] = value
+
+    def control_values(self) -> dict[str, float]:
+        """Current control settings by the plugin's names."""
+        return {c.name: self._values[c.port] for c in self.controls}

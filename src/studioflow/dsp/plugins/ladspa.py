@@ -15,11 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from studioflow.dsp.base import Processor
-from studioflow.dsp.plugins.common import Control, Glides, find_file, find_param
+from studioflow.dsp.plugins.common import Control, NativePlugin, find_file
 from studioflow.errors import PluginError
 
-MAX_FRAMES = 4096
 SEARCH_PATH = ["~/.ladspa", "/usr/local/lib/ladspa", "/usr/lib/ladspa", "/usr/lib/x86_64-linux-gnu/ladspa"]
 
 # port descriptor bits and range hint bits (ladspa.h)
@@ -107,7 +105,7 @@ def _open(path: str | os.PathLike[str]) -> tuple[ctypes.CDLL, list[_Descriptor]]
     return lib, descriptors
 
 
-class LadspaPlugin(Processor):
+class LadspaPlugin(NativePlugin):
     """A LADSPA plugin from ``path`` (a file, or a bare file name searched in LADSPA_PATH), picked by ``label``.
 
     Other keyword arguments set its controls by name (case-insensitive, or as slugs: ``gain_db`` for "Gain (dB)").
@@ -134,12 +132,7 @@ class LadspaPlugin(Processor):
         self.plugin_name = self._desc.name.decode()
         self._owner = f"ladspa {self.label}"
         self._read_ports()
-        self.automatable = tuple(c.name for c in self.controls)
-        self._values = {c.port: c.default for c in self.controls}
-        for key, value in params.items():
-            c = self.controls[find_param(self._owner, [c.name for c in self.controls], key)]
-            self._values[c.port] = c.check(self._owner, value)
-        self._instances: list[tuple[int, np.ndarray, np.ndarray, Any]] = []
+        self._set_initial(params)
         self._latency = self._probe_latency()
 
     def _read_ports(self) -> None:
@@ -168,7 +161,7 @@ class LadspaPlugin(Processor):
                               "outputs as inputs are supported")
 
     # instances ------------------------------------------------------------------------------------------
-    def _instantiate(self) -> tuple[int, np.ndarray, np.ndarray, Any]:
+    def _instantiate(self) -> tuple:
         d = self._desc
         handle = d.instantiate(ctypes.byref(d), self.sample_rate)
         if not handle:
@@ -176,8 +169,8 @@ class LadspaPlugin(Processor):
         controls = (ctypes.c_float * d.port_count)()
         for port, value in self._values.items():
             controls[port] = value
-        ins = np.zeros((len(self._audio_in), MAX_FRAMES), dtype=np.float32)
-        outs = np.zeros((len(self._audio_out), MAX_FRAMES), dtype=np.float32)
+        ins = np.zeros((len(self._audio_in), self.max_frames), dtype=np.float32)
+        outs = np.zeros((len(self._audio_out), self.max_frames), dtype=np.float32)
         base = ctypes.addressof(controls)
         for i in range(d.port_count):
             d.connect_port(handle, i, base + 4 * i)
@@ -187,7 +180,10 @@ class LadspaPlugin(Processor):
             d.connect_port(handle, port, outs[k].ctypes.data)
         if d.activate:
             d.activate(handle)
-        return handle, ins, outs, controls
+        return handle, ins, outs, controls, None
+
+    def _run_instance(self, instance: tuple, frames: int) -> None:
+        self._desc.run(instance[0], frames)
 
     def _free(self) -> None:
         d = self._desc
@@ -197,10 +193,6 @@ class LadspaPlugin(Processor):
             if d.cleanup:
                 d.cleanup(handle)
         self._instances = []
-
-    def __del__(self) -> None:
-        if getattr(self, "_instances", None):
-            self._free()
 
     def _probe_latency(self) -> int:
         """Run one instance on a little silence and read its latency output (0 if it has none)."""
@@ -220,60 +212,5 @@ class LadspaPlugin(Processor):
             return int(round(self._instances[0][3][self._control_out["latency"]]))
         return self._latency
 
-    def _prepare(self, channels: int) -> None:
-        self._free()
-        n_in = len(self._audio_in)
-        if n_in == channels:
-            self._instances = [self._instantiate()]
-        elif n_in == 1:
-            self._instances = [self._instantiate() for _ in range(channels)]
-        elif n_in == 2 and channels == 1:
-            self._instances = [self._instantiate()]
-        else:
-            raise PluginError(f"{self._owner}: has {n_in} audio inputs; cannot process {channels} channels")
-        self._frame = 0
-        self._glides = Glides()
-
-    def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
-        out = np.empty_like(block)
-        n = block.shape[1]
-        pos = 0
-        while pos < n:
-            stop = self._glides.next_stop(self._frame, self._frame + min(MAX_FRAMES, n - pos))
-            for port, value in self._glides.values_at(self._frame).items():
-                for inst in self._instances:
-                    inst[3][port] = value
-            take = stop - self._frame
-            self._run(block[:, pos:pos + take], out[:, pos:pos + take])
-            pos += take
-            self._frame += take
-        return out
-
-    def _run(self, x: np.ndarray, y: np.ndarray) -> None:
-        take = x.shape[1]
-        if len(self._instances) == 1:
-            handle, ins, outs, _ = self._instances[0]
-            ins[:, :take] = x if x.shape[0] == ins.shape[0] else np.broadcast_to(x, (ins.shape[0], take))
-            self._desc.run(handle, take)
-            y[:] = outs[:, :take] if y.shape[0] == outs.shape[0] else outs[:, :take].mean(axis=0, keepdims=True)
-            return
-        for c, (handle, ins, outs, _) in enumerate(self._instances):
-            ins[0, :take] = x[c]
-            self._desc.run(handle, take)
-            y[c] = outs[0, :take]
-
-    # parameters -----------------------------------------------------------------------------------------
-    def set_param(self, name: str, value: float) -> None:
-        """Set a control by name from the next block on; it glides there over GLIDE_FRAMES."""
-        c = self.controls[find_param(self._owner, list(self.automatable), name)]
-        value = c.check(self._owner, value)
-        current = self._instances[0][3][c.port] if self._instances else self._values[c.port]
-        self._values[c.port] = value
-        if self._instances and not (c.toggled or c.integer):
-            self._glides.start(c.port, float(current), value, self._frame)
-        else:
-            for inst in self._instances:
-                inst[3][c.port] = value
-
     def params(self) -> dict[str, Any]:
-        return {"path": self.path, "label": self.label, **{c.name: self._values[c.port] for c in self.controls}}
+        return {"path": self.path, "label": self.label, **self.control_values()}
