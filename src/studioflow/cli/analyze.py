@@ -1,0 +1,76 @@
+"""``studioflow analyze``: loudness, peaks and statistics of audio files, as a table or JSON (and a loudness plot)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+def _fmt(value: object, unit: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}{(' ' + unit) if unit else ''}"
+    return f"{value}{(' ' + unit) if unit else ''}"
+
+
+def _plot_path(base: Path, index: int, count: int) -> Path:
+    """OUT.png for one file, OUT-1.png, OUT-2.png ... for several."""
+    return base if count == 1 else base.with_name(f"{base.stem}-{index + 1}{base.suffix}")
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON list, one object per file.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write momentary/short-term loudness over time as a PNG (OUT-1.png, OUT-2.png... for several files).")
+def analyze(files: tuple[Path, ...], as_json: bool, plot_path: Path | None) -> None:
+    """Measure loudness (EBU R128 / BS.1770-4), true peak, loudness range, DC, clipping and correlation of FILES.
+
+    \b
+    Examples:
+      studioflow analyze mix.wav
+      studioflow analyze stems/*.wav --json > levels.json
+      studioflow analyze master.flac --plot master-loudness.png
+    """
+    from studioflow.analysis.report import measure_file
+
+    reports = []
+    for i, path in enumerate(files):
+        analysis = measure_file(path)
+        reports.append(analysis.report)
+        if plot_path is not None:
+            from studioflow.analysis.plot import plot_loudness
+
+            plot_loudness(analysis.loudness, _plot_path(plot_path, i, len(files)), title=path.name)
+    if as_json:
+        click.echo(json.dumps(reports, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for r in reports:
+        table = Table(title=r["file"], show_header=False, title_justify="left")
+        table.add_column("measure", style="bold")
+        table.add_column("value", justify="right")
+        rows = [
+            ("duration", _fmt(r["duration_s"], "s")),
+            ("format", f"{r['sample_rate']} Hz, {r['channels']} ch"),
+            ("integrated", _fmt(r["integrated_lufs"], "LUFS")),
+            ("loudness range", _fmt(r["loudness_range_lu"], "LU")),
+            ("momentary max", _fmt(r["momentary_max_lufs"], "LUFS")),
+            ("short-term max", _fmt(r["short_term_max_lufs"], "LUFS")),
+            ("true peak", _fmt(r["true_peak_dbtp"], "dBTP")),
+            ("sample peak", _fmt(r["sample_peak_dbfs"], "dBFS")),
+            ("PLR", _fmt(r["plr_db"], "dB")),
+            ("crest factor", _fmt(r["crest_factor_db"], "dB")),
+            ("DC offset", ", ".join(f"{v:+.5f}" for v in r["dc_offset"])),
+            ("clipped samples", _fmt(r["clipped_samples"])),
+            ("correlation", _fmt(r["correlation"], digits=2)),
+        ]
+        for name, value in rows:
+            table.add_row(name, value)
+        console.print(table)
