@@ -1,6 +1,7 @@
 """Every dynamics processor gives the same output whatever the block sizes (1 to 65536), and registers by name."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,46 +25,13 @@ MAKERS = {
 sizes = st.lists(st.integers(1, 65536) | st.integers(1, 64), min_size=1, max_size=6)
 
 
-def _check(type_name, block_sizes):
+@pytest.mark.parametrize("type_name", list(MAKERS))
+@settings(max_examples=12, deadline=None)
+@given(block_sizes=sizes)
+def test_block_invariant(type_name, block_sizes):
     whole = registry.create(type_name, RATE, **MAKERS[type_name])(SIGNAL)
     parts = process_in_blocks(lambda: registry.create(type_name, RATE, **MAKERS[type_name]), SIGNAL, block_sizes)
     assert np.array_equal(whole, parts)
-
-
-@settings(max_examples=15, deadline=None)
-@given(sizes)
-def test_compressor_block_invariant(block_sizes):
-    _check("compressor", block_sizes)
-
-
-@settings(max_examples=10, deadline=None)
-@given(sizes)
-def test_gate_block_invariant(block_sizes):
-    _check("gate", block_sizes)
-
-
-@settings(max_examples=10, deadline=None)
-@given(sizes)
-def test_deesser_block_invariant(block_sizes):
-    _check("deesser", block_sizes)
-
-
-@settings(max_examples=10, deadline=None)
-@given(sizes)
-def test_transient_block_invariant(block_sizes):
-    _check("transient_shaper", block_sizes)
-
-
-@settings(max_examples=10, deadline=None)
-@given(sizes)
-def test_multiband_block_invariant(block_sizes):
-    _check("multiband_compressor", block_sizes)
-
-
-@settings(max_examples=15, deadline=None)
-@given(sizes)
-def test_limiter_block_invariant(block_sizes):
-    _check("limiter", block_sizes)
 
 
 @settings(max_examples=10, deadline=None)
