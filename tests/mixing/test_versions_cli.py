@@ -38,6 +38,7 @@ def test_versions_never_overwrite_and_keep_the_session(song, session_file):
     assert "gain_db: -6" in (mixes / "demo-song-v002.yaml").read_text()
     result = compare(song, "v1", "v2")
     assert result["loudness_difference_lu"] < -1.0
+    assert result["bands"] and all(abs(b["difference_db"]) < 6 for b in result["bands"])
     assert "track a: gain_db: 0 -> -6" in result["changes"]
 
 

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from studioflow.audio.stream import BlockReader
@@ -38,32 +39,13 @@ def _loudness(path: Path) -> float | None:
     return meter.result().integrated_lufs
 
 
-def band_difference(path_a: Path, path_b: Path, loudness_difference_lu: float) -> list[dict[str, Any]] | None:
-    """Per band: level of b minus level of a in dB after matching loudness (None where the analysis gives no bands)."""
-    try:
-        from studioflow.analysis.report import analyze
-    except ImportError:
-        return None
-    bands_a, bands_b = _bands(analyze(path_a)), _bands(analyze(path_b))
-    if not bands_a or not bands_b:
-        return None
-    out = []
-    for (freq, level_a), (_, level_b) in zip(bands_a, bands_b):
-        if level_a is None or level_b is None:
-            continue
-        out.append({"band_hz": freq, "difference_db": level_b - level_a - loudness_difference_lu})
-    return out
-
-
-def _bands(report: Any) -> list[tuple[float, float | None]]:
-    data = report if isinstance(report, dict) else getattr(report, "__dict__", {})
-    for key, value in data.items():
-        if "band" in key and isinstance(value, dict):
-            return [(float(k), v) for k, v in value.items()]
-        if "band" in key and isinstance(value, list) and value and isinstance(value[0], dict):
-            return [(float(v.get("band_hz", v.get("freq_hz", 0))), v.get("level_db", v.get("energy_db")))
-                    for v in value]
-    return []
+def band_difference(path_a: Path, path_b: Path, loudness_difference_lu: float) -> list[dict[str, Any]]:
+    """Per octave band: level of b minus level of a in dB after matching their loudness (``analysis.spectrum``)."""
+    from studioflow.analysis.spectrum import octave_spectrum
+    centres, levels_a = octave_spectrum(path_a)
+    _, levels_b = octave_spectrum(path_b)
+    return [{"band_hz": float(f), "difference_db": float(b - a - loudness_difference_lu)}
+            for f, a, b in zip(centres, levels_a, levels_b) if np.isfinite(a) and np.isfinite(b)]
 
 
 def _session_copy(mix: Path) -> dict[str, Any]:
