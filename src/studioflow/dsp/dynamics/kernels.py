@@ -258,11 +258,12 @@ def transient_kernel(x, out, coefs, sens_db, cur, tgt, param_coef, env):
 # true-peak limiter -----------------------------------------------------------------------------------------------
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def limiter_kernel(x, out, gain_out, phases, hist, delay, ceiling, margin, rel, fstate, istate, mins, mins_t, box):
+def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin, rel, fstate, istate, mins, mins_t,
+                   box):
     """Lookahead true-peak limiter, one gain for all channels.
 
     phases (K-1, T) float32: the non-trivial phases of a K-times polyphase interpolator whose phase 0 is the input
-    delayed by T//2. hist (C, T) float32: the last T input frames. delay (C, T//2 + W - 1) float32: the audio delay line.
+    delayed by T//2; bound >= the largest sum of |taps| of a phase. hist (C, T) float32: the last T input frames. delay (C, T//2 + W - 1) float32: the audio delay line.
     Per frame: true-peak estimate = max over channels of |x| and the K-1 interpolated values (two adjacent intervals);
     required gain = min(1, ceiling / (peak * margin)); then a sliding minimum over W frames (monotonic deque: mins,
     mins_t), an exponential release, and a moving average over the same W frames. Each averaged value is a mean of
@@ -290,6 +291,13 @@ def limiter_kernel(x, out, gain_out, phases, hist, delay, ceiling, margin, rel, 
             src = xx[T - D:T - D + m]
             for i in range(m):
                 pk[i] = max(pk[i], abs(src[i]))
+            # skip the interpolator where no interpolated value can reach the ceiling: |y| <= bound * max|x|.
+            # The skipped values could only have set a required gain of 1, which the plain samples give too.
+            top = 0.0
+            for i in range(m + T):
+                top = max(top, abs(float(xx[i])))
+            if top * bound * margin <= ceiling:
+                continue
             for k in range(K1):
                 acc[:m] = 0.0
                 for j in range(T):

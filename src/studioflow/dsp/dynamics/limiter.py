@@ -51,6 +51,7 @@ class TruePeakLimiter(Processor):
         self.lookahead_ms = check_range(self.name, "lookahead_ms", lookahead_ms, 0.1, 20.0, "ms")
         self._window = max(2, int(round(self.lookahead_ms * self.sample_rate / 1000.0)) + 1)
         self._phases = interpolator_phases()
+        self._bound = float(np.max(np.sum(np.abs(self._phases.astype(np.float64)), axis=1))) * (1 + 1e-4)
         self.last_gain = np.ones(0, dtype=np.float32)
 
     @property
@@ -86,7 +87,7 @@ class TruePeakLimiter(Processor):
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
         out = np.empty_like(block)
         gain = np.empty(block.shape[1])
-        kernels.limiter_kernel(block, out, gain, self._phases, self._hist, self._delay, db_to_gain(self.ceiling_dbtp),
+        kernels.limiter_kernel(block, out, gain, self._phases, self._bound, self._hist, self._delay, db_to_gain(self.ceiling_dbtp),
                                db_to_gain(SAFETY_DB), time_coef(self.release_ms, self.sample_rate), self._f, self._i,
                                self._mins, self._mins_t, self._box)
         self.last_gain = gain
