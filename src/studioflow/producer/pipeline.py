@@ -1,0 +1,360 @@
+"""``produce``: for each song, check takes -> comp -> mix the current session -> master for every target platform of
+the brief -> deliverables, redoing only the steps whose inputs changed (see state.py).
+
+Steps and the stage they belong to (``--until STAGE`` stops after that stage):
+
+=============  ==========  ===================================================  ====================================
+step           stage       inputs                                               does
+=============  ==========  ===================================================  ====================================
+check          tracking    every take file                                      recording's input check -> reports/
+comp:TRACK     tracking    takes/TRACK/comp-plan.yaml and the track's takes     recording's comp -> takes/TRACK/comp.wav
+mix            mixing      session.yaml and every source it plays               mixing's render -> mixes/NAME-vNNN.wav
+master:TARGET  mastering   the mix's content, the target, the reference         mastering -> masters/SONG-TARGET-vNNN.wav
+deliver        ready       the masters                                          copies -> deliverables/TARGET/
+=============  ==========  ===================================================  ====================================
+
+A song without ``session.yaml`` gets a starting session (every track at unity) before it is mixed. Each role is
+reached through its public API; a role whose API is not there yet is skipped with a line saying so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from studioflow.audio.atomic import atomic_write, next_version, write_json
+from studioflow.errors import StudioflowError
+from studioflow.producer import history
+from studioflow.producer.lock import project_lock
+from studioflow.producer.project import Project, load_project
+from studioflow.producer.songs import SESSION_FILE, track_sources, write_unity_session
+from studioflow.producer.stages import STAGES, check_stage
+from studioflow.producer.state import State
+
+PLAN_NAME = "comp-plan.yaml"
+MIX_SETTINGS = {"format": "float"}
+MASTER_FORMATS = ("wav24",)
+FIX = {
+    "check": "the take files under takes/ (re-import or re-record the unreadable one)",
+    "comp": "the comp plan takes/{track}/comp-plan.yaml or the takes it names",
+    "session": "add takes (studioflow add-song --stems) so a starting session can be written",
+    "mix": "session.yaml (or the source files it names), then run produce again",
+    "master": "the mix (its session) or the brief's platforms and reference tracks",
+    "deliver": "the deliverables/ folder (permissions, free space)",
+}
+
+ROLE_OF_STEP = {"check": "recording", "comp": "recording", "session": "producer", "mix": "mixing",
+                "master": "mastering", "deliver": "producer"}
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+class ProduceError(StudioflowError):
+    """A produce step failed: names the song, the stage, the step and what to fix."""
+
+
+@dataclass
+class Step:
+    """One step of one song's chain, planned or done."""
+
+    song: str
+    name: str
+    stage: str
+    status: str = "pending"          # "run", "up to date", "skipped", "would run", "failed"
+    why: list[str] = field(default_factory=list)
+    result: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"song": self.song, "step": self.name, "stage": self.stage, "status": self.status, "why": self.why,
+                "result": self.result}
+
+
+def api(module: str, name: str) -> Callable[..., Any] | None:
+    """A role's public function, or None while that role has not landed it."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def produce(project_dir: str | Path, *, song: str | None = None, until: str = "ready", force: bool = False,
+            dry_run: bool = False, progress: Progress | None = None) -> dict[str, Any]:
+    """Run (or with ``dry_run`` only plan) the chain for every song or one; return ``{"songs": {name: [steps]}}``.
+
+    Raises ProduceError at the first failing step. The project is locked while it runs (not for a dry run).
+    """
+    check_stage(until)
+    if dry_run:
+        return _produce(load_project(project_dir), song, until, force, True, progress)
+    with project_lock(project_dir):
+        project = load_project(project_dir)
+        result = _produce(project, song, until, force, False, progress)
+        history.append(project.path, "produce", song=song, until=until, force=force,
+                       steps=[f"{s['song']}:{s['step']}" for ss in result["songs"].values() for s in ss
+                              if s["status"] == "run"])
+        return result
+
+
+def _produce(project: Project, song: str | None, until: str, force: bool, dry: bool,
+             progress: Progress | None) -> dict[str, Any]:
+    say = progress or (lambda event: None)
+    songs = [project.song(song)] if song else list(project.songs)
+    out: dict[str, Any] = {"project": str(project.path), "until": until, "dry_run": dry, "songs": {}}
+    for index, entry in enumerate(project.songs, 1):
+        if entry not in songs:
+            continue
+        chain = SongChain(project, entry, index, until, force, dry, say)
+        out["songs"][entry["name"]] = [s.as_dict() for s in chain.run()]
+    if not dry and STAGES.index(until) >= STAGES.index("ready"):
+        out["manifest"] = str(write_manifest(project))
+    return out
+
+
+class SongChain:
+    """The steps of one song, run in order; each decides from its inputs whether it must run."""
+
+    def __init__(self, project: Project, entry: dict[str, Any], index: int, until: str, force: bool, dry: bool,
+                 say: Progress) -> None:
+        self.project, self.entry, self.index = project, entry, index
+        self.name = entry["name"]
+        self.dir = project.path / "songs" / entry["folder"]
+        self.state = State(self.dir)
+        self.last = STAGES.index(until)
+        self.force, self.dry, self.say = force, dry, say
+        self.steps: list[Step] = []
+        self.dirty: set[str] = set()            # stages whose outputs change in this (planned) run
+
+    def run(self) -> list[Step]:
+        """Every step up to the last stage, in order."""
+        self._step("check", "tracking", self.check)
+        for track, plan in self.comp_plans():
+            self._step(f"comp:{track}", "tracking", lambda s, t=track, p=plan: self.comp(s, t, p))
+        if self.last >= 1:
+            self._step("mix", "mixing", self.mix)
+        if self.last >= 2:
+            for target in self.project.platforms():
+                self._step(f"master:{target}", "mastering", lambda s, t=target: self.master(s, t))
+        if self.last >= 3:
+            self._step("deliver", "ready", self.deliver)
+        return self.steps
+
+    # -- running -------------------------------------------------------------------------------------------------
+    def _step(self, name: str, stage: str, body: Callable[[Step], None]) -> None:
+        step = Step(self.name, name, stage)
+        self.steps.append(step)
+        self.say({"event": "start", "song": self.name, "step": name, "stage": stage})
+        try:
+            body(step)
+        except Exception as e:
+            step.status = "failed"
+            if self.dry:
+                step.why.append(f"would fail: {e}")
+                self.say({"event": "end", "song": self.name, "step": name, "status": step.status})
+                return
+            key = name.split(":")[0]
+            if isinstance(e, (StudioflowError, OSError)):
+                what, fix = str(e), "fix " + FIX[key].format(track=name.partition(":")[2])
+            else:       # a bug in a role, not the user's input: say whose; --debug shows the traceback
+                what = f"internal error in the {ROLE_OF_STEP[key]} code ({type(e).__name__}: {e})"
+                fix = "this is a bug, not your input: run with --debug and report the traceback"
+            raise ProduceError(f"produce stopped at song {self.name!r}, stage {stage} ({name}): {what}; {fix}") from e
+        if step.status == "run" or step.status == "would run":
+            self.dirty.add(name)
+        self.say({"event": "end", "song": self.name, "step": name, "status": step.status, "why": step.why,
+                  "result": step.result})
+
+    def _decide(self, step: Step, inputs: dict[str, Any], upstream: list[str]) -> bool:
+        """Whether ``step`` must run; sets its status and reasons. In a dry run, marks it 'would run'."""
+        changed = [u for u in upstream if u in self.dirty]
+        why = (["--force"] if self.force else []) + [f"{u} is redone first" for u in changed] \
+            + self.state.changes(step.name, inputs)
+        step.why = why
+        if not why:
+            step.status = "up to date"
+            step.result = self.state.steps[step.name].get("result", {})
+            return False
+        step.status = "would run" if self.dry else "run"
+        return not self.dry
+
+    def _progress(self, step: Step) -> Callable[[float], None]:
+        return lambda fraction: self.say({"event": "progress", "song": self.name, "step": step.name,
+                                          "fraction": max(0.0, min(1.0, fraction))})
+
+    # -- steps ---------------------------------------------------------------------------------------------------
+    def take_files(self, track: str | None = None) -> list[Path]:
+        """Every take file of the song (of one track)."""
+        root = self.dir / "takes"
+        pattern = f"{track}/take-*.wav" if track else "*/take-*.wav"
+        return sorted(p for p in root.glob(pattern) if ".recording" not in p.name)
+
+    def comp_plans(self) -> list[tuple[str, Path]]:
+        """Tracks with a comp plan (``takes/<track>/comp-plan.yaml``)."""
+        return [(p.parent.name, p) for p in sorted((self.dir / "takes").glob(f"*/{PLAN_NAME}"))]
+
+    def check(self, step: Step) -> None:
+        files = self.take_files()
+        if not files:
+            raise StudioflowError(f"{self.dir / 'takes'}: no takes")
+        check_takes = api("studioflow.recording.checks", "check_takes")
+        if check_takes is None:
+            step.status, step.why = "skipped", ["the recording engineer's input check is not available yet"]
+            return
+        inputs = self.state.inputs(files, {})
+        if not self._decide(step, inputs, []):
+            return
+        report = check_takes(files)
+        report_path = self.dir / "reports" / "check.json"
+        report_path.parent.mkdir(exist_ok=True)
+        write_json(report_path, report)
+        step.result = {"report": str(report_path.relative_to(self.dir)), **report["summary"],
+                       "by_file": summarize_problems(report)}
+        self.state.record(step.name, inputs, [step.result["report"]], step.result)
+
+    def comp(self, step: Step, track: str, plan: Path) -> None:
+        comp = api("studioflow.recording.comp", "comp")
+        if comp is None:
+            step.status, step.why = "skipped", ["the recording engineer's comping is not available yet"]
+            return
+        inputs = self.state.inputs([plan, *self.take_files(track)], {})
+        if not self._decide(step, inputs, []):
+            return
+        r = comp(self.dir, track, plan)
+        step.result = {"file": str(Path(r["file"]).relative_to(self.dir)), "duration_s": r["duration_s"]}
+        self.state.record(step.name, inputs, [step.result["file"]], step.result)
+
+    def mix(self, step: Step) -> None:
+        load_session = api("studioflow.mixing", "load_session")
+        render_version = api("studioflow.mixing", "render_version")
+        if load_session is None or render_version is None:
+            step.status, step.why = "skipped", ["the mixing engineer's renderer is not available yet"]
+            return
+        session_path = self.dir / SESSION_FILE
+        if not session_path.exists():
+            if self.dry:
+                step.status, step.why = "would run", ["no session yet: a starting session (unity) is written"]
+                return
+            if not track_sources(self.dir):
+                raise StudioflowError(f"{self.dir / 'takes'}: no takes to build a session from")
+            write_unity_session(self.dir, self.name)
+            step.result["session_written"] = True
+        if self.dry and any(c.startswith("comp:") for c in self.dirty):
+            step.status, step.why = "would run", [f"{c} is redone first" for c in self.dirty if c.startswith("comp:")]
+            return
+        session = load_session(session_path)
+        sources = sorted({r.file for t in session.tracks for r in t.regions})
+        inputs = self.state.inputs([session_path, *sources], MIX_SETTINGS)
+        if not self._decide(step, inputs, [c for c in self.dirty if c.startswith("comp:")]):
+            return
+        tick = self._progress(step)
+        r = render_version(session, self.dir, progress=lambda done, total: tick(done / max(total, 1)),
+                           **MIX_SETTINGS)
+        mix = Path(r["mix"])
+        step.result.update({"mix": str(mix.resolve().relative_to(self.dir.resolve())), "version": r["version"],
+                            "lufs": r["analysis"]["integrated_lufs"], "true_peak_dbtp": r["analysis"]["true_peak_dbtp"],
+                            "warnings": r.get("warnings", [])})
+        self.state.record(step.name, inputs, [step.result["mix"]], step.result)
+
+    def master(self, step: Step, target: str) -> None:
+        master = api("studioflow.mastering.api", "master")
+        if master is None:
+            step.status, step.why = "skipped", ["the mastering engineer's master() is not available yet"]
+            return
+        if self.dry and "mix" in self.dirty:
+            step.status, step.why = "would run", ["mix is redone first"]
+            return
+        mix = self.state.steps.get("mix", {}).get("result", {}).get("mix")
+        if not mix or not (self.dir / mix).exists():
+            if self.dry:
+                step.status, step.why = "would run", ["no mix yet"]
+                return
+            raise StudioflowError(f"{self.dir / 'mixes'}: no mix to master (run produce --until mixing first)")
+        reference = self.reference()
+        inputs = self.state.inputs({"the mix": self.dir / mix, **({"the reference": reference} if reference else {})},
+                                   {"target": target, "formats": list(MASTER_FORMATS)})
+        if not self._decide(step, inputs, []):
+            return
+        out = next_version(self.dir / "masters", f"{self.entry['folder']}-{target}", ".wav")
+        tick = self._progress(step)
+        try:
+            rec = master(self.dir / mix, out, target=target, reference=reference, formats=MASTER_FORMATS,
+                         progress=lambda stage, fraction: tick(fraction))
+        except BaseException:
+            if out.exists() and out.stat().st_size == 0:     # the reserved name, never written
+                out.unlink()
+            raise
+        final = rec["analysis"]["output"]
+        step.result = {"master": str(out.relative_to(self.dir)), "target": target,
+                       "target_lufs": rec["target"]["lufs"], "ceiling_dbtp": rec["target"]["ceiling_dbtp"],
+                       "lufs": final.get("integrated_lufs"),
+                       "true_peak_dbtp": final.get("true_peak_8x_dbtp", final.get("true_peak_dbtp")),
+                       "warnings": rec.get("warnings", [])}
+        self.state.record(step.name, inputs, [step.result["master"]], step.result)
+
+    def reference(self) -> Path | None:
+        """The first reference track of the brief that is an audio file in the project (names are only notes)."""
+        for ref in self.project.brief.get("references") or []:
+            p = Path(ref) if Path(ref).is_absolute() else self.project.path / ref
+            if p.is_file():
+                return p
+        return None
+
+    def deliver(self, step: Step) -> None:
+        masters = {t: self.state.steps.get(f"master:{t}", {}).get("result", {}).get("master")
+                   for t in self.project.platforms()}
+        if self.dry and any(f"master:{t}" in self.dirty for t in masters):
+            step.status, step.why = "would run", ["masters are redone first"]
+            return
+        missing = [t for t, m in masters.items() if not m or not (self.dir / m).exists()]
+        if missing:
+            if self.dry:
+                step.status, step.why = "would run", [f"no master for {', '.join(missing)} yet"]
+                return
+            step.status, step.why = "skipped", [f"no master for {', '.join(missing)}"]
+            return
+        inputs = self.state.inputs({f"master for {t}": self.dir / m for t, m in masters.items()},
+                                   {"index": self.index, "name": self.name})
+        if not self._decide(step, inputs, []):
+            return
+        files = []
+        for target, m in masters.items():
+            dest = self.project.path / "deliverables" / target / f"{self.index:02d} {self.name}.wav"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_write(dest) as tmp:
+                shutil.copyfile(self.dir / m, tmp)
+            files.append(str(dest))
+        step.result = {"files": files}
+        self.state.record(step.name, inputs, files, step.result)
+
+
+def summarize_problems(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Problems of an input-check report per file: ``{name: {kind: count}}`` with the worst severity per kind."""
+    out: dict[str, dict[str, Any]] = {}
+    rank = {"info": 0, "warning": 1, "error": 2}
+    for p in report.get("problems", []):
+        name = Path(p.get("file", "?")).parent.name + "/" + Path(p.get("file", "?")).name
+        kinds = out.setdefault(name, {})
+        count, sev = kinds.get(p["kind"], (0, "info"))
+        kinds[p["kind"]] = (count + 1, max(sev, p["severity"], key=lambda s: rank.get(s, 0)))
+    return {f: {k: {"count": c, "severity": s} for k, (c, s) in kinds.items()} for f, kinds in out.items()}
+
+
+def write_manifest(project: Project) -> Path:
+    """``deliverables/manifest.json``: every song's delivered files per target with loudness and true peak."""
+    rows = []
+    for index, entry in enumerate(project.songs, 1):
+        state = State(project.path / "songs" / entry["folder"])
+        for target in project.platforms():
+            r = state.steps.get(f"master:{target}", {}).get("result")
+            delivered = state.steps.get("deliver", {}).get("result", {}).get("files", [])
+            file = next((f for f in delivered if Path(f).parent.name == target), None)
+            if r and file:
+                rows.append({"track": index, "song": entry["name"], "target": target, "file": file,
+                             "lufs": r["lufs"], "true_peak_dbtp": r["true_peak_dbtp"],
+                             "target_lufs": r["target_lufs"], "ceiling_dbtp": r["ceiling_dbtp"]})
+    folder = project.path / "deliverables"
+    folder.mkdir(exist_ok=True)
+    return write_json(folder / "manifest.json", {"brief": project.brief, "deliverables": rows})

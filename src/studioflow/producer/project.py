@@ -1,0 +1,170 @@
+"""A project folder: ``project.yaml`` (the brief and the songs, with their stage approvals) and its layout.
+
+Layout::
+
+    PROJECT/project.yaml            brief + songs (name, folder, approvals)
+    PROJECT/history.jsonl           every change, appended (see history.py)
+    PROJECT/songs/<slug>/           takes/, session.yaml, mixes/, masters/, notes.yaml, reports/
+    PROJECT/deliverables/<target>/  the release files per target platform
+
+The brief: artist, title, genre, reference tracks, target platforms (names from ``studioflow targets``), release
+format (single, EP or album), deadline (YYYY-MM-DD) and a free-text vision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from studioflow.audio.atomic import write_text
+from studioflow.errors import ParameterError, SessionError
+
+PROJECT_FILE = "project.yaml"
+SONGS = "songs"
+RELEASE_FORMATS = ("single", "EP", "album")
+BRIEF_KEYS = ("artist", "title", "genre", "references", "platforms", "release_format", "deadline", "vision")
+DEFAULT_PLATFORMS = ("spotify", "apple-music")
+SONG_FOLDERS = ("takes", "mixes", "masters", "reports")
+
+
+def slug(name: str) -> str:
+    """A folder-safe form of a song name (``My Song!`` -> ``my-song``)."""
+    text = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not text:
+        raise ParameterError(f"song name {name!r}: needs at least one letter or digit")
+    return text
+
+
+def now() -> str:
+    """The current local time as ISO 8601 with the UTC offset, to the second."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+@dataclass
+class Project:
+    """A loaded project: its folder, brief and songs (each a dict with name, folder and approvals)."""
+
+    path: Path
+    brief: dict[str, Any]
+    songs: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def file(self) -> Path:
+        """The project file."""
+        return self.path / PROJECT_FILE
+
+    def song(self, name: str) -> dict[str, Any]:
+        """The song called ``name`` (by name or folder slug), or SessionError listing the project's songs."""
+        for s in self.songs:
+            if s["name"] == name or s["folder"] == name or s["folder"] == _try_slug(name):
+                return s
+        known = ", ".join(s["name"] for s in self.songs) or "none yet; add one with studioflow add-song"
+        raise SessionError(f"{self.file}: no song {name!r} (songs: {known})")
+
+    def song_dir(self, name: str) -> Path:
+        """The folder of the song called ``name``."""
+        return self.path / SONGS / self.song(name)["folder"]
+
+    def platforms(self) -> list[str]:
+        """The brief's target platforms."""
+        return list(self.brief.get("platforms") or [])
+
+    def as_dict(self) -> dict[str, Any]:
+        """What project.yaml holds."""
+        return {"brief": self.brief, "songs": self.songs}
+
+
+def _try_slug(name: str) -> str | None:
+    try:
+        return slug(name)
+    except ParameterError:
+        return None
+
+
+def make_brief(*, title: str, artist: str = "", genre: str = "", references: list[str] | None = None,
+               platforms: list[str] | None = None, release_format: str = "single", deadline: str | None = None,
+               vision: str = "") -> dict[str, Any]:
+    """A validated brief (platforms are checked against the mastering targets table when it exists)."""
+    fmt = {f.lower(): f for f in RELEASE_FORMATS}.get(str(release_format).lower())
+    if fmt is None:
+        raise ParameterError(f"release format {release_format!r}: use one of {', '.join(RELEASE_FORMATS)}")
+    if deadline is not None:
+        try:
+            deadline = dt.date.fromisoformat(str(deadline)).isoformat()
+        except ValueError:
+            raise ParameterError(f"deadline {deadline!r}: write it as YYYY-MM-DD") from None
+    plats = [p.strip().lower() for p in (platforms or DEFAULT_PLATFORMS) if p.strip()]
+    if not plats:
+        raise ParameterError("platforms: name at least one target platform (e.g. spotify)")
+    known = _known_targets()
+    if known is not None:
+        for p in plats:
+            if p not in known:
+                raise ParameterError(f"platform {p!r}: not a mastering target; known: {', '.join(known)}")
+    return {"artist": artist, "title": title, "genre": genre, "references": list(references or []),
+            "platforms": list(dict.fromkeys(plats)), "release_format": fmt, "deadline": deadline, "vision": vision}
+
+
+def _known_targets() -> list[str] | None:
+    try:
+        from studioflow.mastering.targets import TARGETS
+    except ImportError:
+        return None
+    return list(TARGETS)
+
+
+def create_project(path: str | Path, **brief: Any) -> Project:
+    """Create ``path`` with a project.yaml holding the brief; refuse when a project is already there."""
+    folder = Path(path)
+    if (folder / PROJECT_FILE).exists():
+        raise SessionError(f"{folder / PROJECT_FILE}: a project already exists here")
+    brief.setdefault("title", folder.name)
+    project = Project(folder, make_brief(**brief), [])
+    (folder / SONGS).mkdir(parents=True, exist_ok=True)
+    save_project(project)
+    return project
+
+
+def load_project(path: str | Path) -> Project:
+    """Load and validate ``path/project.yaml``; SessionError naming the file and key when it is wrong."""
+    folder = Path(path)
+    file = folder / PROJECT_FILE
+    if not file.is_file():
+        raise SessionError(f"{folder}: no project here (no {PROJECT_FILE}); create one with studioflow new {folder}")
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise SessionError(f"{file}: not valid YAML ({str(e).splitlines()[0]})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("brief"), dict):
+        raise SessionError(f"{file}: expected a mapping with 'brief' and 'songs'")
+    unknown = set(data) - {"brief", "songs"}
+    if unknown:
+        raise SessionError(f"{file}: unknown key {sorted(unknown)[0]!r} (keys: brief, songs)")
+    bad = set(data["brief"]) - set(BRIEF_KEYS)
+    if bad:
+        raise SessionError(f"{file}: brief.{sorted(bad)[0]}: unknown key (keys: {', '.join(BRIEF_KEYS)})")
+    songs = data.get("songs") or []
+    if not isinstance(songs, list) or not all(isinstance(s, dict) and "name" in s and "folder" in s for s in songs):
+        raise SessionError(f"{file}: songs: expected a list of entries with 'name' and 'folder'")
+    for s in songs:
+        s.setdefault("approvals", {})
+    return Project(folder, data["brief"], songs)
+
+
+def save_project(project: Project) -> Path:
+    """Write project.yaml atomically."""
+    return write_text(project.file, yaml.safe_dump(project.as_dict(), sort_keys=False, allow_unicode=True))
+
+
+def song_layout(song_dir: Path) -> None:
+    """Create a song's folders and its empty notes file."""
+    for sub in SONG_FOLDERS:
+        (song_dir / sub).mkdir(parents=True, exist_ok=True)
+    notes = song_dir / "notes.yaml"
+    if not notes.exists():
+        write_text(notes, "notes: []\n")
