@@ -45,7 +45,7 @@ class WelchSpectrum:
         count = (data.shape[1] - self.nfft) // self.hop + 1 if data.shape[1] >= self.nfft else 0
         if count > 0:
             segs = np.lib.stride_tricks.sliding_window_view(data, self.nfft, axis=1)[:, ::self.hop][:, :count]
-            spec = fft.rfft(segs * self._window, axis=-1, workers=os.cpu_count() or 1)
+            spec = fft.rfft(segs * self._window, axis=-1)
             self._sum += (spec.real ** 2 + spec.imag ** 2).sum(axis=(0, 1))
             self._segments += count
         self._pending = np.ascontiguousarray(data[:, count * self.hop:])
