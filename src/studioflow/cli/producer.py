@@ -181,7 +181,8 @@ def step_line(e: dict[str, Any]) -> str:
                   f"{_num(r['true_peak_dbtp'])} dBTP (ceiling {_num(r['ceiling_dbtp'])})")
     elif e["step"] == "deliver" and r.get("files"):
         detail = f"{len(r['files'])} files"
-    why = "; ".join(e.get("why") or []) if e["status"] in ("run", "would run", "skipped", "failed") else ""
+    reasons = [w for w in e.get("why") or [] if w != "never run"]
+    why = "; ".join(reasons) if e["status"] in ("run", "would run", "skipped", "failed") else ""
     return f"  {e['song']} · {e['step']}: {mark}" + (f" {detail}" if detail else "") + (f" [dim]({why})[/]" if why else "")
 
 
