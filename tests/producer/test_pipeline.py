@@ -104,3 +104,23 @@ def test_status_shows_masters_against_the_targets(project, stand_in_master):
     assert (sp["version"], sp["lufs"], sp["target_lufs"], sp["lufs_ok"], sp["peak_ok"]) == (1, -14.0, -14.0, True,
                                                                                            True)
     assert s["masters"]["apple-music"]["target_lufs"] == -16.0
+
+
+def test_a_comp_plan_is_comped_and_the_starting_session_follows_it(project, stand_in_master):
+    song = project / "songs" / "first-song"
+    produce(project, until="mixing")
+    (song / "takes" / "bass" / "comp-plan.yaml").write_text("[{take: 1, from: 0.0, to: 0.25}]\n")
+    assert _status(produce(project, dry_run=True))["comp:bass"] == "would run"
+    r = produce(project, until="mixing")
+    assert _status(r) == {"check": "up to date", "comp:bass": "run", "mix": "run"}
+    tracks = yaml.safe_load((song / "session.yaml").read_text())["tracks"]
+    assert {t["name"]: t["source"] for t in tracks}["bass"] == "takes/bass/comp.wav"
+    mix, _ = read(song / next(s for s in r["songs"][SONG] if s["step"] == "mix")["result"]["mix"])
+    (hats, _), (comp, _) = read(song / "takes/hats/take-001.wav"), read(song / "takes/bass/comp.wav")
+    assert comp.shape[1] == 12000                                # the plan's 0.25 s at 48 kHz
+    tail = mix[0, 12000:24000] - hats[0, 12000:24000] * np.float32(np.cos(np.pi / 4))
+    assert np.max(np.abs(tail)) < 1e-5                           # after the comp ends only the hats play
+    edited = (song / "session.yaml").read_text().replace("gain_db: 0.0", "gain_db: -1.0", 1)
+    (song / "session.yaml").write_text(edited)                  # an edited session is never rewritten
+    produce(project, until="mixing")
+    assert (song / "session.yaml").read_text() == edited

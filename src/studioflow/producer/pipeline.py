@@ -30,7 +30,7 @@ from studioflow.errors import StudioflowError
 from studioflow.producer import history
 from studioflow.producer.lock import project_lock
 from studioflow.producer.project import Project, load_project
-from studioflow.producer.songs import SESSION_FILE, track_sources, write_unity_session
+from studioflow.producer.songs import SESSION_FILE, is_starting_session, unity_session_text, write_unity_session
 from studioflow.producer.stages import STAGES, check_stage
 from studioflow.producer.state import State
 
@@ -234,13 +234,18 @@ class SongChain:
             return
         session_path = self.dir / SESSION_FILE
         if not session_path.exists():
-            if self.dry:
-                step.status, step.why = "would run", ["no session yet: a starting session (unity) is written"]
-                return
-            if not track_sources(self.dir):
-                raise StudioflowError(f"{self.dir / 'takes'}: no takes to build a session from")
+            why = "no session yet: a starting session (every track at unity) is written"
+        elif is_starting_session(self.dir) and unity_session_text(self.dir, self.name) != session_path.read_text():
+            why = "the starting session follows the new takes or comps"
+        else:
+            why = ""
+        if why and self.dry:
+            step.status, step.why = "would run", [why]
+            return
+        if why:
             write_unity_session(self.dir, self.name)
             step.result["session_written"] = True
+            self.state = State(self.dir)         # write_unity_session recorded the session's hash on disk
         if self.dry and any(c.startswith("comp:") for c in self.dirty):
             step.status, step.why = "would run", [f"{c} is redone first" for c in self.dirty if c.startswith("comp:")]
             return

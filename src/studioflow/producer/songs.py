@@ -20,6 +20,7 @@ from studioflow.audio.files import info, read, write
 from studioflow.errors import ParameterError, SessionError
 from studioflow.producer import history
 from studioflow.producer.lock import project_lock
+from studioflow.producer.state import State
 from studioflow.producer.project import Project, load_project, save_project, slug, song_layout
 from studioflow.recording import takes
 
@@ -94,8 +95,8 @@ def track_sources(song_dir: Path) -> dict[str, Path]:
     return out
 
 
-def write_unity_session(song_dir: Path, name: str) -> Path:
-    """Write ``session.yaml`` with every track at unity (0 dB, centre); SessionError when there are no takes."""
+def unity_session_text(song_dir: Path, name: str) -> str:
+    """The starting session's YAML: every track at unity (0 dB, centre); SessionError when there are no takes."""
     sources = track_sources(song_dir)
     if not sources:
         raise SessionError(f"{song_dir}: no takes to build a session from; import stems with "
@@ -104,8 +105,26 @@ def write_unity_session(song_dir: Path, name: str) -> Path:
     session = {"session": name, "sample_rate": rate,
                "tracks": [{"name": t, "source": str(p.relative_to(song_dir)), "gain_db": 0.0, "pan": 0.0}
                           for t, p in sources.items()]}
-    header = "# starting session written by the producer: every track at unity; edit freely\n"
-    return write_text(song_dir / SESSION_FILE, header + yaml.safe_dump(session, sort_keys=False))
+    header = ("# starting session written by the producer: every track at unity. Until you edit it, produce\n"
+              "# rewrites it to follow new takes and comps.\n")
+    return header + yaml.safe_dump(session, sort_keys=False)
+
+
+def write_unity_session(song_dir: Path, name: str) -> Path:
+    """Write the starting session and remember its hash, so produce knows whether it was edited since."""
+    path = write_text(song_dir / SESSION_FILE, unity_session_text(song_dir, name))
+    state = State(song_dir)
+    state.steps["session"] = {"written": state.file_hash(path)}
+    state.save()
+    return path
+
+
+def is_starting_session(song_dir: Path) -> bool:
+    """Whether session.yaml is still the producer's starting session, unedited."""
+    path = song_dir / SESSION_FILE
+    state = State(song_dir)
+    written = state.steps.get("session", {}).get("written")
+    return bool(written) and path.exists() and state.file_hash(path) == written
 
 
 def find_project_song(project_dir: str | Path, song: str) -> tuple[Project, Path]:
