@@ -5,9 +5,10 @@
 - :func:`onset_strength`: spectral flux, the half-wave rectified rise of log band power summed over bands
   (Bello et al., "A tutorial on onset detection in music signals", IEEE TSAP 2005).
 - :func:`estimate_tempo`: a comb over the onset autocorrelation: for each candidate period P the mean of the
-  autocorrelation at the beats k*P minus half its mean at the off-beats (k - 1/2)*P, weighted by a log-normal prior
-  around 120 BPM (one octave wide). The off-beat term is what keeps half- and double-tempo from tying with the
-  true tempo on a plain 4/4 beat; many comb teeth make the period precise to well under 1 BPM.
+  autocorrelation at the beats k*P minus a quarter of its mean at the off-beats (k - 1/2)*P, weighted by a
+  log-normal prior around 120 BPM (one octave wide). The off-beat term keeps half tempo from tying with the true
+  tempo on a plain 4/4 beat, the prior settles what is left; many comb teeth make the period precise to well
+  under 1 BPM.
 - :func:`beat_grid`: dynamic-programming beat tracking (D. Ellis, "Beat tracking by dynamic programming",
   JNMR 2007): beats on strong onsets, spaced close to the tempo's period.
 """
@@ -29,7 +30,7 @@ FLOOR_DB = -100.0            # power floor of the band levels
 FLUX_LAG_FRAMES = 2          # spectral flux compares frames 20 ms apart
 ONSET_RANGE_DB = 50.0        # band levels are floored this far below the loudest: quiet hats rising from digital
                              # silence must not outweigh the kick and snare
-OFFBEAT_WEIGHT = 0.5         # weight of the off-beat term of the comb
+OFFBEAT_WEIGHT = 0.25        # weight of the off-beat term (more would penalise the true beat when eighths are even)
 PRIOR_BPM, PRIOR_OCTAVES = 120.0, 1.0
 MIN_BPM, MAX_BPM = 60.0, 200.0
 BPM_STEP = 0.05

@@ -40,7 +40,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "produce": ("studioflow.cli.producer:produce", "Run the chain from takes to release."),
     "note": ("studioflow.cli.producer:note", "File a note; it is routed to the role that handles it."),
     "notes": ("studioflow.cli.producer:notes", "List open notes by role."),
-    "arrangement": ("studioflow.cli.producer:arrangement", "Tempo, sections and arrangement advice for a song."),
+    "arrangement": ("studioflow.cli.arrangement:arrangement", "Tempo, sections and arrangement advice for a song."),
     "status": ("studioflow.cli.producer:status", "The project dashboard."),
     # demo
     "demo": ("studioflow.cli.demo:demo", "Synthesize the demo multitrack song into a folder."),
