@@ -50,12 +50,14 @@ def targets(as_json: bool) -> None:
               help="Never limit more than this many dB: the master may then stay below the target.")
 @click.option("--format", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES),
               help="Extra delivery formats (repeatable): wav16 (44.1 kHz, dithered), flac, mp3 (320), aac (256).")
+@click.option("--dither", type=click.Choice(("shaped", "tpdf")), default="shaped", show_default=True,
+              help="Dither of the 16-bit file: Wannamaker noise-shaped or flat TPDF (the very last step).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Write a stand-alone HTML report here.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result record as JSON.")
 def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: float | None,
            reference: str | None, style: str | None, max_limiting_db: float | None, formats: tuple[str, ...],
-           report_path: str | None, as_json: bool) -> None:
+           dither: str, report_path: str | None, as_json: bool) -> None:
     """Master a mix for a platform or to a reference; writes OUT, OUT.json and the delivery files.
 
     \b
@@ -77,7 +79,7 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
 
         record = run_master(mix, out, target=target, lufs=lufs, ceiling_dbtp=ceiling, reference=reference,
                             style=style, max_limiting_db=max_limiting_db, formats=("wav24", *formats),
-                            report=report_path, progress=report)
+                            report=report_path, dither=dither, progress=report)
     if as_json:
         from studioflow.audio.atomic import to_jsonable
 
@@ -112,6 +114,16 @@ def _print_summary(console, record: dict) -> None:  # type: ignore[no-untyped-de
     out.print(table)
     for s in record["stages"]:
         out.print(f"[bold]{s['name']}[/bold] {'on ' if s['enabled'] else 'off'}: {s['reason']}")
+    lim = record.get("limiting") or {}
+    if lim:
+        line = (f"limiting: up to {lim['max_gain_reduction_db']:.1f} dB (PLR cost {_num(lim['plr_cost_db'])} dB, "
+                f"LRA cost {_num(lim['lra_cost_lu'])} LU)")
+        if lim.get("capped"):
+            line += (f"; capped by --max-limiting {lim['max_limiting_db']:g} dB: target missed by "
+                     f"{_num(lim['target_missed_by_lu'])} LU")
+        elif lim.get("heavy"):
+            line = "[bold red]HEAVY[/bold red] " + line
+        out.print(line)
     for d in record["deliveries"]:
         out.print(f"wrote {d['path']} ({d['format']}, {_num(d.get('integrated_lufs'))} LUFS, "
                   f"{_num(d.get('true_peak_dbtp'))} dBTP){' - ' + d['note'] if d.get('note') else ''}")

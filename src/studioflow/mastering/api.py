@@ -1,6 +1,7 @@
 """``master(mix_path, out_path, ...)``: one mix in, a master that meets its target and a record of what was done.
 
-Passes over the audio, each streamed in blocks (memory flat except the lossy encoders, which take the whole song):
+Passes over the audio, each streamed in blocks (memory flat except MP3/AAC: ``audio.encode`` takes the whole song as
+one float32 array, 23 MB per minute of 48 kHz stereo, and the check decodes it whole again):
 1. measure the mix (and the reference); decide every stage from the numbers;
 2. run the chain before the limiter (cleanup, tonal balance, compression, stereo) into a temporary float file;
 3. gain + true-peak limiter, measured and corrected until the integrated loudness is within 0.1 LU of the target;
@@ -21,8 +22,10 @@ import numpy as np
 
 from studioflow.audio.atomic import write_json
 from studioflow.audio.stream import BlockReader, BlockWriter
+from studioflow.dsp.dither import SHAPES as DITHER_SHAPES
 from studioflow.errors import AudioFileError, ParameterError
 from studioflow.mastering import chain, decisions, delivery
+from studioflow.mastering.gain_reduction import GainReductionMeter
 from studioflow.mastering.loudness_floor import Loudness
 from studioflow.mastering.measure import MixMeter, measure_file
 from studioflow.mastering.spectral import spectral_distance_db
@@ -31,7 +34,6 @@ from studioflow.mastering.targets import Target, resolve_target
 from studioflow.mastering.verify import TruePeak8x
 
 BLOCK = 1 << 16
-GR_WINDOW_S = 0.1
 
 
 def _reader(path: Path) -> Iterable[np.ndarray]:
@@ -57,32 +59,16 @@ def _temp_wav(folder: Path, stem: str) -> Iterator[Path]:
             path.unlink()
 
 
-class _PeakWindows:
-    """Peak per window of ``frames`` frames, for gain-reduction-over-time."""
-
-    def __init__(self, frames: int) -> None:
-        self.frames, self.buf, self.peaks = frames, np.zeros(0, np.float32), []
-
-    def add(self, block: np.ndarray) -> None:
-        x = np.concatenate([self.buf, np.max(np.abs(block), axis=0)])
-        n = len(x) // self.frames
-        if n:
-            self.peaks.extend(x[: n * self.frames].reshape(n, self.frames).max(axis=1).tolist())
-        self.buf = x[n * self.frames:]
-
-    def result(self) -> np.ndarray:
-        return np.array(self.peaks + ([float(self.buf.max())] if len(self.buf) else []))
-
-
 def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *,
            target: str | Target | None = "spotify", lufs: float | None = None, ceiling_dbtp: float | None = None,
            reference: str | os.PathLike[str] | None = None, style: str | None = None,
            max_limiting_db: float | None = None, formats: Sequence[str] = ("wav24",),
-           report: str | os.PathLike[str] | None = None,
+           report: str | os.PathLike[str] | None = None, dither: str = delivery.DITHER_DEFAULT,
            progress: Callable[[str, float], None] | None = None) -> dict:
-    """Master ``mix_path`` to ``out_path`` (24-bit WAV at the mix's rate, plus ``formats``) for ``target`` (a name
-    from ``studioflow targets``, or ``lufs``/``ceiling_dbtp``), optionally matching ``reference``; writes
-    ``OUT.json`` (and ``report`` HTML) and returns the same record as a dict."""
+    """Master ``mix_path`` to ``out_path`` (24-bit WAV at the mix's rate, plus ``formats``: wav16, flac, mp3, aac)
+    for ``target`` (a name from ``studioflow targets``, or ``lufs`` LUFS / ``ceiling_dbtp`` dBTP), optionally
+    matching ``reference``; ``style`` as ``--style``; ``max_limiting_db`` caps the limiter's gain reduction (dB);
+    ``dither`` "shaped" or "tpdf" for wav16. Writes ``OUT.json`` (and ``report`` HTML) and returns the same record."""
     started = time.perf_counter()
     say = progress or (lambda stage, fraction: None)
     mix_path, out = Path(mix_path), Path(out_path)
@@ -94,6 +80,8 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         raise ParameterError(f"{out}: the folder {out.parent} does not exist")
     if max_limiting_db is not None and not 0.0 <= float(max_limiting_db) <= 30.0:
         raise ParameterError(f"--max-limiting must be from 0 to 30 dB; got {max_limiting_db!r}")
+    if dither not in DITHER_SHAPES:
+        raise ParameterError(f"unknown --dither {dither!r}; choose one of {', '.join(DITHER_SHAPES)}")
     unknown = [f for f in formats if f not in delivery.FORMATS]
     if unknown:
         raise ParameterError(f"unknown delivery format {unknown[0]!r}; formats: {', '.join(delivery.FORMATS)}")
@@ -113,12 +101,13 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         if ref["integrated_lufs"] is None:
             raise AudioFileError(f"{reference}: the reference is silent")
     tonal_goal = decisions.tonal_target(mix, curve, ref)
-    stages = [decisions.cleanup(mix), decisions.tonal_balance(mix, tonal_goal, sty, rate),
-              decisions.compression(mix, sty, ref), *decisions.stereo(mix, ref)]
+    eq_stage = decisions.tonal_balance(mix, tonal_goal, sty, rate)
+    stages = [decisions.cleanup(mix), eq_stage, decisions.compression(mix, sty, ref, eq_stage),
+              *decisions.stereo(mix, ref)]
     warnings: list[str] = []
     if mix["clipped_samples"] > 0:
-        warnings.append(f"the mix holds {mix['clipped_samples']} clipped samples (runs at full scale): the master "
-                        "cannot restore them; a mix with headroom would sound cleaner")
+        warnings.append(f"the mix holds {mix['clipped_samples']} samples in runs of 3 or more at full scale (clipped, or "
+                        "over full scale in a float file): the master cannot restore them; a mix with headroom would sound cleaner")
     if ref is not None and ref["rate"] != rate:
         warnings.append(f"the reference runs at {ref['rate']} Hz and the mix at {rate} Hz: only bands both share count")
     goal = Target(tgt.name, ref["integrated_lufs"], tgt.ceiling_dbtp, tgt.source, tgt.note) \
@@ -141,43 +130,38 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
             raise AudioFileError(f"{mix_path}: the chain left nothing above the loudness gate")
 
         # 3. gain and limiter, fitted on measured loudness --------------------------------------------------
-        loud_stage, loud_warnings = decisions.loudness(pre["integrated_lufs"], pre["true_peak_dbtp"], goal, sty,
-                                                       max_limiting_db)
-        warnings += loud_warnings
+        loud_stage = decisions.loudness(pre["integrated_lufs"], pre["true_peak_dbtp"], goal, max_limiting_db)
         aim = loud_stage.settings["target_lufs"]
         gain, tried = chain.fit_gain(pre_path, loud_stage, rate, channels, aim,
-                                     lambda blocks: _integrated(blocks, rate, channels), _reader, say)
+                                     lambda blocks: _integrated(blocks, rate, channels), _reader, say,
+                                     max_gain_db=loud_stage.settings.get("max_gain_db"))
         loud_stage.settings["gain_db"] = round(gain, 3)
         loud_stage.settings["iterations"] = tried
         stages.append(loud_stage)
 
-        # 4. render the limited master, with gain reduction over time and the 8x true peak ------------------
+        # 4. render the limited master, with the limiter's own gain reduction and the 8x true peak ----------
         say("rendering the master", 0.85)
-        win = max(1, int(GR_WINDOW_S * rate))
-        before, after, tp8 = _PeakWindows(win), _PeakWindows(win), TruePeak8x()
+        tp8 = TruePeak8x()
         lim = chain.limiter_for(loud_stage, rate)
+        gr_meter = GainReductionMeter(rate)
         with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w:
-            def pre_gained() -> Iterator[np.ndarray]:
-                for b in chain.gained(_reader(pre_path), gain):
-                    before.add(b)
-                    yield b
-            for b in chain.stream(lim, pre_gained(), channels):
+            for b in chain.stream(lim, chain.gained(_reader(pre_path), gain), channels,
+                                  tap=lambda kept: gr_meter.add(lim.last_gain_reduction_db[kept])):
                 w.write(b)
-                after.add(b)
                 tp8.add(b)
         tp_lim = tp8.finish()
         trim = 0.0
         if tp_lim is not None and tp_lim > goal.ceiling_dbtp:
             trim = goal.ceiling_dbtp - tp_lim - delivery.SAFETY_DB
             warnings.append(f"the limiter's output measured {tp_lim:.2f} dBTP on the 8x check; trimmed {trim:.2f} dB")
-        gr = _gain_reduction(before.result(), after.result())
+        gr = gr_meter.result()
 
         # 5. deliveries -------------------------------------------------------------------------------------
         deliveries = []
         for i, fmt in enumerate(dict.fromkeys(["wav24", *formats])):
             say(f"writing {fmt}", 0.9 + 0.08 * i / max(len(formats), 1))
             d = delivery.deliver(fmt, lim_path, delivery.output_path(out, fmt), rate, channels, goal.ceiling_dbtp,
-                                 trim)
+                                 trim, dither)
             if d["note"]:
                 warnings.append(f"{d['format']}: {d['note']}")
             deliveries.append(d)
@@ -185,13 +169,15 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
     say("measuring the master", 0.98)
     final = measure_file(str(out))
     final["true_peak_8x_dbtp"] = deliveries[0]["true_peak_dbtp"]
+    limiting, limit_warnings = decisions.limiting_verdict(loud_stage, gr, pre, final, goal, sty)
+    warnings += limit_warnings
     record = {
         "input": str(mix_path), "output": str(out), "reference": str(reference) if reference else None,
         "target": tgt.as_dict() if goal is tgt else {**goal.as_dict(), "name": f"reference loudness ({tgt.name} ceiling)"},
         "style": sty.as_dict(), "tonal_target": tonal_goal,
         "analysis": {"input": mix, "after_chain": _brief(pre), "output": final, **({"reference": ref} if ref else {})},
         "stages": [s.as_dict() for s in stages],
-        "gain_reduction": gr, "deliveries": deliveries, "warnings": warnings,
+        "gain_reduction": gr, "limiting": limiting, "deliveries": deliveries, "warnings": warnings,
         "seconds": round(time.perf_counter() - started, 2),
     }
     if ref is not None:
@@ -212,21 +198,5 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
 
 
 def _brief(a: dict) -> dict:
-    return {k: a[k] for k in ("integrated_lufs", "lra_lu", "true_peak_dbtp", "sample_peak_dbfs", "plr_db")}
-
-
-def _gain_reduction(before: np.ndarray, after: np.ndarray) -> dict:
-    """Limiter gain reduction per window (peak in minus peak out, dB) and its statistics."""
-    n = min(len(before), len(after))
-    b, a = before[:n], after[:n]
-    ok = (b > 1e-6) & (a > 0)
-    gr = np.zeros(n)
-    gr[ok] = np.maximum(0.0, 20 * np.log10(b[ok] / a[ok]))
-    active = gr[gr > 0.5]
-    return {
-        "max_db": float(gr.max()) if n else 0.0,
-        "mean_db": float(active.mean()) if len(active) else 0.0,
-        "p95_db": float(np.percentile(gr, 95)) if n else 0.0,
-        "active_pct": float(100.0 * len(active) / max(n, 1)),
-        "series": {"times_s": (np.arange(n) * GR_WINDOW_S).round(2).tolist(), "gr_db": gr.round(2).tolist()},
-    }
+    return {k: a[k] for k in ("integrated_lufs", "lra_lu", "true_peak_dbtp", "sample_peak_dbfs", "plr_db",
+                              "band_dynamics")}

@@ -38,26 +38,29 @@ def build(stages: list[Stage], rate: int) -> list[tuple[str, Processor]]:
     return out
 
 
-def stream(processor: Processor, blocks: Iterable[np.ndarray], channels: int) -> Iterator[np.ndarray]:
-    """Run ``blocks`` through ``processor`` and yield output aligned with the input (latency dropped, tail flushed)."""
+def stream(processor: Processor, blocks: Iterable[np.ndarray], channels: int,
+           tap: Callable[[slice], None] | None = None) -> Iterator[np.ndarray]:
+    """Run ``blocks`` through ``processor`` and yield output aligned with the input (latency dropped, tail flushed).
+    ``tap(kept)``, if given, is called after each ``process`` with the slice of that output block that is kept, so
+    per-frame state of the processor (a limiter's gain reduction) can be read aligned with the output."""
     to_drop = processor.latency
+
+    def emit(out: np.ndarray) -> Iterator[np.ndarray]:
+        nonlocal to_drop
+        cut = min(to_drop, out.shape[1])
+        to_drop -= cut
+        if tap is not None:
+            tap(slice(cut, out.shape[1]))
+        if out.shape[1] > cut:
+            yield out[:, cut:]
+
     for block in blocks:
-        out = processor.process(block)
-        if to_drop:
-            cut = min(to_drop, out.shape[1])
-            out, to_drop = out[:, cut:], to_drop - cut
-        if out.shape[1]:
-            yield out
+        yield from emit(processor.process(block))
     flush = processor.latency
     while flush > 0:
         n = min(flush, 1 << 16)
-        out = processor.process(np.zeros((channels, n), dtype=np.float32))
         flush -= n
-        if to_drop:
-            cut = min(to_drop, out.shape[1])
-            out, to_drop = out[:, cut:], to_drop - cut
-        if out.shape[1]:
-            yield out
+        yield from emit(processor.process(np.zeros((channels, n), dtype=np.float32)))
 
 
 def chain_of(procs: list[tuple[str, Processor]], rate: int) -> Chain:
@@ -82,10 +85,12 @@ def gained(blocks: Iterable[np.ndarray], gain_db: float) -> Iterator[np.ndarray]
 def fit_gain(pre_path: Path, stage: Stage, rate: int, channels: int, target_lufs: float,
              measure: Callable[[Iterable[np.ndarray]], float | None],
              read: Callable[[Path], Iterable[np.ndarray]],
-             progress: Callable[[str, float], None] | None = None) -> tuple[float, list[dict]]:
+             progress: Callable[[str, float], None] | None = None,
+             max_gain_db: float | None = None) -> tuple[float, list[dict]]:
     """Find the gain before the limiter that makes the limited output measure ``target_lufs`` (secant steps on
-    measured loudness, not a prediction). Returns the gain (dB) and the iterations tried."""
-    gain = stage.settings["gain_db"]
+    measured loudness, not a prediction), never above ``max_gain_db``. Returns the gain (dB) and the iterations."""
+    cap = float("inf") if max_gain_db is None else max_gain_db
+    gain = min(stage.settings["gain_db"], cap)
     tried: list[dict] = []
     for i in range(MAX_GAIN_ITERATIONS):
         lim = limiter_for(stage, rate)
@@ -96,7 +101,7 @@ def fit_gain(pre_path: Path, stage: Stage, rate: int, channels: int, target_lufs
         if lufs is None:
             break
         err = target_lufs - lufs
-        if abs(err) <= LOUDNESS_TOLERANCE_LU:
+        if abs(err) <= LOUDNESS_TOLERANCE_LU or (err > 0 and gain >= cap):
             break
         if len(tried) >= 2 and tried[-2]["integrated_lufs"] is not None:
             g0, l0 = tried[-2]["gain_db"], tried[-2]["integrated_lufs"]
@@ -104,6 +109,6 @@ def fit_gain(pre_path: Path, stage: Stage, rate: int, channels: int, target_lufs
             slope = float(np.clip(slope, 0.2, 1.0))   # a limiter turns 1 dB of gain into 0.2..1 LU
         else:
             slope = 1.0
-        gain += err / slope
+        gain = min(gain + err / slope, cap)
     best = min(tried, key=lambda t: abs(target_lufs - t["integrated_lufs"]) if t["integrated_lufs"] is not None else 1e9)
     return best["gain_db"], tried

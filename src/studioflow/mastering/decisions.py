@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from studioflow.dsp.dynamics.limiter import SAFETY_DB as LIMITER_SAFETY_DB   # its allowance for the 4x detector
 from studioflow.mastering import tonal
 from studioflow.mastering.styles import Style, curve_db
 from studioflow.mastering.targets import Target
@@ -19,6 +20,13 @@ LIMITER_RELEASE_MS = 60.0
 LIMITER_LOOKAHEAD_MS = 1.5
 CEILING_MARGIN_DB = 0.15   # the limiter aims this far under the ceiling; the 8x check then confirms
 WIDTH_RANGE = (0.6, 1.4)
+MULTIBAND_CROSSOVERS_HZ = (150.0, 4000.0)   # the same groups spectral.band_dynamics measures
+MULTIBAND_EXCESS_DB = 4.0     # a band this many dB wider in range than the mids gets its own compressor
+MULTIBAND_ALLOWANCE_DB = 2.0  # ... and is brought back to about this much wider than the mids
+MULTIBAND_MAX_RATIO = 3.0
+MULTIBAND_KNEE_FRACTION = 0.3  # the band threshold sits this far up the band's p10..p95 range
+PEAK_OVER_RMS_DB = {"low": 3.0, "high": 6.0}   # peak-detector level over RMS: sine-like lows, noise-like highs
+BAND_NAMES = {"low": "low band (< 150 Hz)", "high": "top band (> 4 kHz)"}
 
 
 @dataclass
@@ -82,34 +90,74 @@ def tonal_balance(mix: dict, target: dict, style: Style, rate: int) -> Stage:
                  f"{how}; largest moves {biggest}")
 
 
-def compression(mix: dict, style: Style, reference: dict | None) -> Stage:
-    """Gentle glue compression when the loudness range is wider than the style (or the reference) wants;
-    multiband when one band's level swings much more than the mids."""
+def compression(mix: dict, style: Style, reference: dict | None, eq: Stage | None = None) -> Stage:
+    """Multiband compression when an outer band (< 150 Hz or > 4 kHz) swings much more than the mids; otherwise
+    gentle broadband glue when the loudness range is wider than the style (or the reference) wants. ``eq`` is the
+    tonal stage that runs before, whose gain in each band moves the band compressors' thresholds with it."""
+    mb = multiband(mix, style, eq)
+    if mb is not None:
+        return mb
     lra = mix["lra_lu"] or 0.0
     goal = style.compress_above_lra_lu
     if reference is not None and reference.get("lra_lu") is not None:
         goal = max(reference["lra_lu"] + 1.0, 3.0)
-    spread = mix["band_spread_db"]
-    excess = max(spread["low"] - spread["mid"], spread["high"] - spread["mid"])
     st = mix.get("short_term", {}).get("lufs") or []
-    loud = float(np.percentile([x for x in st if x is not None and x > -70], 90)) if st else mix["integrated_lufs"]
-    if style.multiband and excess > 2.5:
-        which = "low end" if spread["low"] - spread["mid"] >= spread["high"] - spread["mid"] else "top end"
-        return Stage("compression", True, "multiband_compressor",
-                     {"crossovers_hz": [150.0, 4000.0], "threshold_db": [round(loud - 4, 1)] * 3,
-                      "ratio": [style.comp_ratio, 1.5, style.comp_ratio], "attack_ms": [30.0, 20.0, 10.0],
-                      "release_ms": [200.0, 150.0, 100.0]},
-                     f"the {which} swings {excess:.1f} dB more than the mids over time: gentle multiband compression "
-                     f"({style.comp_ratio:g}:1 on the outer bands) steadies it")
+    loud_st = [x for x in st if x is not None and x > -70]
+    loud = float(np.percentile(loud_st, 90)) if loud_st else mix["integrated_lufs"]
+    dyn = mix["band_dynamics"]
+    bands_ok = ", ".join(f"{k} {dyn[k]['range_db']:.1f}" for k in ("low", "mid", "high"))
     if lra > goal:
         # threshold a few dB under the loud passages' short-term level, so only the loud parts get ~2-3 dB
         return Stage("compression", True, "compressor",
                      {"threshold_db": round(loud - 6.0, 1), "ratio": style.comp_ratio, "attack_ms": 30.0,
                       "release_ms": 250.0, "knee_db": 6.0},
-                     f"loudness range {lra:.1f} LU is wider than {goal:.1f} LU: broadband {style.comp_ratio:g}:1 glue "
-                     "compression on the loud passages")
+                     f"loudness range {lra:.1f} LU is wider than {goal:.1f} LU while the bands move together "
+                     f"(range dB {bands_ok}): broadband {style.comp_ratio:g}:1 glue compression on the loud passages")
     return Stage("compression", False, "compressor", {},
-                 f"loudness range {lra:.1f} LU is within {goal:.1f} LU and the bands move together: no compression")
+                 f"loudness range {lra:.1f} LU is within {goal:.1f} LU and the bands move together "
+                 f"(range dB {bands_ok}): no compression")
+
+
+def multiband(mix: dict, style: Style, eq: Stage | None = None) -> Stage | None:
+    """The multiband stage when a band's level range (p95 - p10 over ~0.34 s frames, the LRA idea per band) exceeds
+    the mids' by more than ``MULTIBAND_EXCESS_DB``; None otherwise. Only the unruly bands are compressed. The
+    threshold sits ``MULTIBAND_KNEE_FRACTION`` of the way up the band's range from its p10 level, plus the EQ's gain
+    there and a peak-over-RMS allowance (the band compressors detect peaks; frame levels are RMS); the ratio shrinks
+    the range above the threshold so the band ends about ``MULTIBAND_ALLOWANCE_DB`` wider than the mids."""
+    dyn = mix["band_dynamics"]
+    mid_range = dyn["mid"]["range_db"]
+    unruly = [k for k in ("low", "high")
+              if dyn[k]["level_db"] is not None and dyn[k]["range_db"] - mid_range > MULTIBAND_EXCESS_DB]
+    if not style.multiband or not unruly:
+        return None
+    thresholds, ratios, why = [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], []
+    for k in unruly:
+        d, i = dyn[k], ("low", "mid", "high").index(k)
+        below = MULTIBAND_KNEE_FRACTION * d["range_db"]
+        want = mid_range + MULTIBAND_ALLOWANCE_DB
+        ratio = float(np.clip((d["range_db"] - below) / max(want - below, 1.0), 1.5, MULTIBAND_MAX_RATIO))
+        shift = _eq_gain_db(eq, mix, k)
+        thresholds[i] = round(d["p10_db"] + below + shift + PEAK_OVER_RMS_DB[k], 1)
+        ratios[i] = round(ratio, 2)
+        why.append(f"the {BAND_NAMES[k]} ranges {d['range_db']:.1f} dB (p95-p10; crest {d['crest_db']:.1f} dB) "
+                   f"against the mids' {mid_range:.1f} dB: {ratio:.1f}:1 above {thresholds[i]:g} dBFS"
+                   + (f" (after the EQ's {shift:+.1f} dB there)" if abs(shift) >= 0.1 else ""))
+    return Stage("compression", True, "multiband_compressor",
+                 {"crossovers_hz": list(MULTIBAND_CROSSOVERS_HZ), "threshold_db": thresholds, "ratio": ratios,
+                  "attack_ms": [30.0, 20.0, 5.0], "release_ms": [120.0, 150.0, 80.0]},
+                 "; ".join(why) + "; the other bands pass untouched (ratio 1)")
+
+
+def _eq_gain_db(eq: Stage | None, mix: dict, group: str) -> float:
+    """The tonal EQ's power-averaged gain (dB) over the 1/3-octave bands of ``group``, weighted by the mix's levels."""
+    if eq is None or not eq.enabled or "predicted_response_db" not in eq.settings:
+        return 0.0
+    fc = np.asarray(mix["spectrum"]["centers_hz"])
+    level = np.asarray(mix["spectrum"]["level_db"])
+    resp = np.asarray(eq.settings["predicted_response_db"])
+    sel = fc < MULTIBAND_CROSSOVERS_HZ[0] if group == "low" else fc > MULTIBAND_CROSSOVERS_HZ[1]
+    w = 10 ** (level[sel] / 10)
+    return float(10 * np.log10(np.sum(w * 10 ** (resp[sel] / 10)) / max(np.sum(w), 1e-30)))
 
 
 def stereo(mix: dict, reference: dict | None) -> list[Stage]:
@@ -142,29 +190,52 @@ def stereo(mix: dict, reference: dict | None) -> list[Stage]:
     return stages
 
 
-def loudness(pre_lufs: float, pre_tp_dbtp: float | None, target: Target, style: Style,
-             max_limiting_db: float | None) -> tuple[Stage, list[str]]:
-    """Gain and the true-peak limiter: the gain that reaches the target, the limiting it implies, and warnings."""
-    warnings: list[str] = []
+def loudness(pre_lufs: float, pre_tp_dbtp: float | None, target: Target, max_limiting_db: float | None) -> Stage:
+    """Gain and the true-peak limiter: the gain that reaches the target and the peak limiting it implies; with
+    ``max_limiting_db`` the gain is capped (``max_gain_db``) so the limiter never reduces more than that."""
     gain = target.lufs - pre_lufs
     ceiling = target.ceiling_dbtp - CEILING_MARGIN_DB
-    limiting = max(0.0, (pre_tp_dbtp if pre_tp_dbtp is not None else -120.0) + gain - ceiling)
+    # the limiter holds its 4x-detected peaks LIMITER_SAFETY_DB under its ceiling (dsp.dynamics.limiter.SAFETY_DB)
+    peak_room = ceiling - LIMITER_SAFETY_DB - (pre_tp_dbtp if pre_tp_dbtp is not None else -120.0)
+    limiting = max(0.0, gain - peak_room)
     why = (f"{gain:+.1f} dB of gain takes the chain output from {pre_lufs:.1f} to {target.lufs:g} LUFS; "
-           f"peaks then need up to {limiting:.1f} dB of true-peak limiting under {target.ceiling_dbtp:g} dBTP")
-    if max_limiting_db is not None and limiting > max_limiting_db:
-        cut = limiting - max_limiting_db
-        gain -= cut
-        warnings.append(f"--max-limiting {max_limiting_db:g} dB: the master stays about {cut:.1f} dB under the "
-                        f"{target.lufs:g} LUFS target instead of limiting {limiting:.1f} dB")
-        why += f"; held to {max_limiting_db:g} dB of limiting (--max-limiting), so {cut:.1f} dB short of the target"
-    elif limiting > style.warn_limiting_db:
-        warnings.append(f"reaching {target.lufs:g} LUFS needs about {limiting:.1f} dB of peak limiting: expect a PLR "
-                        f"near {target.ceiling_dbtp - target.lufs:.1f} dB, flattened transients and a smaller loudness "
-                        "range; use --max-limiting DB to cap it, or a quieter target")
-    stage = Stage("loudness", True, "limiter",
-                  {"gain_db": round(gain, 2), "ceiling_dbtp": round(ceiling, 2), "release_ms": LIMITER_RELEASE_MS,
-                   "lookahead_ms": LIMITER_LOOKAHEAD_MS, "predicted_limiting_db": round(limiting, 1),
-                   "target_lufs": target.lufs if max_limiting_db is None or limiting <= max_limiting_db
-                   else round(pre_lufs + gain, 2)},
-                  why)
-    return stage, warnings
+           f"peaks then need about {limiting:.1f} dB of true-peak limiting under {target.ceiling_dbtp:g} dBTP")
+    settings = {"gain_db": round(gain, 2), "ceiling_dbtp": round(ceiling, 2), "release_ms": LIMITER_RELEASE_MS,
+                "lookahead_ms": LIMITER_LOOKAHEAD_MS, "predicted_limiting_db": round(limiting, 2),
+                "target_lufs": target.lufs}
+    if max_limiting_db is not None:
+        settings["max_limiting_db"] = float(max_limiting_db)
+        settings["max_gain_db"] = round(peak_room + float(max_limiting_db), 3)
+        if limiting > max_limiting_db:
+            why += f"; capped at {max_limiting_db:g} dB of limiting (--max-limiting), so the target will be missed"
+    return Stage("loudness", True, "limiter", settings, why)
+
+
+def limiting_verdict(stage: Stage, gr: dict, before: dict, after: dict, target: Target, style: Style) -> tuple[dict, list[str]]:
+    """What the limiter did, measured: its largest gain reduction, the cost in PLR (dB) and LRA (LU) from the chain's
+    output (``before``) to the master (``after``), whether it was heavy (over the style's ``warn_limiting_db``, 6 dB
+    by default) and, under ``--max-limiting``, by how much the target was missed; with plain warnings."""
+    plr_cost = (before["plr_db"] - after["plr_db"]) if before.get("plr_db") is not None and after.get("plr_db") is not None else None
+    lra_cost = (before["lra_lu"] - after["lra_lu"]) if before.get("lra_lu") is not None and after.get("lra_lu") is not None else None
+    cap = stage.settings.get("max_limiting_db")
+    missed = target.lufs - after["integrated_lufs"] if after.get("integrated_lufs") is not None else None
+    verdict = {"max_gain_reduction_db": round(gr["max_db"], 2), "predicted_db": stage.settings["predicted_limiting_db"],
+               "heavy": gr["max_db"] > style.warn_limiting_db, "heavy_above_db": style.warn_limiting_db,
+               "plr_cost_db": None if plr_cost is None else round(plr_cost, 2),
+               "lra_cost_lu": None if lra_cost is None else round(lra_cost, 2),
+               "capped": cap is not None and stage.settings["gain_db"] >= stage.settings["max_gain_db"] - 1e-3,
+               "max_limiting_db": cap,
+               "target_missed_by_lu": None}
+    warnings = []
+    cost = (f"PLR {before.get('plr_db') or 0:.1f} -> {after.get('plr_db') or 0:.1f} dB (-{plr_cost or 0:.1f} dB), "
+            f"LRA {before.get('lra_lu') or 0:.1f} -> {after.get('lra_lu') or 0:.1f} LU (-{lra_cost or 0:.1f} LU)")
+    if verdict["capped"]:
+        verdict["target_missed_by_lu"] = None if missed is None else round(missed, 2)
+        warnings.append(f"--max-limiting {cap:g} dB: the limiter reduced at most {gr['max_db']:.1f} dB where the target "
+                        f"needs at least {stage.settings['predicted_limiting_db']:.1f} dB, so the master is "
+                        f"{after['integrated_lufs']:.1f} LUFS, {missed:.1f} LU under the {target.lufs:g} LUFS target")
+    elif verdict["heavy"]:
+        warnings.append(f"heavy limiting: reaching {target.lufs:g} LUFS took up to {gr['max_db']:.1f} dB of peak "
+                        f"limiting (more than {style.warn_limiting_db:g} dB); it cost {cost}; transients are "
+                        "flattened. Use --max-limiting DB to cap it, or a quieter target")
+    return verdict, warnings

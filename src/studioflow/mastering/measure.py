@@ -1,5 +1,5 @@
 """One streamed pass of measurements for mastering decisions: loudness (BS.1770 / EBU R128), true peak, spectrum,
-stereo width, DC, clipping and band dynamics. Memory stays flat however long the file is."""
+stereo width, DC, clipping (``analysis.stats``) and band dynamics. Memory stays flat however long the file is."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from studioflow.analysis.stats import SignalStats
 from studioflow.analysis.truepeak import TruePeakMeter
 from studioflow.mastering import loudness_floor
 from studioflow.mastering.spectral import LongTermSpectrum, normalized_bands_db
-
-CLIP_LEVEL = 0.999  # |sample| at or above this, in runs of 3 or more, counts as clipped
 
 
 class MixMeter:
@@ -22,10 +21,9 @@ class MixMeter:
         self.loudness = loudness_floor.Loudness(self.rate, self.channels)
         self.true_peak = TruePeakMeter(self.rate, self.channels) if true_peak else None
         self.spectrum = LongTermSpectrum(self.rate)
+        self.stats = SignalStats(self.rate, self.channels)   # DC and clipped runs (analysis.stats definition)
         self.frames = 0
-        self.sum = np.zeros(self.channels)
         self.peak = 0.0
-        self.clipped = 0
 
     def add(self, block: np.ndarray) -> None:
         """Measure one ``(channels, frames)`` float32 block."""
@@ -36,11 +34,8 @@ class MixMeter:
         if self.true_peak is not None:
             self.true_peak.process(block, peak)
         self.spectrum.add(block)
-        self.sum += block.sum(axis=1, dtype=np.float64)
+        self.stats.process(block)
         self.frames += block.shape[1]
-        if peak >= CLIP_LEVEL:
-            hot = np.abs(block) >= CLIP_LEVEL
-            self.clipped += int(np.sum(hot[:, 2:] & hot[:, 1:-1] & hot[:, :-2]))
 
     def result(self) -> dict:
         """Loudness, peaks, PLR, spectrum (loudness-normalized), stereo width, DC, clipping, band dynamics."""
@@ -57,6 +52,7 @@ class MixMeter:
         body = (freqs >= 120) & (freqs <= 8000)
         side_body = float(np.sum(side[body]) / max(np.sum(mid[body]), 1e-30))
         level = integrated if integrated is not None else -70.0
+        stats = self.stats.result()
         return {
             "rate": self.rate,
             "channels": self.channels,
@@ -67,12 +63,12 @@ class MixMeter:
             "sample_peak_dbfs": sp,
             "plr_db": (tp - integrated) if (tp is not None and integrated is not None) else None,
             "short_term": loud["short_term"],
-            "dc_offset": (self.sum / max(self.frames, 1)).tolist(),
+            "dc_offset": stats.dc_offset,
             "subsonic_db": 10 * np.log10(max(sub, 1e-12)),
             "side_minus_mid_db": 10 * np.log10(max(side_body, 1e-12)) if self.channels > 1 else None,
             "low_side_minus_mid_db": 10 * np.log10(max(side_low, 1e-12)) if self.channels > 1 else None,
-            "clipped_samples": self.clipped,
-            "band_spread_db": self.spectrum.group_spread_db(),
+            "clipped_samples": stats.clipped_samples,
+            "band_dynamics": self.spectrum.band_dynamics(),
             "spectrum": {
                 "centers_hz": bands["centers_hz"].tolist(),
                 "level_db": normalized_bands_db(bands["total_db"], level).tolist(),
@@ -99,4 +95,5 @@ def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[
     from studioflow.audio.stream import BlockReader
 
     reader = BlockReader(path, block_frames)
-    return measure_blocks(reader, reader.sample_rate, reader.channels, frames=reader.frames, progress=progress)
+    return measure_blocks(reader, reader.sample_rate, reader.channels, frames=reader.frames,
+                          progress=progress)

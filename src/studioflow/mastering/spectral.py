@@ -88,15 +88,34 @@ class LongTermSpectrum:
         }
 
 
-    def group_spread_db(self) -> dict:
-        """Standard deviation over time (dB) of the low, mid and high group levels, over frames within 30 dB of the
-        loudest (so fades and silence do not count)."""
+    def band_dynamics(self) -> dict:
+        """Per group (low < 150 Hz, mid, high > 4 kHz): level statistics over the Welch frames (~0.34 s at 48 kHz).
+
+        Frames are gated like EBU Tech 3342's loudness range: absolute -70 dBFS, then relative -20 dB under the power
+        mean of the frames above it, so fades and silence do not count. For each group, in dB of the group's mean
+        square (dBFS RMS): ``level_db`` the power mean, ``p10_db``/``p50_db``/``p95_db`` percentiles, ``range_db``
+        = p95 - p10 (the LRA idea applied to one band) and ``crest_db`` = loudest frame minus the power mean
+        (a short-term crest factor: how far the band's loud moments stand above its average)."""
+        keys = ("low", "mid", "high")
         if not self.group_frames:
-            return {"low": 0.0, "mid": 0.0, "high": 0.0}
-        g = 10 * np.log10(np.concatenate(self.group_frames) + 1e-20)
-        loud = 10 * np.log10(np.sum(10 ** (g / 10), axis=1))
-        keep = loud > loud.max() - 30
-        return {k: float(np.std(g[keep, i])) for i, k in enumerate(("low", "mid", "high"))}
+            empty = {"level_db": None, "p10_db": None, "p50_db": None, "p95_db": None, "range_db": 0.0, "crest_db": 0.0}
+            return {k: dict(empty) for k in keys}
+        p = np.concatenate(self.group_frames) * (2.0 * self._norm)       # per-frame mean square of each group
+        total = p.sum(axis=1)
+        keep = total > 1e-7                                              # -70 dBFS absolute gate
+        if keep.any():
+            keep &= total > np.mean(total[keep]) * 0.01                  # -20 dB relative gate
+        if not keep.any():
+            keep = np.ones(len(total), bool)
+        out = {}
+        for i, k in enumerate(keys):
+            lv = 10 * np.log10(p[keep, i] + 1e-20)
+            mean = 10 * np.log10(np.mean(p[keep, i]) + 1e-20)
+            p10, p50, p95 = np.percentile(lv, [10, 50, 95])
+            out[k] = {"level_db": round(float(mean), 2), "p10_db": round(float(p10), 2),
+                      "p50_db": round(float(p50), 2), "p95_db": round(float(p95), 2),
+                      "range_db": round(float(p95 - p10), 2), "crest_db": round(float(lv.max() - mean), 2)}
+        return out
 
 
 def _mid_side(block: np.ndarray) -> np.ndarray:

@@ -1,0 +1,50 @@
+"""Delivery files: the 16-bit/44.1 kHz WAV is resampled (soxr VHQ) and then dithered as the very last step, so its
+error against the resampled master is exactly the dither's (TPDF: white, q^2/4; shaped: q^2/4 |NTF|^2)."""
+
+import numpy as np
+import pytest
+from scipy.signal import welch
+from songs import RATE, beat_song, true_peak_8x_dbtp
+
+from studioflow.audio.files import info, read, write
+from studioflow.audio.resample import resample
+from studioflow.dsp.dither import noise_transfer
+from studioflow.mastering.api import master
+
+Q = 2.0 ** -15                      # one 16-bit LSB of full scale
+TPDF_TOTAL_DB = 10 * np.log10(Q ** 2 / 4)   # -96.33 dBFS: TPDF +-1 LSB plus rounding (Lipshitz et al. 1992)
+BANDS_HZ = ((1000, 3000), (3000, 5000), (9000, 11000), (17000, 20000))
+
+
+@pytest.fixture(scope="module")
+def mix(tmp_path_factory):
+    path = tmp_path_factory.mktemp("mix") / "mix.wav"
+    write(path, beat_song(-20.0, seconds=4.0), RATE, subtype="FLOAT")
+    return path
+
+
+def _error(tmp_path, rec):
+    d24, d16 = rec["deliveries"][0], rec["deliveries"][1]
+    assert d16["key"] == "wav16" and info(d16["path"]).subtype == "PCM_16" and info(d16["path"]).sample_rate == 44100
+    full, rate = read(d24["path"])
+    ref = resample(full * np.float32(10 ** ((d16["trim_db"] - d24["trim_db"]) / 20)), rate, 44100)
+    got, _ = read(d16["path"])
+    return got.astype(np.float64) - ref.astype(np.float64)
+
+
+@pytest.mark.parametrize("shape", ["tpdf", "shaped"])
+def test_wav16_is_dithered_last_and_under_the_ceiling(mix, tmp_path, shape):
+    rec = master(mix, tmp_path / "m.wav", target="spotify", formats=("wav16",), dither=shape)
+    err = _error(tmp_path, rec)[:, 4410:-4410]
+    f, psd = welch(err, fs=44100, nperseg=4096, axis=1)
+    psd = psd.mean(axis=0)
+    total = 10 * np.log10(np.mean(err ** 2))
+    want = Q ** 2 / 4 * noise_transfer(f, 44100, shape) / 22050          # one-sided density of the dither error
+    for lo, hi in BANDS_HZ:
+        sel = (f >= lo) & (f < hi)
+        assert 10 * np.log10(psd[sel].mean() / want[sel].mean()) == pytest.approx(0.0, abs=0.5)
+    if shape == "tpdf":
+        assert total == pytest.approx(TPDF_TOTAL_DB, abs=0.2)      # plain rounding would be 4.8 dB lower
+    audio, _ = read(rec["deliveries"][1]["path"])
+    assert true_peak_8x_dbtp(audio) <= -1.0
+    assert rec["deliveries"][1]["dither"] == shape

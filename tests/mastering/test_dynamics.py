@@ -1,0 +1,51 @@
+"""The compression stage: a mix whose low band swings much more than its mids gets the multiband compressor on that
+band only (and its low range shrinks); a controlled mix gets none. The limiter's own gain reduction is reported."""
+
+import numpy as np
+import pytest
+from songs import RATE, band_song
+
+from studioflow.audio.files import write
+from studioflow.mastering.api import master
+from studioflow.mastering.gain_reduction import GainReductionMeter
+
+
+def _compression(rec):
+    return next(s for s in rec["stages"] if s["name"] == "compression")
+
+
+def test_uncontrolled_low_band_gets_multiband_on_the_low_band_only(tmp_path):
+    write(tmp_path / "mix.wav", band_song(20.0), RATE, subtype="FLOAT")
+    rec = master(tmp_path / "mix.wav", tmp_path / "m.wav")
+    stage = _compression(rec)
+    assert stage["enabled"] and stage["processor"] == "multiband_compressor"
+    assert stage["settings"]["ratio"][0] > 1.0 and stage["settings"]["ratio"][1:] == [1.0, 1.0]
+    assert "low band" in stage["reason"] and "20.0 dB" in stage["reason"]
+    before = rec["analysis"]["input"]["band_dynamics"]
+    after = rec["analysis"]["after_chain"]["band_dynamics"]
+    assert before["low"]["range_db"] == pytest.approx(20.0, abs=0.5)     # the swing that was built in
+    assert after["low"]["range_db"] < 0.75 * before["low"]["range_db"]
+    assert after["mid"]["range_db"] == pytest.approx(before["mid"]["range_db"], abs=0.2)
+
+
+def test_controlled_low_band_gets_no_multiband(tmp_path):
+    write(tmp_path / "mix.wav", band_song(0.0), RATE, subtype="FLOAT")
+    rec = master(tmp_path / "mix.wav", tmp_path / "m.wav")
+    stage = _compression(rec)
+    assert stage["processor"] != "multiband_compressor"
+    assert rec["analysis"]["input"]["band_dynamics"]["low"]["range_db"] < 1.0
+
+
+def test_gain_reduction_meter_statistics_and_windows():
+    meter = GainReductionMeter(1000)                  # 100-frame windows
+    gr = np.zeros(1000)
+    gr[200:250] = 6.0                                 # half a window at 6 dB
+    gr[500:600] = 2.0                                 # one window at 2 dB
+    for i in range(0, 1000, 37):                      # any block size
+        meter.add(gr[i:i + 37])
+    r = meter.result()
+    assert r["max_db"] == 6.0
+    assert r["mean_db"] == pytest.approx((50 * 6 + 100 * 2) / 150, abs=5e-4)   # rounded to 0.001 dB
+    assert r["active_pct"] == pytest.approx(15.0)
+    assert r["p95_db"] == pytest.approx(2.0, abs=0.05)    # 85% at 0, 10% at 2 dB, 5% at 6 dB
+    assert r["series"]["gr_db"] == [0, 0, 6, 0, 0, 2, 0, 0, 0, 0]
