@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _fmt(value: object, unit: str = "", digits: int = 1) -> str:
@@ -49,9 +53,26 @@ def analyze(files: tuple[Path, ...], as_json: bool, plot_path: Path | None) -> N
         click.echo(json.dumps(reports, indent=2))
         return
     from rich.console import Console
+
+    print_reports(reports, Console())
+
+
+def print_reports(reports: list[dict], console: Console) -> None:
+    """Print analysis reports: a detailed table for one file, one row per file for several."""
     from rich.table import Table
 
-    console = Console()
+    if len(reports) > 1:
+        table = Table(title="Analysis (EBU R128 / BS.1770-4)", title_justify="left")
+        for name in ("file", "s", "LUFS", "LRA LU", "M max", "S max", "dBTP", "PLR dB", "DC", "clipped", "corr"):
+            table.add_column(name, justify="left" if name == "file" else "right")
+        for r in reports:
+            dc = max((abs(v) for v in r["dc_offset"]), default=0.0)
+            table.add_row(Path(r["file"]).name, _fmt(r["duration_s"]), _fmt(r["integrated_lufs"]),
+                          _fmt(r["loudness_range_lu"]), _fmt(r["momentary_max_lufs"]), _fmt(r["short_term_max_lufs"]),
+                          _fmt(r["true_peak_dbtp"]), _fmt(r["plr_db"]), f"{dc:.4f}",
+                          _fmt(r["clipped_samples"]), _fmt(r["correlation"], digits=2))
+        console.print(table)
+        return
     for r in reports:
         table = Table(title=r["file"], show_header=False, title_justify="left")
         table.add_column("measure", style="bold")
