@@ -72,3 +72,11 @@ def test_help_has_an_example_and_import_is_light():
     help_text = subprocess.run([sys.executable, "-m", "studioflow.cli.main", "analyze", "--help"],
                                capture_output=True, text=True).stdout
     assert "Example" in help_text and "studioflow analyze" in help_text
+
+
+def test_several_files_print_one_row_each(files, capsys):
+    code, out, _ = run(["analyze", str(files[0]), str(files[1])], capsys)
+    assert code == 0
+    rows = [line for line in out.splitlines() if "noise.wav" in line or "silence.wav" in line]
+    assert len(rows) == 2
+    assert "-" in rows[1].split("silence.wav")[1]  # silence: no integrated loudness
