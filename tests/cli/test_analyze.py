@@ -74,7 +74,8 @@ def test_help_has_an_example_and_import_is_light():
     assert "Example" in help_text and "studioflow analyze" in help_text
 
 
-def test_several_files_print_one_row_each(files, capsys):
+def test_several_files_print_one_row_each(files, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
     code, out, _ = run(["analyze", str(files[0]), str(files[1])], capsys)
     assert code == 0
     rows = [line for line in out.splitlines() if "noise.wav" in line or "silence.wav" in line]
