@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from signals import sine
+from signals import noise, sine
 from studioflow.dsp.dynamics.compressor import Compressor, static_reduction_db
 from studioflow.errors import ParameterError
 
@@ -78,6 +78,19 @@ def test_stereo_link_full_applies_the_same_gain_to_both_channels():
     assert np.allclose(gains_linked[0], gains_linked[1], atol=1e-5)
     assert peak_db(free[1, -4800:]) == pytest.approx(-40, abs=1e-4)  # the quiet channel is left alone unlinked
     assert peak_db(linked[1, -4800:]) < -45
+
+
+@pytest.mark.parametrize("auto_release", [False, True])
+def test_unlinked_channels_are_each_compressed_alone(auto_release):
+    # unlinked, channels are smoothed two at a time in one loop: each must equal that channel compressed by itself
+    x = noise(0.05, RATE, rms_dbfs=-10, channels=3, seed=3)
+    kw = dict(threshold_db=-24, ratio=4, attack_ms=1, release_ms=20, auto_release=auto_release, detection="rms")
+    free = Compressor(RATE, stereo_link=0.0, **kw)
+    out = free(x)
+    for c in range(3):
+        alone = Compressor(RATE, **kw)
+        assert np.array_equal(out[c], alone(x[c:c + 1])[0])
+        assert np.array_equal(free.last_gain_reduction_db[c], alone.last_gain_reduction_db[0])
 
 
 def test_external_sidechain_drives_the_gain():

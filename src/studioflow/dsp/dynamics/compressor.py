@@ -22,6 +22,8 @@ RMS_WINDOW_MS = 10.0
 AUTO_RELEASE_SLOWDOWN = 8.0
 #: auto release judges "sustained" by a one-pole average of the gain reduction over this time constant
 AUTO_RELEASE_MEMORY_MS = 1000.0
+#: a gliding parameter this close to its target lands on it (threshold dB, slope, makeup dB, mix)
+SNAP = np.array([1e-6, 1e-9, 1e-6, 1e-9])
 
 
 def static_reduction_db(level_db: float | np.ndarray, threshold_db: float, ratio: float,
@@ -71,6 +73,7 @@ class Compressor(Processor):
         self._retarget()
         self._cur[:] = self._tgt
         self.last_gain_reduction = np.zeros((1, 0), dtype=np.float32)
+        self._gr: np.ndarray | None = None   # reused while the block size stays the same
 
     # parameters ------------------------------------------------------------------------------------------
     def set_param(self, name: str, value: float) -> None:
@@ -104,7 +107,9 @@ class Compressor(Processor):
 
     @property
     def last_gain_reduction_db(self) -> np.ndarray:
-        """Gain reduction (dB, >= 0, makeup not included) of each sample of the last block, (channels, frames)."""
+        """Gain reduction (dB, >= 0, makeup not included) of each sample of the last block, (channels, frames).
+
+        A read-only view of a buffer the next block of the same size overwrites: copy it to keep it."""
         g = self.last_gain_reduction
         return np.broadcast_to(g, (self.channels or g.shape[0], g.shape[1]))
 
@@ -116,6 +121,13 @@ class Compressor(Processor):
         self._ms: np.ndarray | None = None
         self._env: np.ndarray | None = None
         self._slow: np.ndarray | None = None
+        rate = self.sample_rate
+        # the time constants are fixed for the processor's life: work them out once, not per block
+        self._coefs = (time_coef(PARAM_GLIDE_MS, rate), SNAP, self.knee_db, self.stereo_link,
+                       time_coef(RMS_WINDOW_MS, rate) if self.detection == "rms" else 0.0,
+                       time_coef(self.attack_ms, rate), time_coef(self.release_ms, rate),
+                       time_coef(self.release_ms * AUTO_RELEASE_SLOWDOWN, rate), time_coef(AUTO_RELEASE_MEMORY_MS, rate),
+                       self.auto_release, self.max_reduction_db)
 
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
         sc = block if sidechain is None else sidechain
@@ -129,13 +141,11 @@ class Compressor(Processor):
             self._slow = np.zeros(paths)
         audio = self._delay(block)
         out = np.empty_like(audio)
-        gr = np.empty((paths, block.shape[1]), dtype=np.float32)
-        rate = self.sample_rate
-        kernels.compressor_kernel(
-            audio, sc, out, gr, self._cur, self._tgt, time_coef(PARAM_GLIDE_MS, rate), np.array([1e-6, 1e-9, 1e-6, 1e-9]),
-            self.knee_db, self.stereo_link, time_coef(RMS_WINDOW_MS, rate) if self.detection == "rms" else 0.0,
-            time_coef(self.attack_ms, rate), time_coef(self.release_ms, rate),
-            time_coef(self.release_ms * AUTO_RELEASE_SLOWDOWN, rate), time_coef(AUTO_RELEASE_MEMORY_MS, rate),
-            self.auto_release, self.max_reduction_db, self._ms, self._env, self._slow)
+        gr = self._gr
+        if gr is None or gr.shape != (paths, block.shape[1]):
+            gr = self._gr = np.empty((paths, block.shape[1]), dtype=np.float32)
+        glide, snap, knee, link, rms, att, rel, rel_slow, slow_coef, auto, most = self._coefs
+        kernels.compressor_kernel(audio, sc, out, gr, self._cur, self._tgt, glide, snap, knee, link, rms, att, rel,
+                                  rel_slow, slow_coef, auto, most, self._ms, self._env, self._slow)
         self.last_gain_reduction = gr
         return out

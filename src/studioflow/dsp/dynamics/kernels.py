@@ -86,6 +86,88 @@ def smooth_params(cur: np.ndarray, tgt: np.ndarray, coef: float, snap: np.ndarra
 # prm rows: 0 threshold dB, 1 slope (1 - 1/ratio), 2 makeup dB, 3 mix (0..1)
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _smooth_one(red, ys, m, y, att, rel):
+    """Branching attack/release one-pole over red[:m] into ys[:m] from state y; returns the new state."""
+    for i in range(m):
+        r = red[i]
+        a = att if r > y else rel
+        y = r + a * (y - r)
+        ys[i] = y
+    return y
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _smooth_two(red0, red1, ys0, ys1, m, y0, y1, att, rel):
+    """``_smooth_one`` on two independent paths in one loop (two dependency chains in flight); same arithmetic."""
+    for i in range(m):
+        r0 = red0[i]
+        r1 = red1[i]
+        a0 = att if r0 > y0 else rel
+        a1 = att if r1 > y1 else rel
+        y0 = r0 + a0 * (y0 - r0)
+        y1 = r1 + a1 * (y1 - r1)
+        ys0[i] = y0
+        ys1[i] = y1
+    return y0, y1
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _smooth_auto(red, ys, m, y, sl, att, rel, rel_slow, slow_coef):
+    """Auto release: the release coefficient slides from ``rel`` towards ``rel_slow`` as the 1-second average ``sl``
+    of the reduction approaches the reduction itself (sustained compression releases slower)."""
+    for i in range(m):
+        r = red[i]
+        w = min(sl / y, 1.0) if y > 1e-9 else 1.0
+        a = rel + w * (rel_slow - rel)
+        a = att if r > y else a
+        y = r + a * (y - r)
+        sl = y + slow_coef * (sl - y)
+        ys[i] = y
+    return y, sl
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _smooth_auto_two(red0, red1, ys0, ys1, m, y0, y1, s0, s1, att, rel, rel_slow, slow_coef):
+    """``_smooth_auto`` on two independent paths in one loop; same arithmetic."""
+    for i in range(m):
+        r0 = red0[i]
+        r1 = red1[i]
+        w0 = min(s0 / y0, 1.0) if y0 > 1e-9 else 1.0
+        w1 = min(s1 / y1, 1.0) if y1 > 1e-9 else 1.0
+        a0 = rel + w0 * (rel_slow - rel)
+        a1 = rel + w1 * (rel_slow - rel)
+        a0 = att if r0 > y0 else a0
+        a1 = att if r1 > y1 else a1
+        y0 = r0 + a0 * (y0 - r0)
+        y1 = r1 + a1 * (y1 - r1)
+        s0 = y0 + slow_coef * (s0 - y0)
+        s1 = y1 + slow_coef * (s1 - y1)
+        ys0[i] = y0
+        ys1[i] = y1
+    return y0, y1, s0, s1
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _smooth_paths(red, ys, m, env, slow, att, rel, rel_slow, slow_coef, auto_release):
+    """Smooth every path's reduction red[p, :m] into ys[p, :m], state env/slow (P,) updated; pairs run together."""
+    P = env.size
+    p = 0
+    while p + 1 < P:
+        if auto_release:
+            env[p], env[p + 1], slow[p], slow[p + 1] = _smooth_auto_two(
+                red[p], red[p + 1], ys[p], ys[p + 1], m, env[p], env[p + 1], slow[p], slow[p + 1],
+                att, rel, rel_slow, slow_coef)
+        else:
+            env[p], env[p + 1] = _smooth_two(red[p], red[p + 1], ys[p], ys[p + 1], m, env[p], env[p + 1], att, rel)
+        p += 2
+    if p < P:
+        if auto_release:
+            env[p], slow[p] = _smooth_auto(red[p], ys[p], m, env[p], slow[p], att, rel, rel_slow, slow_coef)
+        else:
+            env[p] = _smooth_one(red[p], ys[p], m, env[p], att, rel)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def compressor_kernel(x, sc, out, gr, cur, tgt, param_coef, snap, knee_db, link, rms_coef, att, rel, rel_slow,
                       slow_coef, auto_release, max_reduction_db, ms, env, slow):
     """Feed-forward compressor (Giannoulis, Massberg & Reiss, JAES 2012): soft-knee static curve in dB, branching
@@ -93,92 +175,92 @@ def compressor_kernel(x, sc, out, gr, cur, tgt, param_coef, snap, knee_db, link,
 
     x (C, n) float32 audio (already delayed by the lookahead), sc (S, n) float32 detector input (S is C or 1),
     out (C, n) float32, gr (P, n) float32 gain reduction in dB >= 0 per detector path (P is 1 when linked).
-    State: cur params (4,), ms (S,) mean square (RMS detection when rms_coef > 0), env (P,) smoothed reduction dB,
-    slow (P,) its 1-second average (auto release).
+    State: cur params (4,), ms (S,) mean square (RMS detection when rms_coef > 0),
+    env (P,) smoothed reduction dB, slow (P,) its 1-second average (auto release).
+    Per chunk, every stage is one pass over the frames; the recursive smoothing runs the paths two at a time.
     """
     C, n = x.shape
     S = sc.shape[0]
-    P = gr.shape[0]
+    P = env.size
     prm = np.empty((4, CHUNK))
     lvl = np.empty((S, CHUNK))
     top = np.empty(CHUNK)
-    det = np.empty(CHUNK)
-    red = np.empty(CHUNK)
-    ys = np.empty(CHUNK)
-    gain = np.empty((P, CHUNK))
+    det = np.empty((P, CHUNK))
+    red = np.empty((P, CHUNK))
+    ys = np.empty((P, CHUNK))
     ibuf = np.empty(CHUNK, dtype=np.int64)
     half = 0.5 * knee_db
+    two_knee = 2.0 * knee_db
     for start in range(0, n, CHUNK):
         m = min(CHUNK, n - start)
         smooth_params(cur, tgt, param_coef, snap, prm, m)
-        # level per sidechain channel (linear): peak |x| or one-pole mean square
+        thr = prm[0]
+        slope = prm[1]
+        makeup = prm[2]
+        wet = prm[3]
+        # level per sidechain channel (linear): peak |x| or one-pole mean square; top = the loudest channel
         for s in range(S):
+            src = sc[s, start:start + m]
+            ls = lvl[s]
             if rms_coef > 0.0:
                 acc = ms[s]
                 for i in range(m):
-                    v = float(sc[s, start + i])
+                    v = float(src[i])
                     acc = v * v + rms_coef * (acc - v * v)
-                    lvl[s, i] = acc
+                    ls[i] = acc
                 ms[s] = acc
                 for i in range(m):
-                    lvl[s, i] = math.sqrt(lvl[s, i])
+                    ls[i] = math.sqrt(ls[i])
             else:
                 for i in range(m):
-                    lvl[s, i] = abs(float(sc[s, start + i]))
-        top[:m] = lvl[0, :m]
-        for s in range(1, S):
-            for i in range(m):
-                top[i] = max(top[i], lvl[s, i])
+                    ls[i] = abs(float(src[i]))
+            if s == 0:
+                top[:m] = ls[:m]
+            else:
+                for i in range(m):
+                    top[i] = max(top[i], ls[i])
         for p in range(P):
             # stereo link: blend of the loudest channel and this channel's own level
+            d = det[p]
             if P == 1:
                 for i in range(m):
-                    det[i] = max(top[i], 1e-30)
+                    d[i] = max(top[i], 1e-30)
             else:
+                lp = lvl[p]
                 for i in range(m):
-                    det[i] = max(link * top[i] + (1.0 - link) * lvl[p, i], 1e-30)
-            log2_array(det, red, ibuf, m)
+                    d[i] = max(link * top[i] + (1.0 - link) * lp[i], 1e-30)
+            rp = red[p]
+            log2_array(d, rp, ibuf, m)
             # static curve: reduction = slope * (z^2 / 2W + max(over - W/2, 0)), z = clamp(over + W/2, 0, W)
             if knee_db > 0.0:
                 for i in range(m):
-                    over = DB_PER_OCTAVE * red[i] - prm[0, i]
+                    over = DB_PER_OCTAVE * rp[i] - thr[i]
                     z = min(max(over + half, 0.0), knee_db)
-                    r = prm[1, i] * (z * z / (2.0 * knee_db) + max(over - half, 0.0))
-                    red[i] = min(r, max_reduction_db)
+                    r = slope[i] * (z * z / two_knee + max(over - half, 0.0))
+                    rp[i] = min(r, max_reduction_db)
             else:
                 for i in range(m):
-                    r = prm[1, i] * max(DB_PER_OCTAVE * red[i] - prm[0, i], 0.0)
-                    red[i] = min(r, max_reduction_db)
-            # branching attack/release smoothing in dB (the recursion)
-            y = env[p]
-            if auto_release:
-                sl = slow[p]
-                for i in range(m):
-                    r = red[i]
-                    w = min(sl / y, 1.0) if y > 1e-9 else 1.0
-                    a = rel + w * (rel_slow - rel)
-                    a = att if r > y else a
-                    y = r + a * (y - r)
-                    sl = y + slow_coef * (sl - y)
-                    ys[i] = y
-                slow[p] = sl
-            else:
-                for i in range(m):
-                    r = red[i]
-                    a = att if r > y else rel
-                    y = r + a * (y - r)
-                    ys[i] = y
-            env[p] = y
+                    r = slope[i] * max(DB_PER_OCTAVE * rp[i] - thr[i], 0.0)
+                    rp[i] = min(r, max_reduction_db)
+        # branching attack/release smoothing in dB (the recursion)
+        _smooth_paths(red, ys, m, env, slow, att, rel, rel_slow, slow_coef, auto_release)
+        for p in range(P):
+            yp = ys[p]
+            d = det[p]
+            g = gr[p, start:start + m]
             for i in range(m):
-                gr[p, start + i] = ys[i]
-                det[i] = (prm[2, i] - ys[i]) / DB_PER_OCTAVE
-            exp2_array(det, red, ibuf, m)
+                g[i] = yp[i]
+                d[i] = (makeup[i] - yp[i]) / DB_PER_OCTAVE
+            rp = red[p]
+            exp2_array(d, rp, ibuf, m)
             for i in range(m):
-                gain[p, i] = prm[3, i] * red[i] + (1.0 - prm[3, i])
+                rp[i] = wet[i] * rp[i] + (1.0 - wet[i])
         for c in range(C):
-            p = c if P > 1 else 0
+            gain = red[c if P > 1 else 0]
+            src = x[c, start:start + m]
+            dst = out[c, start:start + m]
             for i in range(m):
-                out[c, start + i] = np.float32(x[c, start + i] * gain[p, i])
+                dst[i] = np.float32(src[i] * gain[i])
 
 
 # gate / expander ---------------------------------------------------------------------------------------------
