@@ -1,0 +1,130 @@
+"""The mastering engineer's release commands: ``studioflow album`` and ``studioflow translation`` (they parse, call
+the API and print)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+ALBUM_FORMATS = ("wav24", "wav16", "flac", "mp3", "aac", "cd")
+
+
+def _progress(console):  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description:<34}"), BarColumn(), TimeElapsedColumn(), console=console,
+                    transient=True, disable=not console.is_terminal)
+
+
+def _num(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+ALBUM_EXAMPLES = """\b
+Examples:
+  studioflow album ALBUM.yaml -o release/
+  studioflow album ALBUM.yaml -o release/ --format wav24 --format cd --json
+"""
+TRANSLATION_EXAMPLES = """\b
+Examples:
+  studioflow translation song-master.wav
+  studioflow translation song-master.wav --report translation.html --codec aac --kbps 128 --json
+"""
+
+
+@click.command(epilog=ALBUM_EXAMPLES)
+@click.argument("album_file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the release package (made if missing).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(ALBUM_FORMATS),
+              help="Deliver these formats instead of the album file's (repeatable): wav24, wav16 (44.1 kHz dithered), "
+                   "flac, mp3, aac, cd (CD image + CUE sheet).")
+@click.option("--no-report", is_flag=True, help="Skip album.html.")
+@click.option("--json", "as_json", is_flag=True, help="Print the album record as JSON.")
+def album(album_file: str, out_dir: str, formats: tuple[str, ...], no_report: bool, as_json: bool) -> None:
+    """Master the songs of ALBUM_FILE as a set and build the release package in OUT_DIR: tagged per-track masters,
+    the CD image with its CUE sheet, album.json, album.html and manifest.json (SHA-256 of every file).
+
+    """
+    from rich.console import Console
+
+    from studioflow.mastering.album import make_album
+
+    console = Console(stderr=True)
+    with _progress(console) as progress:
+        task = progress.add_task("album", total=1.0)
+        record = make_album(album_file, out_dir, formats=formats or None, report=not no_report,
+                            progress=lambda stage, f: progress.update(task, description=stage, completed=f))
+    if as_json:
+        from studioflow.audio.atomic import to_jsonable
+
+        click.echo(json.dumps(to_jsonable(record), indent=2))
+        return
+    from rich.table import Table
+
+    out = Console()
+    t = record["target"]
+    table = Table(title=f"{record['artist']} - {record['title']}  (loudest song on {t['lufs']:g} LUFS, "
+                        f"{t['ceiling_dbtp']:g} dBTP)")
+    for col in ("#", "title", "intended LU", "LUFS mix", "LUFS master", "LU master", "dBTP master",
+                "tone dist. before", "after"):
+        table.add_column(col, justify="left" if col == "title" else "right")
+    for s in record["songs"]:
+        b, a = s["before"], s["after"]
+        table.add_row(str(s["number"]), s["title"], _num(s["intended_relative_lu"]), _num(b["integrated_lufs"]),
+                      _num(a["integrated_lufs"]), _num(a["relative_lu"]), _num(a.get("true_peak_8x_dbtp")),
+                      _num(b["distance_to_album_db"]), _num(a["distance_to_album_db"]))
+    out.print(table)
+    if record.get("cd"):
+        out.print(f"CD image {record['cd']['image']} with {record['cd']['sheet']}")
+    out.print(f"manifest: {record['manifest']}")
+
+
+@click.command(epilog=TRANSLATION_EXAMPLES)
+@click.argument("master", type=click.Path(dir_okay=False))
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a stand-alone HTML report with plots here.")
+@click.option("--system", "systems", multiple=True,
+              type=click.Choice(("earbuds", "phone", "laptop", "car", "club")),
+              help="Only these playback systems (repeatable); default all.")
+@click.option("--codec", type=click.Choice(("mp3", "aac")), default="mp3", show_default=True,
+              help="Lossy codec of the round trip.")
+@click.option("--kbps", type=click.IntRange(32, 320), default=128, show_default=True, help="Codec bitrate.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def translation(master: str, report_path: str | None, systems: tuple[str, ...], codec: str, kbps: int,
+                as_json: bool) -> None:
+    """How MASTER will sound on earbuds, a phone, a laptop, a car and a club PA, folded to mono and after a lossy
+    codec: loudness, what is lost (in words), mono cancellation per band, the codec's added true peak. With
+    --report, the numbers are also written as JSON beside the report.
+
+    """
+    from rich.console import Console
+
+    from studioflow.audio.atomic import to_jsonable, write_json
+    from studioflow.mastering.translation_check import check_translation
+
+    console = Console(stderr=True)
+    with _progress(console) as progress:
+        task = progress.add_task("translation", total=1.0)
+        result = check_translation(master, systems=systems or None, codec=codec, kbps=kbps,
+                                   progress=lambda stage, f: progress.update(task, description=stage, completed=f))
+    path = Path(master)
+    if report_path:
+        from studioflow.mastering.translation_report import write_translation_report
+
+        write_translation_report(result, report_path)
+        write_json(Path(report_path).with_suffix(".json"), result)
+    if as_json:
+        click.echo(json.dumps(to_jsonable(result), indent=2))
+        return
+    out = Console()
+    out.print(f"[bold]{path.name}[/bold]: {_num(result['integrated_lufs'])} LUFS, "
+              f"{_num(result['true_peak_dbtp'])} dBTP")
+    for c in result["checks"]:
+        out.print(f"[bold]{c['label']}[/bold] ({_num(c['integrated_lufs'])} LUFS, "
+                  f"{_num(c['loudness_change_lu'])} LU)")
+        for w in c["findings"] or ["translates as it is"]:
+            out.print(f"  - {w}")
+    out.print(f"[dim]{result['note']}[/dim]")
