@@ -31,8 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     # mastering engineer
     "master": ("studioflow.cli.mastering:master", "Master a mix for a platform or a reference."),
     "targets": ("studioflow.cli.mastering:targets", "Show the loudness targets of the platforms."),
-    "album": ("studioflow.cli.mastering:album", "Master an album and build its delivery package."),
-    "translation": ("studioflow.cli.mastering:translation", "Check how a master translates to other systems."),
+    "album": ("studioflow.cli.release:album", "Master an album and build its delivery package."),
+    "translation": ("studioflow.cli.release:translation", "Check how a master translates to other systems."),
     # producer
     "new": ("studioflow.cli.producer:new", "Create a project with its brief."),
     "add-song": ("studioflow.cli.producer:add_song", "Add a song to a project (importing stems)."),
