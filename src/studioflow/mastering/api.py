@@ -5,7 +5,7 @@ one float32 array, 23 MB per minute of 48 kHz stereo, and the check decodes it w
 1. measure the mix (and the reference); decide every stage from the numbers;
 2. run the chain before the limiter (cleanup, tonal balance, compression, stereo) into a temporary float file;
 3. gain + true-peak limiter, measured and corrected until the integrated loudness is within 0.1 LU of the target;
-4. render the limited master (float, temporary), check its 8x true peak, and trim if it is over;
+4. render the limited master (float, temporary), reading the gain reduction from the limiter itself;
 5. write the delivery files, each measured again; then OUT.json and the optional HTML report.
 """
 
@@ -31,7 +31,6 @@ from studioflow.mastering.measure import MixMeter, measure_file
 from studioflow.mastering.spectral import spectral_distance_db
 from studioflow.mastering.styles import parse_style
 from studioflow.mastering.targets import Target, resolve_target
-from studioflow.mastering.verify import TruePeak8x
 
 BLOCK = 1 << 16
 
@@ -101,8 +100,9 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         if ref["integrated_lufs"] is None:
             raise AudioFileError(f"{reference}: the reference is silent")
     tonal_goal = decisions.tonal_target(mix, curve, ref)
-    eq_stage = decisions.tonal_balance(mix, tonal_goal, sty, rate)
-    stages = [decisions.cleanup(mix), eq_stage, decisions.compression(mix, sty, ref, eq_stage),
+    clean = decisions.cleanup(mix, ref)
+    eq_stage = decisions.tonal_balance(mix, tonal_goal, sty, rate, clean)
+    stages = [clean, eq_stage, decisions.compression(mix, sty, ref, eq_stage),
               *decisions.stereo(mix, ref)]
     warnings: list[str] = []
     if mix["clipped_samples"] > 0:
@@ -139,36 +139,30 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         loud_stage.settings["iterations"] = tried
         stages.append(loud_stage)
 
-        # 4. render the limited master, with the limiter's own gain reduction and the 8x true peak ----------
+        # 4. render the limited master, with the limiter's own gain reduction --------------------------------
         say("rendering the master", 0.85)
-        tp8 = TruePeak8x()
         lim = chain.limiter_for(loud_stage, rate)
         gr_meter = GainReductionMeter(rate)
         with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w:
             for b in chain.stream(lim, chain.gained(_reader(pre_path), gain), channels,
                                   tap=lambda kept: gr_meter.add(lim.last_gain_reduction_db[kept])):
                 w.write(b)
-                tp8.add(b)
-        tp_lim = tp8.finish()
-        trim = 0.0
-        if tp_lim is not None and tp_lim > goal.ceiling_dbtp:
-            trim = goal.ceiling_dbtp - tp_lim - delivery.SAFETY_DB
-            warnings.append(f"the limiter's output measured {tp_lim:.2f} dBTP on the 8x check; trimmed {trim:.2f} dB")
         gr = gr_meter.result()
 
         # 5. deliveries -------------------------------------------------------------------------------------
         deliveries = []
         for i, fmt in enumerate(dict.fromkeys(["wav24", *formats])):
             say(f"writing {fmt}", 0.9 + 0.08 * i / max(len(formats), 1))
+            # each file is checked on the independent 8x meter and made again lower if it is over
             d = delivery.deliver(fmt, lim_path, delivery.output_path(out, fmt), rate, channels, goal.ceiling_dbtp,
-                                 trim, dither)
+                                 0.0, dither)
             if d["note"]:
                 warnings.append(f"{d['format']}: {d['note']}")
             deliveries.append(d)
 
-    say("measuring the master", 0.98)
-    final = measure_file(str(out))
-    final["true_peak_8x_dbtp"] = deliveries[0]["true_peak_dbtp"]
+    final = deliveries[0].pop("analysis")            # the wav24 master, measured as it was checked
+    for d in deliveries[1:]:
+        d.pop("analysis", None)
     limiting, limit_warnings = decisions.limiting_verdict(loud_stage, gr, pre, final, goal, sty)
     warnings += limit_warnings
     record = {

@@ -44,11 +44,16 @@ class Stage:
         return asdict(self)
 
 
-def cleanup(mix: dict) -> Stage:
-    """DC and subsonic high-pass: always a gentle 20 Hz filter; steeper and higher when there is subsonic energy."""
+def cleanup(mix: dict, reference: dict | None = None) -> Stage:
+    """DC and subsonic high-pass: always a gentle 20 Hz filter; steeper and higher when there is subsonic energy
+    (unless the reference carries about as much: then it is part of the sound being matched)."""
     dc = max(abs(x) for x in mix["dc_offset"])
     sub = mix["subsonic_db"]
-    if sub > -30.0:
+    if reference is not None and sub > -30.0 and reference["subsonic_db"] > sub - 6.0:
+        freq, slope = 20.0, 12
+        why = (f"{sub:.0f} dB of the energy lies below 20 Hz, as in the reference ({reference['subsonic_db']:.0f} dB): "
+               "only a gentle 12 dB/oct high-pass at 20 Hz guards the limiter")
+    elif sub > -30.0:
         freq, slope = 28.0, 24
         why = f"{sub:.0f} dB of the energy lies below 20 Hz (rumble or DC): 24 dB/oct high-pass at 28 Hz"
     else:
@@ -68,8 +73,9 @@ def tonal_target(mix: dict, curve: str, reference: dict | None) -> dict:
     return {"kind": "curve", "name": curve, "centers_hz": fc.tolist(), "level_db": curve_db(curve, fc).tolist()}
 
 
-def tonal_balance(mix: dict, target: dict, style: Style, rate: int) -> Stage:
-    """EQ toward the target spectrum: the whole smoothed difference for a reference, ``style`` amounts for a curve."""
+def tonal_balance(mix: dict, target: dict, style: Style, rate: int, cleanup: Stage | None = None) -> Stage:
+    """EQ toward the target spectrum: the whole smoothed difference for a reference, ``style`` amounts for a curve;
+    the ``cleanup`` high-pass runs in the same EQ, so the fit makes up for what it takes away above 30 Hz."""
     fc = np.asarray(mix["spectrum"]["centers_hz"])
     mix_db = np.asarray(mix["spectrum"]["level_db"])
     goal = np.asarray(target["level_db"])
@@ -78,7 +84,12 @@ def tonal_balance(mix: dict, target: dict, style: Style, rate: int) -> Stage:
     else:
         strength, max_db, smooth, resolution = style.eq_strength, style.eq_max_db, 3, "octave"
     corr = tonal.correction_db(mix_db, goal, fc, strength=strength, max_db=max_db, smooth_bands=smooth)
-    bands, response = tonal.fit_eq(corr, fc, rate, resolution=resolution, max_db=max_db)
+    fixed = None
+    if cleanup is not None and cleanup.enabled:
+        from studioflow.dsp.eq import ParametricEQ
+
+        fixed = ParametricEQ(rate, bands=[{"type": "highpass", **cleanup.settings}]).bands
+    bands, response = tonal.fit_eq(corr, fc, rate, resolution=resolution, max_db=max_db, fixed=fixed)
     moves = sorted(bands, key=lambda b: -abs(b["gain_db"]))[:3]
     biggest = ", ".join(f"{b['gain_db']:+.1f} dB at {b['freq']:.0f} Hz" for b in moves)
     if max(abs(b["gain_db"]) for b in bands) < 0.5:
@@ -180,7 +191,12 @@ def stereo(mix: dict, reference: dict | None) -> list[Stage]:
         stages.append(Stage("stereo width", False, "width", {},
                             f"side/mid {sm:.1f} dB is a healthy image: width left alone"))
     low = mix.get("low_side_minus_mid_db")
-    if low is not None and low > -20.0:
+    ref_low = reference.get("low_side_minus_mid_db") if reference is not None else None
+    if low is not None and ref_low is not None and ref_low > low - 6.0:
+        stages.append(Stage("mono bass", False, "mono_bass", {},
+                            f"side energy below 120 Hz is {low:.0f} dB under mid and the reference's is {ref_low:.0f} "
+                            "dB: its low-end width is part of the sound being matched, left as it is"))
+    elif low is not None and low > -20.0:
         stages.append(Stage("mono bass", True, "mono_bass", {"freq": 120.0},
                             f"side energy below 120 Hz is {low:.0f} dB under mid: folded to mono for vinyl, clubs and "
                             "phones"))

@@ -51,16 +51,18 @@ def _write_pcm(path: Path, blocks: Iterable[np.ndarray], rate: int, channels: in
             w.write(dither(b) if dither else b)
 
 
-def _measure_file(path: Path) -> tuple[float | None, float | None]:
-    """(integrated LUFS, 8x true peak dBTP) of a written file."""
-    from studioflow.mastering.loudness_floor import Loudness
+def _measure_file(path: Path) -> tuple[float | None, float | None, dict]:
+    """(integrated LUFS, 8x true peak dBTP, the full ``MixMeter`` analysis) of a written file, in one read."""
+    from studioflow.mastering.measure import MixMeter
 
     reader = BlockReader(path, BLOCK)
-    meter, tp = Loudness(reader.sample_rate, reader.channels), TruePeak8x()
+    meter, tp = MixMeter(reader.sample_rate, reader.channels), TruePeak8x()
     for b in reader:
         meter.add(b)
         tp.add(b)
-    return meter.result()["integrated_lufs"], tp.finish()
+    analysis = meter.result()
+    analysis["true_peak_8x_dbtp"] = tp.finish()
+    return analysis["integrated_lufs"], analysis["true_peak_8x_dbtp"], analysis
 
 
 def _make_pcm(fmt: str, src: Path, out: Path, rate: int, channels: int, trim_db: float,
@@ -95,14 +97,14 @@ def _make_lossy(fmt: str, src: Path, out: Path, rate: int, trim_db: float) -> No
 def deliver(fmt: str, src: Path, out: Path, rate: int, channels: int, ceiling_dbtp: float,
             trim_db: float = 0.0, dither_shape: str = DITHER_DEFAULT) -> dict:
     """Make one delivery file from the float master ``src``, check it, and make it again lower if it went over."""
-    note = ""
+    note, analysis = "", None
     for attempt in range(3):
         if fmt in ("mp3", "aac"):
             _make_lossy(fmt, src, out, rate, trim_db)
             lufs, tp = _measure_decoded(out)
         else:
             _make_pcm(fmt, src, out, rate, channels, trim_db, dither_shape)
-            lufs, tp = _measure_file(out)
+            lufs, tp, analysis = _measure_file(out)
         if tp is None or tp <= ceiling_dbtp:
             break
         over = tp - ceiling_dbtp
@@ -113,7 +115,7 @@ def deliver(fmt: str, src: Path, out: Path, rate: int, channels: int, ceiling_db
                 f"{what} pushed the true peak {over:.2f} dB over the ceiling; made again {-trim_db:.2f} dB lower")
     return {"format": FORMATS[fmt]["label"], "key": fmt, "path": str(out), "integrated_lufs": lufs,
             "dither": dither_shape if fmt == "wav16" else None,
-            "true_peak_dbtp": tp, "trim_db": round(trim_db, 3), "note": note}
+            "true_peak_dbtp": tp, "trim_db": round(trim_db, 3), "note": note, "analysis": analysis}
 
 
 def _measure_decoded(path: Path) -> tuple[float | None, float | None]:

@@ -56,11 +56,15 @@ def _band_response_db(bands: list[dict], gains_db: np.ndarray, grid_hz: np.ndarr
 
 
 def fit_eq(correction: np.ndarray, centers_hz: np.ndarray, rate: int, *, resolution: str,
-           max_db: float, iterations: int = 6) -> tuple[list[dict], np.ndarray]:
-    """Fit band gains (dB, within +-``max_db``) so the EQ's band response follows ``correction``; return bands, response."""
+           max_db: float, iterations: int = 6, fixed: list[dict] | None = None) -> tuple[list[dict], np.ndarray]:
+    """Fit band gains (dB, within +-``max_db``) so the EQ's band response, together with the ``fixed`` filters that
+    run with it (validated ``dsp.eq`` bands, e.g. the cleanup high-pass), follows ``correction``; return the bands
+    and the combined band response (dB)."""
     fc = np.asarray(centers_hz, dtype=float)
     bands = band_layout(resolution, rate)
     grid = fc[:, None] * 10 ** (np.linspace(-0.05, 0.05, 7)[None, :])
+    if fixed:
+        correction = correction - _band_response_db(fixed, np.array([b.get("gain_db", 0.0) for b in fixed]), grid, rate)
     weight = ((fc >= FIT_BAND_HZ[0] * 0.99) & (fc <= FIT_BAND_HZ[1] * 1.01)).astype(float)
     # Jacobian of the band response to each gain, taken at +1 dB per band
     jac = np.stack([_band_response_db([b], np.array([1.0]), grid, rate) for b in bands], axis=1)
@@ -75,4 +79,5 @@ def fit_eq(correction: np.ndarray, centers_hz: np.ndarray, rate: int, *, resolut
         gains = np.clip(gains + step, -max_db, max_db)
     for band, g in zip(bands, gains):
         band["gain_db"] = round(float(g), 2)
-    return bands, _band_response_db(bands, np.array([b["gain_db"] for b in bands]), grid, rate)
+    every = (fixed or []) + bands
+    return bands, _band_response_db(every, np.array([b.get("gain_db", 0.0) for b in every]), grid, rate)
