@@ -16,6 +16,7 @@ ALBUM = """title: Test EP
 artist: The Testers
 catalog: "036000291452"
 year: 2025
+cover: cover.png
 target: spotify
 formats: [wav24, wav16, flac, mp3, aac, cd]
 tracks:
@@ -43,6 +44,9 @@ def release(tmp_path_factory):
     songs = {"single.wav": song(2.0, -16, "bright", 1), "ballad.wav": song(2.0, -22, "dark", 2),
              "closer.wav": song(2.0, -19, "bright", 3), "outro.wav": song(1.6, -20, "dark", 4)}
     path = write_album(folder, ALBUM, songs)
+    import matplotlib.pyplot as plt
+
+    plt.imsave(folder / "cover.png", np.random.default_rng(0).random((16, 16, 3)))
     record = make_album(path, folder / "out")
     return folder / "out", record
 
@@ -98,6 +102,7 @@ def test_per_track_files_are_tagged(release):
         tags = read_tags(out / f"02 - The Ballad{suffix}")
         assert (tags["title"], tags["artist"], tags["album"]) == ("The Ballad", "The Testers", "Test EP")
         assert (tags["track_number"], tags["track_total"], tags["isrc"], tags["year"]) == (2, 4, "USS1Z2500002", 2025)
+        assert tags["cover"] == (out.parent / "cover.png").read_bytes()
     assert info(out / "02 - The Ballad-16bit-44k1.wav").subtype == "PCM_16"
     assert info(out / "02 - The Ballad.wav").subtype == "PCM_24"
 
@@ -113,3 +118,23 @@ def test_manifest_lists_every_file_with_its_checksum(release):
             assert f["duration_s"] > 0 and f["integrated_lufs"] < -10 and f["true_peak_dbtp"] <= -1.0
     cd = next(f for f in manifest["files"] if f["path"] == "cd-image.wav")
     assert cd["duration_s"] == pytest.approx(info(out / "cd-image.wav").frames / 44100)
+
+
+def test_48k_album_cd_image_is_resampled_onto_its_frames(tmp_path):
+    body = ("title: EP\nartist: Band\nformats: [wav24, cd]\ntracks:\n  - mix: a.wav\n    title: A\n"
+            "  - mix: b.wav\n    title: B\n    gap_s: 0.5\n")
+    path = write_album(tmp_path, body, {"a.wav": song(1.3, -18, "dark", 1, 48000),
+                                         "b.wav": song(1.0, -20, "bright", 2, 48000)}, 48000)
+    rec = make_album(path, tmp_path / "out", report=False)
+    assert info(tmp_path / "out" / "01 - A.wav").sample_rate == 48000
+    meta = info(tmp_path / "out" / "cd-image.wav")
+    assert meta.sample_rate == 44100 and meta.frames == rec["cd"]["total_frames"] * SAMPLES_PER_FRAME
+    sheet = parse_cue((tmp_path / "out" / "cd-image.cue").read_text())
+    t2 = sheet["tracks"][1]["index"]
+    assert t2[1] - t2[0] == round(0.5 * 75)
+    # at 48 kHz a frame is 640 samples: the song starts on one, and after soxr on sample 588 x INDEX 01 of the CD
+    assert rec["songs"][1]["spot"]["start_sample"] == t2[1] * 640
+    image, _ = read(tmp_path / "out" / "cd-image.wav")
+    level = np.max(np.abs(image), axis=0)
+    onset = t2[1] * SAMPLES_PER_FRAME
+    assert level[onset - 200:onset - 8].max() < 0.01 <= level[onset:onset + 8].max()   # within the filter's ringing

@@ -40,6 +40,8 @@ def _one(tmp_path, extra_top="", extra_track="", rate=44100):
     ("", "    colour: red\n", 6, "unknown key"),
     ("formats: [wav24, dvd]\n", "", 3, "unknown format 'dvd'"),
     ("", "    crossfade_s: 1\n", 6, "nothing to crossfade from"),
+    ("target: spotfy\n", "", 3, "unknown mastering target 'spotfy'"),
+    ("", "    overrides: {style: shouty}\n", 6, "shouty"),
 ])
 def test_errors_name_the_line(tmp_path, top, track, line, words):
     path = _one(tmp_path, top, track)

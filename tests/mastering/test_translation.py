@@ -92,3 +92,11 @@ def test_codec_round_trip_reports_added_true_peak(masters):
     assert codec["added_true_peak_db"] == pytest.approx(codec["true_peak_dbtp"] - res["true_peak_dbtp"])
     assert abs(codec["loudness_change_lu"]) < 1.0
     assert any("true peak" in w for w in codec["findings"])
+
+
+def test_a_mono_master_has_nothing_to_fold(tmp_path):
+    write(tmp_path / "mono.wav", (_bass(True) + _mids(3)[0]).astype(np.float32)[None, :], RATE)
+    res = check_translation(tmp_path / "mono.wav", systems=["earbuds"])
+    mono = _check(res, "mono")
+    assert mono["findings"] == ["the master is mono: nothing folds"] and mono["out_of_phase"] == []
+    assert abs(mono["loudness_change_lu"]) < 0.01

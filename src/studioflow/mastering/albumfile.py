@@ -182,6 +182,9 @@ def load_album(path: str | Path) -> Album:
     rate = data.get("sample_rate", tracks[0].rate)
     if isinstance(rate, bool) or not isinstance(rate, int) or not 8000 <= rate <= 384000:
         raise loc.fail("sample_rate", f"must be a whole number of Hz from 8000 to 384000; got {rate!r}")
+    _known_names(loc, data, "")
+    for i, t in enumerate(tracks_data):
+        _known_names(loc, (t.get("overrides") or {}), f"tracks[{i}].overrides.")
     album = Album(path, title, artist, catalog, year, cover, data.get("target"),
                   _number(loc, data, "lufs", "lufs", -40.0, -3.0, None, "LUFS"),
                   _number(loc, data, "ceiling_dbtp", "ceiling_dbtp", -12.0, 0.0, None, "dBTP"),
@@ -196,6 +199,20 @@ def load_album(path: str | Path) -> Album:
             if t.channels > 2:
                 raise loc.fail(f"tracks[{i}].mix", f"{t.mix.name} has {t.channels} channels; a CD is stereo")
     return album
+
+
+def _known_names(loc: Located, data: dict, where: str) -> None:
+    """A target or style that mastering does not know is an error on its line."""
+    from studioflow.errors import ParameterError
+    from studioflow.mastering.styles import parse_style
+    from studioflow.mastering.targets import get_target
+
+    for key, check in (("target", get_target), ("style", parse_style)):
+        if data.get(key) is not None:
+            try:
+                check(str(data[key]))
+            except ParameterError as e:
+                raise loc.fail(f"{where}{key}", str(e)) from None
 
 
 def check_rates(album: Album) -> None:
