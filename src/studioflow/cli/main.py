@@ -26,8 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "align": ("studioflow.cli.recording:align", "Align mics in time and polarity to a reference track."),
     # mixing engineer
     "mix": ("studioflow.cli.mixing:mix", "Render a session to a mix (and stems)."),
-    "automix": ("studioflow.cli.mixing:automix", "Write a first mix session from a folder of stems."),
-    "revise": ("studioflow.cli.mixing:revise", "Turn mix notes into session edits."),
+    "automix": ("studioflow.cli.mixjudgment:automix", "Write a first mix session from a folder of stems."),
+    "revise": ("studioflow.cli.mixjudgment:revise", "Turn mix notes into session edits."),
     # mastering engineer
     "master": ("studioflow.cli.mastering:master", "Master a mix for a platform or a reference."),
     "targets": ("studioflow.cli.mastering:targets", "Show the loudness targets of the platforms."),

@@ -1,0 +1,342 @@
+"""The automatic first mix: measure the stems, recognise their roles, gain-stage, correct, compress, balance, pan,
+send to reverb and delay, and write a session file that carries the reason for every decision.
+
+>>> result = automix("song/stems", "song/mix.yaml", tempo=120)      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from studioflow.errors import ParameterError
+from studioflow.mixing.automix import balance, dynamics, eqmask, panning, sends
+from studioflow.mixing.automix.measure import StemFeatures, analyse
+from studioflow.mixing.automix.roles import DRUMS, ROLES, RoleGuess, recognise
+from studioflow.mixing.automix.writer import StripText, session_text
+
+STEM_SUFFIXES = (".wav", ".flac", ".aif", ".aiff")
+MIN_TEMPO_CONFIDENCE = 0.3
+
+
+@dataclass
+class TrackPlan:
+    """Everything decided for one track."""
+
+    features: StemFeatures
+    guess: RoleGuess
+    audio: np.ndarray = field(repr=False)
+    stage_db: float = 0.0
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    pan: float = 0.0
+    fader_db: float = 0.0
+    sends: list[dict[str, Any]] = field(default_factory=list)
+    eq: eqmask.EqDecision = field(default_factory=eqmask.EqDecision)
+    compressor: tuple[dict[str, Any] | None, str] = (None, "")
+    processed: np.ndarray | None = field(default=None, repr=False)
+    text: StripText = field(default_factory=lambda: StripText({}))
+    explain: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.features.name
+
+    @property
+    def role(self) -> str:
+        return self.guess.role
+
+    def decide(self, key: str, text: str) -> None:
+        """Record a decision's reason for the file (above ``key``) and for ``--explain``."""
+        self.text.note(key, text)
+        self.explain.append(text)
+
+
+def automix(stems_dir: str | os.PathLike[str], out_session: str | os.PathLike[str], *, tempo: float | None = None,
+            sections: Iterable[Any] | None = None, genre: str | None = None,
+            reference: str | os.PathLike[str] | None = None, roles: dict[str, str] | None = None,
+            name: str | None = None) -> dict[str, Any]:
+    """Write a first mix of the stems in ``stems_dir`` to the session file ``out_session``; return the report
+    (also written beside it as ``<session>.automix.json``). ``roles`` overrides recognition per track name."""
+    from studioflow.audio.atomic import write_json, write_text
+    from studioflow.mixing.session import load_session
+
+    if genre is not None and genre not in balance.GENRES:
+        raise ParameterError(f"automix: genre must be one of {', '.join(balance.GENRES)}; got {genre!r}")
+    out = Path(out_session)
+    plans, rate = _load(Path(stems_dir), roles or {})
+    tempo_bpm, tempo_reason = _tempo(plans, rate, tempo)
+    has_vocal = any(p.role == "lead_vocal" for p in plans)
+    for p in plans:
+        _correct_and_compress(p, genre)
+    _masking(plans, genre)
+    parts = _pan(plans, has_vocal)
+    for p in plans:
+        _balance(p, genre)
+    master = StripText({})
+    mix_peak = _headroom(plans, master)
+    bus_data, bus_reasons = sends.return_buses(genre, tempo_bpm)
+    for p in plans:
+        p.sends, why = sends.sends_for(p.role, genre)
+        if p.sends:
+            p.decide("sends", f"sends: {why}")
+        else:
+            p.explain.append(f"sends: {why}")
+    ref_report = _reference(Path(reference), plans, master, rate) if reference is not None else None
+    band_hz = plans[0].features.band_hz
+    image = panning.image_balance(parts, {p.name: p.pan for p in plans}, band_hz)
+    buses = [StripText(b, {"": [bus_reasons[b["name"]]]}) for b in bus_data]
+    plans.sort(key=lambda p: (ROLES.index(p.role), p.name))          # drums first, the lead last, as on a console
+    tracks = [_strip_text(p, out.parent) for p in plans]
+    folder = Path(stems_dir).resolve()
+    song = folder.parent.name if folder.name.lower() in ("stems", "tracks", "audio") else folder.name
+    top = {"session": name or song or "automix", "sample_rate": rate, "tempo": tempo_bpm,
+           "sections": _sections(sections)}
+    header = [f"studioflow automix: a first mix of {len(plans)} stems from {Path(stems_dir)}"
+              + (f" ({genre})" if genre else "") + ".",
+              f"tempo: {tempo_reason}. Left/right image balance {_db(image['overall_db'])} (low {_db(image['low_db'])},"
+              f" mid {_db(image['mid_db'])}, high {_db(image['high_db'])}; + means the left is louder).",
+              "Each decision's reason is the comment above it; edit freely, or use `studioflow revise`."]
+    text = session_text(header, top, tracks, buses, master)
+    write_text(out, text)
+    load_session(out)                        # the file we wrote must load; raises SessionError if not
+    report = {
+        "session": str(out), "sample_rate": rate, "tempo_bpm": tempo_bpm, "tempo_reason": tempo_reason,
+        "genre": genre or "pop", "image_balance": image, "dry_mix_peak_dbfs": mix_peak, "reference": ref_report,
+        "master_gain_db": master.data.get("gain_db", 0.0),
+        "tracks": [_track_report(p) for p in plans],
+        "buses": [{"name": b["name"], "reason": bus_reasons[b["name"]]} for b in bus_data],
+    }
+    write_json(out.with_suffix(".automix.json"), report)
+    return report
+
+
+def _db(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:+.1f} dB"
+
+
+# stages ----------------------------------------------------------------------------------------------------------
+def _load(folder: Path, overrides: dict[str, str]) -> tuple[list[TrackPlan], int]:
+    from studioflow.audio.files import read
+
+    if not folder.is_dir():
+        raise ParameterError(f"automix: {folder} is not a folder of stems")
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in STEM_SUFFIXES and not p.name.startswith("."))
+    if not paths:
+        raise ParameterError(f"automix: no stems ({', '.join(STEM_SUFFIXES)}) in {folder}")
+    names = [p.stem for p in paths]
+    if len(set(names)) != len(names):
+        raise ParameterError(f"automix: two stems in {folder} share a name without extension")
+    loaded = [(p, *read(p)) for p in paths]
+    rates = [r for _, _, r in loaded]
+    rate = max(set(rates), key=rates.count)
+    plans = []
+    for path, audio, r in loaded:
+        if r != rate:
+            from studioflow.audio.resample import resample
+            audio = resample(audio, r, rate)
+        f = analyse(path.stem, path, audio, rate)
+        guess = recognise(f)
+        if path.stem in overrides:
+            role = overrides[path.stem]
+            if role not in ROLES:
+                raise ParameterError(f"automix: role {role!r} for {path.stem} is not one of {', '.join(ROLES)}")
+            guess = RoleGuess(role, 1.0, "given", "role given by the caller")
+        plans.append(TrackPlan(features=f, guess=guess, audio=audio))
+    return plans, rate
+
+
+def _tempo(plans: list[TrackPlan], rate: int, tempo: float | None) -> tuple[float | None, str]:
+    if tempo is not None:
+        if not 20 <= tempo <= 400:
+            raise ParameterError(f"automix: tempo must be 20..400 BPM; got {tempo!r}")
+        return float(tempo), f"{tempo:g} BPM (given)"
+    try:
+        from studioflow.analysis.tempo import analyze_tempo
+    except ImportError:
+        return None, "not given and no tempo estimator available"
+    drums = [p for p in plans if p.role in DRUMS + ("percussion",)] or plans
+    frames = max(p.audio.shape[1] for p in drums)
+    mix = np.zeros(frames, np.float32)
+    for p in drums:
+        mix[:p.audio.shape[1]] += p.audio.mean(axis=0) * np.float32(10 ** (balance.stage_gain_db(
+            p.features.loudness_lufs, p.features.peak_dbfs) / 20))
+    est = analyze_tempo(mix[None, :], rate)
+    if est.bpm is None or est.confidence < MIN_TEMPO_CONFIDENCE:
+        return None, f"not given, and the estimate is unsure (confidence {est.confidence:.2f})"
+    bpm = round(float(est.bpm), 2)
+    return bpm, f"{bpm:g} BPM estimated from the {'drums' if drums is not plans else 'stems'} " \
+                f"(confidence {est.confidence:.2f})"
+
+
+def _correct_and_compress(p: TrackPlan, genre: str | None) -> None:
+    f = p.features
+    p.text.note("", f"{p.name}: {p.role.replace('_', ' ')} ({100 * p.guess.confidence:.0f}% from its "
+                    f"{p.guess.source}: {p.guess.reason})")
+    p.explain.append(f"role: {p.role} ({100 * p.guess.confidence:.0f}% from {p.guess.source}): {p.guess.reason}")
+    if f.loudness_lufs is None:
+        p.decide("inserts", "silent stem: no processing")
+        return
+    p.stage_db = balance.stage_gain_db(f.loudness_lufs, f.peak_dbfs)
+    p.inserts.append({"type": "gain", "gain_db": p.stage_db})
+    p.decide("inserts[0]", f"gain-staging: {f.loudness_lufs:.1f} LUFS where it plays (gated), peaks "
+                           f"{f.peak_dbfs:.1f} dBFS -> {p.stage_db:+.1f} dB to about {balance.STAGE_LUFS:g} LUFS")
+    hp, why = eqmask.highpass(f, p.role)
+    p.eq = eqmask.EqDecision(highpass_hz=hp)
+    if hp is not None:
+        p.eq.reasons.append(f"high-pass: {why}")
+    else:
+        p.explain.append(f"high-pass: none, {why}" if why else "high-pass: none")
+    comp, why = dynamics.compressor_for(f, p.role, p.stage_db)
+    p.compressor = (comp, why)
+
+
+def _gain_to_mix(p: TrackPlan, genre: str | None) -> float:
+    """Estimated gain (dB) from the raw stem to the mix, before the exact fader is known."""
+    f = p.features
+    if f.loudness_lufs is None:
+        return -120.0
+    goal = balance.LEAD_LUFS + balance.role_target_lu(p.role, genre) + balance.busy_adjust_lu(f.activity)
+    return goal - f.loudness_lufs
+
+
+def _masking(plans: list[TrackPlan], genre: str | None) -> None:
+    cuts = eqmask.masking_cuts([(p.features, p.role, _gain_to_mix(p, genre)) for p in plans
+                                if p.features.loudness_lufs is not None])
+    for p in plans:
+        if p.features.loudness_lufs is None:
+            continue
+        bands = []
+        if p.eq.highpass_hz is not None:
+            bands.append({"type": "highpass", "freq": p.eq.highpass_hz, "slope": 12})
+        for freq, gain, why in cuts.get(p.name, []):
+            bands.append({"type": "peak", "freq": round(freq, 1), "gain_db": gain, "q": eqmask.CUT_Q})
+            p.eq.reasons.append(f"cut: {why}")
+        if bands:
+            p.inserts.append({"type": "eq", "bands": bands})
+            for why in p.eq.reasons:
+                p.decide(f"inserts[{len(p.inserts) - 1}]", why)
+        comp, why = p.compressor
+        if comp is not None:
+            p.inserts.append(comp)
+            p.decide(f"inserts[{len(p.inserts) - 1}]", f"compression: {why}")
+        else:
+            p.explain.append(why)
+
+
+def _band_power(p: TrackPlan, gain_db: float) -> np.ndarray:
+    f = p.features
+    if f.spectrum_db.size == 0:
+        return np.zeros(f.band_hz.size)
+    return 10 ** ((f.spectrum_db + gain_db) / 10) * max(f.activity, 1e-3)
+
+
+def _pan(plans: list[TrackPlan], has_vocal: bool) -> list[panning.PanPart]:
+    parts = [panning.PanPart(p.name, p.role, p.features.channels, _band_power(p, _gain_to_mix(p, None)))
+             for p in plans]
+    pans, reasons = panning.place_parts(parts, has_vocal=has_vocal)
+    for p in plans:
+        p.pan = pans.get(p.name, 0.0)
+        p.decide("pan", f"pan {p.pan:+.2f}: {reasons.get(p.name, 'centred')}")
+    return parts
+
+
+def _processed(p: TrackPlan) -> np.ndarray:
+    """The track through its inserts and pan (fader at 0 dB), as the renderer will hear it (stereo float64)."""
+    from studioflow.dsp import registry
+    from studioflow.mixing.panning import place
+
+    x = p.audio
+    for spec in p.inserts:
+        params = {k: v for k, v in spec.items() if k != "type"}
+        proc = registry.create(spec["type"], p.features.sample_rate, **params)
+        x = proc.process(np.ascontiguousarray(x, dtype=np.float32))
+    return place(np.asarray(x, np.float32), 1.0, p.pan, -3.0)
+
+
+def _balance(p: TrackPlan, genre: str | None) -> None:
+    from studioflow.analysis.loudness import integrated_loudness
+
+    if p.features.loudness_lufs is None:
+        p.fader_db = 0.0
+        return
+    p.processed = _processed(p)
+    loud = integrated_loudness(p.processed.astype(np.float32), p.features.sample_rate)
+    b = balance.fader(p.role, genre, p.features.activity, loud)
+    p.fader_db = b.fader_db
+    p.decide("gain_db", f"fader {b.fader_db:+.1f} dB: {b.reason}")
+
+
+def _headroom(plans: list[TrackPlan], master: StripText) -> float | None:
+    """Trim the master so the dry sum peaks under the ceiling; returns the dry sum's peak (dBFS) after the trim."""
+    frames = max(p.audio.shape[1] for p in plans)
+    mix = np.zeros((2, frames))
+    for p in plans:
+        y = p.processed
+        if y is not None:
+            mix[:, :y.shape[1]] += y[:, :frames] * 10 ** (p.fader_db / 20)
+    peak = float(np.max(np.abs(mix)))
+    if peak <= 0:
+        return None
+    peak_db = 20 * np.log10(peak)
+    trim = min(0.0, round(balance.MIX_PEAK_CEILING_DBFS - peak_db - 0.05, 1))
+    master.data["gain_db"] = trim
+    master.note("", f"master: the dry sum peaks at {peak_db:.1f} dBFS; "
+                    + (f"{trim:+.1f} dB keeps it under {balance.MIX_PEAK_CEILING_DBFS:g} dBFS for the returns and "
+                       "mastering" if trim < 0 else "no trim needed"))
+    return round(peak_db + trim, 2)
+
+
+def _reference(path: Path, plans: list[TrackPlan], master: StripText, rate: int) -> dict[str, Any]:
+    from studioflow.mixing.automix.reference import match_tilt
+
+    band_hz = plans[0].features.band_hz
+    power = sum(_band_power(p, p.stage_db + p.fader_db) for p in plans if p.features.spectrum_db.size)
+    insert, report = match_tilt(path, band_hz, 10 * np.log10(np.maximum(power, 1e-20)), rate)
+    if insert is not None:
+        master.data["inserts"] = [insert]
+        master.note("inserts[0]", f"reference: {report['reason']}")
+    else:
+        master.note("", f"reference: {report['reason']}")
+    return report
+
+
+def _sections(sections: Iterable[Any] | None) -> list[dict[str, Any]] | None:
+    if not sections:
+        return None
+    out = []
+    for s in sections:
+        if isinstance(s, dict):
+            start = s.get("start", s.get("start_s"))
+            out.append({"name": str(s["name"]), "start": round(start, 4) if isinstance(start, float) else start})
+        else:
+            name, start = s
+            out.append({"name": str(name), "start": start})
+    return out
+
+
+def _strip_text(p: TrackPlan, base: Path) -> StripText:
+    source = os.path.relpath(p.features.path.resolve(), base.resolve())
+    data: dict[str, Any] = {"name": p.name, "source": source,
+                            "notes": f"role: {p.role} ({p.guess.source}, {100 * p.guess.confidence:.0f}%)"}
+    if p.inserts:
+        data["inserts"] = p.inserts
+    data["gain_db"] = p.fader_db
+    data["pan"] = p.pan
+    if p.sends:
+        data["sends"] = p.sends
+    p.text.data = data
+    return p.text
+
+
+def _track_report(p: TrackPlan) -> dict[str, Any]:
+    f = p.features
+    return {"name": p.name, "role": p.role, "confidence": p.guess.confidence, "recognised_from": p.guess.source,
+            "role_reason": p.guess.reason, "loudness_lufs": f.loudness_lufs, "loudness_range_lu": f.loudness_range_lu,
+            "peak_dbfs": f.peak_dbfs, "crest_db": f.crest_db, "activity": f.activity, "centroid_hz": f.centroid_hz,
+            "low_share": f.low_share, "onsets_per_s": f.onsets_per_s, "voiced": f.voiced, "pitch_hz": f.pitch_hz,
+            "stage_gain_db": p.stage_db, "inserts": p.inserts, "gain_db": p.fader_db, "pan": p.pan,
+            "sends": p.sends, "explain": p.explain}

@@ -1,0 +1,242 @@
+"""Mix notes as people write them, turned into edits: split into single requests, then for each the strips it
+names, what it asks (level, tone, space, position, width, dynamics), how much and where in the song.
+
+A request this cannot read with confidence (no track, an unknown one, an ambiguous one, or no recognisable ask)
+becomes a :class:`Refusal` that says why; it is never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from studioflow.mixing.revise.amounts import parse_amount, scaled
+from studioflow.mixing.revise.scope import ScopeError, find_scope
+from studioflow.mixing.revise.targets import Target, find_targets
+
+# tone words: (pattern, band type, frequency Hz (or role -> Hz), sign: +1 boost / -1 cut, label)
+BOOM_HZ = {"kick": 120.0, "bass": 110.0, "toms": 150.0, "guitar": 200.0, "keys": 220.0, "lead_vocal": 200.0}
+TONE: tuple[tuple[str, str, Any, float, str], ...] = (
+    (r"sibilant|sibilance|essy|esses|lispy", "deesser", 6500.0, -1, "de-ess"),
+    (r"harsh|harshness|piercing|shrill|spiky|ear ?piercing|biting", "peak", 3500.0, -1, "cut the harshness"),
+    (r"boomy|boom|boominess|tubby|woofy", "peak", BOOM_HZ, -1, "cut the boom"),
+    (r"muddy|mud|murky|cloudy", "peak", 300.0, -1, "cut the mud"),
+    (r"boxy|boxiness|honky|cardboard", "peak", 600.0, -1, "cut the box"),
+    (r"nasal|nasally", "peak", 1000.0, -1, "cut the nasal band"),
+    (r"tinny|thin sounding|too thin|thin", "lowshelf", 200.0, +1, "add body"),
+    (r"darker|duller|warmer|less bright|too bright|less top|softer top", "highshelf", 6000.0, -1, "darken"),
+    (r"brighter|bright|more top|more air|airier|airy|crisper|crisp|sparkle|shine|open(?: it)? up",
+     "highshelf", 6000.0, +1, "brighten"),
+    (r"fuller|more body|more bottom|more low end|more weight|beefier|fatter", "lowshelf", 150.0, +1, "add weight"),
+    (r"less low end|less bottom|lighter|too heavy|too much low", "lowshelf", 150.0, -1, "lighten the low end"),
+    (r"more presence|more present|more forward in tone|more bite|more cut", "peak", 3000.0, +1, "add presence"),
+)
+LOUDER = r"up|louder|raise|raised|boost|lift|push(?:ed)?|higher|turn(?:ed)? up|bring up|more level|too quiet|" \
+         r"too soft|buried|lost|can'?t hear|hard to hear|more of"
+QUIETER = r"down|quieter|lower|softer|turn(?:ed)? down|bring (?:\w+ )*down|pull(?:ed)? (?:\w+ )*back|reduce|" \
+          r"less of|too loud|too hot|back off|tuck(?:ed)? in|sits? on top"
+
+
+@dataclass
+class Edit:
+    """One edit: what (kind and settings), to which strips, where (spans in s, None = throughout), from which note."""
+
+    note: str
+    kind: str                      # level, eq, deesser, send, pan, spread, width, compress, attack
+    strips: list[tuple[str, str]]
+    amount: float
+    spans: list[tuple[float, float]] | None = None
+    where: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass
+class Refusal:
+    """A note not applied, and why."""
+
+    note: str
+    why: str
+
+
+def split_notes(message: str) -> list[list[str]]:
+    """Sentences of single requests: sentences split on ., !, ?, ;, new lines (not decimal points), then on "and",
+    "but" and commas; a piece with no ask joins the next ("kick and snare up")."""
+    pieces: list[list[str]] = []
+    for sentence in re.split(r"(?<!\d)[.!?;]+(?!\d)|\n+", message):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        parts = [p.strip() for p in re.split(r",\s*(?:and\s+|but\s+)?|\s+and\s+|\s+but\s+|\s+then\s+",
+                                             sentence) if p.strip()]
+        merged: list[str] = []
+        carry = ""
+        for p in parts:
+            text = f"{carry} and {p}" if carry and not _scope_only(carry) else f"{carry}, {p}" if carry else p
+            if _ask(p.lower()) is None:
+                carry = text
+                continue
+            merged.append(text)
+            carry = ""
+        if carry:
+            if merged and _scope_only(carry):
+                merged[-1] = f"{merged[-1]} {carry}"
+            elif merged:
+                merged[-1] = f"{merged[-1]} and {carry}"
+            else:
+                merged.append(carry)
+        pieces.append(merged)
+    return pieces
+
+
+def _scope_only(text: str) -> bool:
+    return bool(re.match(r"^\s*(?:in|during|for|through|from|throughout)\b", text.lower()))
+
+
+def _ask(text: str) -> tuple[str, Any] | None:
+    """What a request asks for: (kind, detail) or None."""
+    t = f" {text} "
+    if re.search(r"jumps? out|jumping out|pokes? out|sticks? out|uneven|inconsistent|too dynamic|even(?:ed)? out|"
+                 r"more consistent|more compress|compress(?:ed|ion)? more|more squash|control(?:led)? more|"
+                 r"more control", t):
+        return "compress", +1
+    if re.search(r"less compress|over ?compressed|too compressed|squashed|more dynamic|breathe|less squash", t):
+        return "compress", -1
+    if re.search(r"hit harder|hits? harder|more punch|punchier|more snap|snappier|more attack|more impact|"
+                 r"more smack", t):
+        return "attack", +1
+    if re.search(r"less punch|softer attack|less attack|less snap|too clicky|too snappy", t):
+        return "attack", -1
+    m = re.search(r"\b(more|less|too much|too little|not enough|no)\s+(reverb|verb|room|ambience|space|echo|delay)"
+                  r"|\b(wetter|drier|dryer|dry|wet|too wet|too dry)\b", t)
+    if m:
+        if m.group(3):
+            sign = -1 if m.group(3) in ("drier", "dryer", "dry", "too wet") else +1
+            return "space", (sign, "reverb")
+        sign = -1 if m.group(1) in ("less", "too much", "no") else +1
+        return "space", (sign, "delay" if m.group(2) in ("echo", "delay") else "reverb")
+    if re.search(r"\b(wider|wide|narrower|narrow|spread (?:out|wider)|less wide|more width|less width|"
+                 r"more stereo|more mono)\b", t):
+        return "width", -1 if re.search(r"narrow|less wide|less width|more mono", t) else +1
+    m = re.search(r"\b(?:hard|all the way|fully)\s+(left|right)\b", t)
+    if m:
+        return "pan", ("hard", m.group(1))
+    m = re.search(r"\b(?:more (?:to the |towards the |toward the )?|further (?:to the )?|pan(?:ned)? (?:it |them )?"
+                  r"(?:\w+ )?(?:to the )?|move(?:d)? (?:\w+ )?(?:to the )?|a bit (?:to the )?)(left|right)\b", t)
+    if m:
+        return "pan", ("move", m.group(1))
+    if re.search(r"\b(?:cent(?:er|re)(?:d)?|in the middle|mono it)\b", t):
+        return "pan", ("centre", None)
+    for pattern, band, freq, sign, label in TONE:
+        if re.search(rf"\b(?:{pattern})\b", t):
+            return "tone", (pattern, band, freq, sign, label)
+    if re.search(rf"\b(?:{LOUDER})\b", t):
+        return "level", +1
+    if re.search(rf"\b(?:{QUIETER})\b", t):
+        return "level", -1
+    return None
+
+
+def parse_notes(message: str, data: dict[str, Any], sections: list[tuple[str, float]], end_s: float,
+                bar_s: float | None, channels: dict[str, int]) -> tuple[list[Edit], list[Refusal]]:
+    """Edits and refusals for a message of notes, against a session's plain data (names, roles, sections)."""
+    edits: list[Edit] = []
+    refusals: list[Refusal] = []
+    for sentence in split_notes(message):
+        previous: list[Target] = []          # a request with no track borrows the one before it in its sentence
+        scope: tuple[list[tuple[float, float]] | None, str] = (None, "")   # and a sentence-opening scope
+        for k, note in enumerate(sentence):
+            result = parse_one(note, data, sections, end_s, bar_s, channels, previous, scope)
+            if isinstance(result, Refusal):
+                refusals.append(result)
+                continue
+            edits.append(result[0])
+            previous = result[1]
+            if k == 0 and _scope_only(note):
+                scope = (result[0].spans, result[0].where)
+    return edits, refusals
+
+
+def parse_one(note: str, data: dict[str, Any], sections: list[tuple[str, float]], end_s: float,
+              bar_s: float | None, channels: dict[str, int], previous: list[Target] | None = None,
+              scope: tuple[list[tuple[float, float]] | None, str] = (None, "")) -> tuple[Edit, list[Target]] | Refusal:
+    """One request as an edit (and the targets it named), or a refusal that says why."""
+    text = " ".join(re.sub(r"[^\w:.+\-' ]", " ", note.lower()).split()).replace("hi-hat", "hi hat")
+    try:
+        spans, where, text = find_scope(text, sections, end_s, bar_s)
+    except ScopeError as e:
+        return Refusal(note, str(e))
+    if spans is None:
+        spans, where = scope
+    explicit, vague, text = parse_amount(text)
+    targets, rest = find_targets(text, data)
+    ask = _ask(rest) or _ask(text)
+    if ask is None:
+        return Refusal(note, "no change I can read in it (level, tone, reverb/delay, pan, width or dynamics)")
+    if not targets:
+        if previous:
+            targets = previous
+        else:
+            names = ", ".join(str(t.get("name")) for t in data.get("tracks") or [])
+            return Refusal(note, f"it names no track I can find (tracks: {names})")
+    strips: list[tuple[str, str]] = []
+    for t in targets:
+        if not t.strips:
+            return Refusal(note, f"no track in the session is a {t.words.strip()}")
+        if len(t.strips) > 1 and not t.plural:
+            return Refusal(note, f"{t.words.strip()!r} could be any of {', '.join(n for _, n in t.strips)}; "
+                                 "name the track")
+        strips += [s for s in t.strips if s not in strips]
+    kind, detail = ask
+    if kind == "space":     # "more reverb" names the effect, not the reverb bus as a strip to change
+        strips = [(k, n) for k, n in strips if not (k == "bus" and re.search(r"reverb|verb|delay|echo|room", n.lower()))]
+        if not strips:
+            return Refusal(note, "it names no track to send to the effect")
+    edit = Edit(note=note, kind=kind, strips=strips, amount=0.0, spans=spans, where=where)
+    who = ", ".join(n for _, n in strips)
+    if kind == "level":
+        edit.amount = detail * scaled("level", explicit, vague)
+        edit.description = f"{who}: level {edit.amount:+.1f} dB"
+    elif kind == "tone":
+        pattern, band, freq, sign, label = detail
+        edit.kind = "deesser" if band == "deesser" else "eq"
+        edit.amount = sign * scaled("tone", explicit, vague)
+        edit.settings = {"band": band, "freq": freq, "label": label}
+        edit.description = f"{who}: {label} ({band} {edit.amount:+.1f} dB)"
+    elif kind == "space":
+        sign, bus = detail
+        edit.kind = "send"
+        edit.amount = sign * scaled("space", explicit, vague)
+        edit.settings = {"effect": bus}
+        edit.description = f"{who}: {bus} send {edit.amount:+.1f} dB"
+    elif kind == "pan":
+        how, side = detail
+        step = scaled("pan", explicit, vague)
+        edit.settings = {"how": how, "side": side}
+        if how == "hard":
+            edit.amount = -1.0 if side == "left" else 1.0
+            edit.description = f"{who}: pan hard {side}"
+        elif how == "centre":
+            edit.description = f"{who}: pan to the centre"
+        else:
+            edit.amount = -step if side == "left" else step
+            edit.description = f"{who}: pan {abs(edit.amount):.2f} further {side}"
+    elif kind == "width":
+        edit.amount = detail * scaled("width", explicit, vague)
+        stereo = [n for k, n in strips if k == "bus" or channels.get(n, 1) == 2]
+        if len(strips) == 1 and not stereo:
+            return Refusal(note, f"{who} is one mono track: it has no width to change; say where to pan it")
+        edit.kind = "width" if stereo else "spread"
+        edit.description = (f"{who}: width {edit.amount:+.2f}" if stereo else
+                            f"{who}: pans spread {edit.amount:+.2f} further apart")
+    elif kind == "compress":
+        edit.amount = detail * scaled("compress", explicit, vague)
+        edit.description = (f"{who}: more compression (threshold {-edit.amount:+.1f} dB)" if detail > 0 else
+                            f"{who}: less compression (threshold {-edit.amount:+.1f} dB)")
+    elif kind == "attack":
+        edit.amount = detail * scaled("attack", explicit, vague)
+        edit.description = f"{who}: transients {edit.amount:+.1f} dB"
+    if where:
+        edit.description += f" {where}"
+    return edit, targets

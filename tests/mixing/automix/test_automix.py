@@ -1,0 +1,141 @@
+"""The automatic first mix, judged by numbers: balance against a known intended balance, centring, image balance,
+high-passes, masking cuts, compression, sends at the tempo, the reference tilt, and a session that renders."""
+
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from automix_stems import RATE, write_stems
+from studioflow.analysis.loudness import integrated_loudness
+from studioflow.mixing import load_session, render
+from studioflow.mixing.automix import automix
+from studioflow.mixing.automix.dynamics import compressor_for
+from studioflow.mixing.automix.measure import analyse
+
+# the balance the producer intended, in LU relative to the vocal (the test's own figures, a conventional pop mix)
+INTENDED = {"vocal": 0.0, "kick": -3.0, "snare": -3.0, "bass": -4.0, "keys": -7.0, "pad": -11.0, "hats": -11.0}
+# the stems arrive with their levels scrambled (as recorded, or bounced without care)
+SCRAMBLE = {"kick": 7.0, "snare": -9.0, "hats": 10.0, "bass": -12.0, "pad": 6.0, "keys": -5.0, "vocal": -14.0}
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    song = tmp_path_factory.mktemp("song")
+    paths = write_stems(song / "stems", levels_db=SCRAMBLE)
+    report = automix(song / "stems", song / "mix.yaml", sections=[("verse", 0.0), ("chorus", 4.0)])
+    session = load_session(song / "mix.yaml")
+    render(session, song / "mix.wav", stems_dir=song / "rendered")
+    return song, paths, report, session
+
+
+def _spread_error(levels: dict[str, float]) -> float:
+    """RMS difference (LU) from the intended balance, after removing the overall level."""
+    d = np.array([levels[k] - INTENDED[k] for k in INTENDED])
+    return float(np.sqrt(np.mean((d - d.mean()) ** 2)))
+
+
+def test_balance_is_closer_to_the_intended_than_equal_loudness(mixed):
+    song, _, _, _ = mixed
+    levels = {}
+    for part in INTENDED:
+        audio, rate = sf.read(song / "rendered" / f"{part}.wav", dtype="float32", always_2d=True)
+        levels[part] = integrated_loudness(audio.T, rate)
+    automix_error = _spread_error(levels)
+    equal_error = _spread_error({k: 0.0 for k in INTENDED})      # every stem normalised to the same loudness
+    scrambled_error = _spread_error(SCRAMBLE)
+    assert automix_error < 0.5 * equal_error, (automix_error, equal_error)
+    assert automix_error < 1.5
+    assert scrambled_error > equal_error                            # the input really was scrambled
+
+
+def test_session_keeps_stem_names_and_reasons(mixed):
+    song, paths, report, session = mixed
+    assert sorted(t.name for t in session.tracks) == sorted(p.stem for p in paths.values())
+    text = (song / "mix.yaml").read_text()
+    for phrase in ("# gain-staging:", "# fader", "# pan", "# sends:", "high-pass", "sits"):
+        assert phrase in text
+    assert session.sections == [("verse", 0.0), ("chorus", 4.0)]
+    saved = json.loads((song / "mix.automix.json").read_text())
+    assert [t["name"] for t in saved["tracks"]] == [t["name"] for t in report["tracks"]]
+    assert all(t["explain"] for t in report["tracks"])
+
+
+def test_low_end_and_lead_centred_and_image_balanced(mixed):
+    _, _, report, session = mixed
+    pans = {t.name: t.pan for t in session.tracks}
+    assert pans["kick"] == pans["snare"] == pans["bass"] == pans["vocal"] == 0.0
+    assert pans["keys"] != 0.0 and pans["hats"] != 0.0 and pans["pad"] != 0.0
+    assert abs(report["image_balance"]["overall_db"]) < 1.0
+
+
+def test_high_pass_only_where_there_is_no_low_end(mixed):
+    _, _, _, session = mixed
+
+    def highpass(name):
+        for ins in session.strip(name).inserts:
+            if ins.type == "eq":
+                return next((b["freq"] for b in ins.params["bands"] if b["type"] == "highpass"), None)
+        return None
+    assert highpass("kick") is None and highpass("bass") is None
+    assert highpass("hats") >= 300 and highpass("vocal") >= 80 and highpass("pad") >= 100
+
+
+def test_masking_cut_favours_the_more_important_part(mixed):
+    _, _, report, _ = mixed
+    tracks = {t["name"]: t for t in report["tracks"]}
+    cuts = [b for i in tracks["bass"]["inserts"] if i["type"] == "eq" for b in i["bands"] if b["type"] == "peak"]
+    assert any(40 <= b["freq"] <= 80 and b["gain_db"] < 0 for b in cuts)      # the bass yields to the kick
+    kick_cuts = [b for i in tracks["kick"]["inserts"] if i["type"] == "eq" for b in i["bands"]]
+    assert not kick_cuts
+
+
+def test_sends_into_returns_at_the_tempo(mixed):
+    _, _, report, session = mixed
+    assert abs(report["tempo_bpm"] - 120.0) < 1.0                        # estimated from the drums
+    delay = session.strip("delay").inserts[0]
+    assert delay.type == "delay" and delay.params["time_ms"] == pytest.approx(0.75 * 60000 / report["tempo_bpm"])
+    vocal_buses = {s.bus for s in session.strip("vocal").sends}
+    assert vocal_buses == {"reverb", "delay"}
+    assert not session.strip("kick").sends and not session.strip("bass").sends
+
+
+def test_mix_renders_with_headroom(mixed):
+    song, _, _, _ = mixed
+    audio, rate = sf.read(song / "mix.wav", dtype="float32", always_2d=True)
+    assert rate == RATE
+    assert 20 * np.log10(np.abs(audio).max()) < -0.5
+    assert -22 < integrated_loudness(audio.T, rate) < -10
+
+
+def test_compression_follows_dynamics():
+    t = np.arange(int(16 * RATE)) / RATE
+    steady = (0.1 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)[None, :]
+    jumpy = steady * np.where((t % 8) < 4, 1.0, 0.12).astype(np.float32)     # phrases 18 dB apart
+    f_steady = analyse("vox", None, steady, RATE)
+    f_jumpy = analyse("vox", None, jumpy, RATE)
+    assert compressor_for(f_steady, "lead_vocal", 0.0)[0] is None
+    comp, why = compressor_for(f_jumpy, "lead_vocal", 0.0)
+    assert comp is not None and comp["ratio"] == 3.0 and "loudness range" in why
+    assert f_jumpy.active_rms_dbfs - 1 < comp["threshold_db"] < f_jumpy.active_rms_dbfs + 1
+
+
+def test_reference_tilt_follows_the_reference(tmp_path, mixed):
+    song, _, _, _ = mixed
+    bright = np.random.default_rng(3).standard_normal(3 * RATE).astype(np.float32) * 0.1   # white: +3 dB/oct
+    sf.write(tmp_path / "ref.wav", bright, RATE, subtype="FLOAT")
+    report = automix(song / "stems", tmp_path / "mix.yaml", reference=tmp_path / "ref.wav", tempo=120)
+    tilt = load_session(tmp_path / "mix.yaml").master.inserts[0]
+    assert tilt.type == "tilt" and tilt.params["gain_db"] > 0
+    assert report["reference"]["reference_slope_db_per_octave"] > report["reference"]["mix_slope_db_per_octave"]
+    assert report["tempo_reason"] == "120 BPM (given)"
+
+
+def test_cli_automix_explains(tmp_path, mixed, capsys):
+    from studioflow.cli.main import main
+    song, _, _, _ = mixed
+    main(["automix", str(song / "stems"), "-o", str(tmp_path / "s.yaml"), "--explain", "--genre", "rock"])
+    out = capsys.readouterr().out
+    assert "gain-staging" in out and "lead vocal" in out and "wrote" in out
+    assert load_session(tmp_path / "s.yaml").tracks
