@@ -49,3 +49,17 @@ def test_gain_reduction_meter_statistics_and_windows():
     assert r["active_pct"] == pytest.approx(15.0)
     assert r["p95_db"] == pytest.approx(2.0, abs=0.05)    # 85% at 0, 10% at 2 dB, 5% at 6 dB
     assert r["series"]["gr_db"] == [0, 0, 6, 0, 0, 2, 0, 0, 0, 0]
+
+
+def test_report_stands_alone_with_its_plots_and_numbers(tmp_path):
+    import base64
+    import re
+
+    write(tmp_path / "mix.wav", band_song(20.0, seconds=5.0), RATE, subtype="FLOAT")
+    rec = master(tmp_path / "mix.wav", tmp_path / "m.wav", reference=tmp_path / "mix.wav", report=tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text()
+    images = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", page)
+    assert len(images) == 3 and all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
+    for heading in ("Loudness over time", "Spectrum", "Limiter gain reduction", "Numbers", "spectral distance"):
+        assert heading in page
+    assert f"{rec['analysis']['output']['integrated_lufs']:.2f} LUFS" in page

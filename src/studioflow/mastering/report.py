@@ -11,6 +11,8 @@ from typing import Any
 
 from studioflow.audio.atomic import write_text
 
+SHORT_TERM_S = 3.0
+
 
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
@@ -27,13 +29,15 @@ def _loudness_plot(record: dict) -> str:
     fig, ax = plt.subplots(figsize=(9, 3))
     for key, label in (("input", "mix (before)"), ("output", "master (after)")):
         st = record["analysis"][key].get("short_term", {})
-        if st.get("times_s"):
-            ax.plot(st["times_s"], st["lufs"], label=label, lw=1)
+        # the first 3 s are the short-term window filling up (EBU Tech 3341): not loudness, so not drawn
+        pts = [(t, v) for t, v in zip(st.get("times_s", []), st.get("lufs", [])) if t >= SHORT_TERM_S and v is not None]
+        if pts:
+            ax.plot(*zip(*pts), label=label, lw=1)
     ax.axhline(record["target"]["lufs"], color="k", ls="--", lw=0.8, label=f"target {record['target']['lufs']:g} LUFS")
     ax.set_xlabel("time (s)")
     ax.set_ylabel("short-term loudness (LUFS)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8)
+    ax.legend(loc="best", fontsize=8)
     return _png(fig)
 
 
@@ -42,7 +46,10 @@ def _spectrum_plot(record: dict) -> str:
 
     fig, ax = plt.subplots(figsize=(9, 3.5))
     series = [("input", "mix (before)"), ("output", "master (after)"), ("reference", "reference")]
+    dist = record.get("spectral_distance_db") or {}
+    extra = {"input": f", {dist['before']:.2f} dB from it", "output": f", {dist['after']:.2f} dB from it"} if dist else {}
     for key, label in series:
+        label += extra.get(key, "")
         a = record["analysis"].get(key)
         if a and a.get("spectrum"):
             ax.semilogx(a["spectrum"]["centers_hz"], a["spectrum"]["level_db"], marker=".", label=label, lw=1.2)
