@@ -33,14 +33,16 @@ def _loudness_plot(record: dict) -> str:
 
     fig, ax = plt.subplots(figsize=(10, 2.8))
     x = range(len(record["songs"]))
-    for off, when in ((-0.2, "before"), (0.2, "after")):
-        ax.bar([i + off for i in x], [s[when]["integrated_lufs"] or -70 for s in record["songs"]], width=0.4,
-               label=f"{when}", bottom=0)
+    floor = -40.0
+    for off, when in ((-0.2, "before (mix)"), (0.2, "after (master)")):
+        key = when.split()[0]
+        ax.bar([i + off for i in x], [(s[key]["integrated_lufs"] or floor) - floor for s in record["songs"]],
+               width=0.4, label=when, bottom=floor)
     ax.axhline(record["target"]["lufs"], color="k", ls="--", lw=0.8, label="target (loudest song)")
     ax.set_xticks(list(x), [f"{s['number']}. {s['title']}" for s in record["songs"]], fontsize=8)
     ax.set_ylabel("integrated loudness (LUFS)")
-    ax.invert_yaxis()
-    ax.legend(fontsize=8)
+    ax.set_ylim(floor, 0)
+    ax.legend(fontsize=8, loc="lower right")
     return _png(fig)
 
 
