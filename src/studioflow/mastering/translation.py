@@ -24,6 +24,10 @@ ranges that published measurements report, not a measurement of any one product:
   the house curve lifts the lows a few dB, and air absorbs treble over distance (ISO 9613-1: about 0.1 dB/m at
   8 kHz at 20 degC and 70 % RH, so a few dB at 25-30 m). Modelled: 24 dB/oct below 35 Hz, +4 dB shelf at 100 Hz,
   mono below 100 Hz, -4 dB shelf above 8 kHz, limiters 12 dB above the average level.
+
+The level limits (``headroom_db``, peak level above the master's integrated loudness where the system's limiter
+acts) are our estimates from the same sources: phone 6 dB (speaker-protection limiting is heavy), laptop 9 dB,
+club PA 12 dB, car 15 dB, earbuds 20 dB (practically unlimited at normal listening levels).
 """
 
 from __future__ import annotations

@@ -159,10 +159,11 @@ def harmonics_carry(freqs: np.ndarray, power: np.ndarray, below_hz: float,
     return {"fundamental_hz": float(f0), "surviving_hz": survive}
 
 
-def findings(label: str, fc: np.ndarray, master_db: np.ndarray, after_db: np.ndarray,
+def findings(where: str, fc: np.ndarray, master_db: np.ndarray, after_db: np.ndarray,
              fine: tuple[np.ndarray, np.ndarray] | None = None,
              response_db: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[list[str], dict]:
-    """What a listener loses or gains on ``label``, in words, from the band levels before and after (dB)."""
+    """What a listener loses or gains ``where`` ("on the phone speaker"), in words, from the band levels before and
+    after (dB)."""
     change = np.asarray(after_db) - np.asarray(master_db)
     content = np.asarray(master_db) >= np.max(master_db) - CONTENT_RANGE_DB
     lo_edge, hi_edge = fc * 10 ** -0.05, fc * 10 ** 0.05
@@ -180,7 +181,7 @@ def findings(label: str, fc: np.ndarray, master_db: np.ndarray, after_db: np.nda
     if last is not None:
         edge = float(hi_edge[last])
         facts["lost_below_hz"] = edge
-        text = f"below {_hz(edge)} is gone on the {label}"
+        text = f"below {_hz(edge)} is gone {where}"
         if master_db[idx[0]:last + 1].max() >= np.max(master_db) - SIGNIFICANT_DB and fine is not None and response_db:
             h = harmonics_carry(fine[0], fine[1], edge, response_db)
             facts["harmonics"] = h
@@ -201,7 +202,7 @@ def findings(label: str, fc: np.ndarray, master_db: np.ndarray, after_db: np.nda
     if first is not None:
         edge = float(lo_edge[first])
         facts["lost_above_hz"] = edge
-        words.append(f"above {_hz(edge)} is gone on the {label} (the air and sparkle of cymbals and breath)")
+        words.append(f"above {_hz(edge)} is gone {where} (the air and sparkle of cymbals and breath)")
     # weak or lifted stretches in between
     inner = np.zeros(len(fc), bool)
     inner[idx[0]:idx[-1] + 1] = True
@@ -209,7 +210,7 @@ def findings(label: str, fc: np.ndarray, master_db: np.ndarray, after_db: np.nda
     for mask, how in ((inner & (change <= WEAK_DB), "weaker"), (inner & (change >= LIFTED_DB), "louder")):
         for a, b in _ranges(mask):
             words.append(f"{_hz(lo_edge[a])}-{_hz(hi_edge[b])} is about {abs(change[a:b + 1].mean()):.0f} dB {how} "
-                         f"on the {label}")
+                         f"{where}")
     return words, facts
 
 
@@ -272,7 +273,7 @@ def check_translation(master_path: str | os.PathLike[str], *, systems: Sequence[
         sys_ = SYSTEMS[name]
         say(f"playing it on the {sys_.label}", 0.1 + 0.7 * i / len(names))
         out = simulate(path, sys_, lufs)
-        words, facts = findings(sys_.label, fc, master_db, out["bands"]["total_db"], fine,
+        words, facts = findings(f"on the {sys_.label}", fc, master_db, out["bands"]["total_db"], fine,
                                 lambda f, s=sys_: s.response_db(f, rate))
         if out["over_limit_db"] > 1.0:
             words.append(f"the {sys_.label}'s limits squash peaks by up to {out['over_limit_db']:.0f} dB: "
@@ -295,12 +296,12 @@ def check_translation(master_path: str | os.PathLike[str], *, systems: Sequence[
     trip.add(dec)
     got = trip.result()
     n = min(len(fc), len(got["bands"]["total_db"]))
-    words, facts = findings(f"{codec.upper()} {kbps}", fc[:n], master_db[:n], got["bands"]["total_db"][:n])
+    words, facts = findings(f"after {codec.upper()} {kbps} kbps", fc[:n], master_db[:n], got["bands"]["total_db"][:n])
     added = (got["true_peak_dbtp"] - master["true_peak_dbtp"]) if got["true_peak_dbtp"] is not None else None
     if added is not None:
-        words.append(f"the {codec.upper()} {kbps} round trip adds {added:+.2f} dB of true peak "
-                     f"({got['true_peak_dbtp']:.2f} dBTP)" + (": over 0 dBTP, it will clip on playback"
-                                                              if got["true_peak_dbtp"] > 0 else ""))
+        how = f"adds {added:.2f} dB of true peak" if added > 0 else f"leaves the true peak {-added:.2f} dB lower"
+        words.append(f"the {codec.upper()} {kbps} round trip {how} ({got['true_peak_dbtp']:.2f} dBTP)"
+                     + (": over 0 dBTP, it will clip on playback" if got["true_peak_dbtp"] > 0 else ""))
     checks.append(_entry("codec", f"{codec.upper()} {kbps} kbps", "codec", "audio.encode (PyAV/FFmpeg) round trip",
                          lufs, got, master_db, words, facts, added_true_peak_db=added,
                          true_peak_dbtp=got["true_peak_dbtp"]))
