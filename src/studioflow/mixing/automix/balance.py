@@ -4,12 +4,13 @@ Where the figures come from: ``TARGET_LU`` is studioflow's own starting balance,
 practice rather than measured from a corpus: the lead (vocal or synth) is the reference at 0 LU, kick and snare sit
 just under it, the bass a little lower, harmony parts (guitars, keys, backing vocals) clearly behind and pads, hats,
 percussion and effects furthest back. It follows the priority ordering taught in M. Senior, "Mixing Secrets for the
-Small Studio" (2011, ch. 8-9: build the mix in order of importance, the lead and the rhythm section's backbone
-first), and is consistent with the mixes studied by B. De Man et al., "An analysis and evaluation of audio
-features for multitrack music mixtures" (ISMIR 2014), where the lead vocal is typically the loudest source. They are
-defaults to be tuned by ear, not measured constants. The figures are loudness *within the mix* of each part where it plays (gated, BS.1770-4), relative to the
-lead. Genres (``GENRES``) shift a few roles; the busyness adjustment lets rare parts (fills, toms, one-shot effects)
-speak a little louder where they play and keeps parts that play all the time a little lower.
+Small Studio" (2011: build the mix in order of importance, the lead and the rhythm section's backbone first), and is
+consistent with the mixes studied by B. De Man et al., "An analysis and evaluation of audio features for multitrack
+music mixtures" (ISMIR 2014), where the lead vocal is typically the loudest source. They are defaults to be tuned by
+ear, not measured constants. The figures are loudness *within the mix* of each part where it plays (gated,
+BS.1770-4), relative to the lead. Genres (``GENRES``) shift a few roles; the busyness adjustment lets rare parts
+(fills, toms, one-shot effects) speak a little louder where they play and keeps parts that play all the time a
+little lower.
 """
 
 from __future__ import annotations

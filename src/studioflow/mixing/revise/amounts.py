@@ -30,7 +30,8 @@ VAGUE: tuple[tuple[str, float, str], ...] = (
 DEFAULT_DB = 2.0
 SCALE = {"level": 1.0, "tone": 1.0, "space": 1.5, "pan": 0.1, "width": 0.1, "compress": 1.5, "attack": 1.5}
 _WORDS = {"half a": 0.5, "half an": 0.5, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0}
-_EXPLICIT = re.compile(r"(?:by |of )?([+-]?\d+(?:\.\d+)?|half an?|one|two|three|four|five|six) ?(?:db|decibels?)\b")
+_EXPLICIT = re.compile(r"(?:by |of )?([+-]?\d+(?:\.\d+)?|half an?|one|two|three|four|five|six) ?(?:db|decibels?)\b",
+                       re.IGNORECASE)
 
 
 def parse_amount(text: str) -> tuple[float | None, str | None, str]:

@@ -90,6 +90,19 @@ def split_notes(message: str) -> list[list[str]]:
     return pieces
 
 
+# a request that starts with one of these (or with its ask: "brighter", "up 2 dB") continues the previous one's
+# track ("vocal up 2 dB and a touch brighter"); one that starts with any other word ("the theremin down") names
+# something else, and is refused if that is no track
+CONTINUES = {"a", "an", "and", "also", "then", "just", "slightly", "much", "way", "more", "less", "too", "it", "them",
+             "make", "some", "bit", "touch", "with", "plus", "maybe", "add", "cut", "pan", "bring", "turn", "push",
+             "pull", "but"}
+
+
+def _continues(note: str) -> bool:
+    words = re.sub(r"[^\w' ]", " ", note.lower()).split()
+    return bool(words) and (words[0] in CONTINUES or _ask(words[0]) is not None)
+
+
 def _scope_only(text: str) -> bool:
     return bool(re.match(r"^\s*(?:in|during|for|through|from|throughout)\b", text.lower()))
 
@@ -175,7 +188,7 @@ def parse_one(note: str, data: dict[str, Any], sections: list[tuple[str, float]]
     if ask is None:
         return Refusal(note, "no change I can read in it (level, tone, reverb/delay, pan, width or dynamics)")
     if not targets:
-        if previous:
+        if previous and _continues(note):
             targets = previous
         else:
             names = ", ".join(str(t.get("name")) for t in data.get("tracks") or [])
@@ -190,7 +203,8 @@ def parse_one(note: str, data: dict[str, Any], sections: list[tuple[str, float]]
         strips += [s for s in t.strips if s not in strips]
     kind, detail = ask
     if kind == "space":     # "more reverb" names the effect, not the reverb bus as a strip to change
-        strips = [(k, n) for k, n in strips if not (k == "bus" and re.search(r"reverb|verb|delay|echo|room", n.lower()))]
+        strips = [(k, n) for k, n in strips
+                  if not (k == "bus" and re.search(r"reverb|verb|delay|echo|room", n.lower()))]
         if not strips:
             return Refusal(note, "it names no track to send to the effect")
     edit = Edit(note=note, kind=kind, strips=strips, amount=0.0, spans=spans, where=where)

@@ -16,8 +16,8 @@ from studioflow.mixing.automix.roles import DRUMS, ROLES, normalise, role_from_n
 
 # (singular words, plural words, roles)
 SYNONYMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (r"backing vocal|backing vox|backing|bv|bgv|harmony|choir", r"backing vocals|backings|bvs|bgvs|harmonies|backing vox",
-     ("backing_vocals",)),
+    (r"backing vocal|backing vox|backing|bv|bgv|harmony|choir",
+     r"backing vocals|backings|bvs|bgvs|harmonies|backing vox", ("backing_vocals",)),
     (r"synth|synth lead|lead synth|arp", r"synths|arps", ("synth_lead",)),
     (r"lead vocal|vocal|vox|voice|singer|singing|lead vox|lead", r"lead vocals", ("lead_vocal",)),
     (r"", r"vocals|voices", ("lead_vocal", "backing_vocals")),
