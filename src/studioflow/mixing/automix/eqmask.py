@@ -20,6 +20,10 @@ HPF_MIN_HZ = 30.0              # below this a high-pass is not worth an insert
 HPF_MAX_HZ = {"kick": 30.0, "bass": 35.0, "toms": 60.0, "snare": 90.0, "hats": 400.0, "overheads": 150.0,
               "percussion": 200.0, "lead_vocal": 100.0, "backing_vocals": 150.0, "guitar": 120.0, "keys": 80.0,
               "pads": 150.0, "synth_lead": 150.0, "fx": 100.0}
+# role -> lowest frequency its useful sound reaches (Hz): energy below it (hum, rumble, bleed) never counts as useful
+ROLE_FLOOR_HZ = {"kick": 0.0, "bass": 0.0, "toms": 50.0, "snare": 80.0, "hats": 250.0, "overheads": 80.0,
+                 "percussion": 120.0, "lead_vocal": 90.0, "backing_vocals": 120.0, "guitar": 75.0, "keys": 0.0,
+                 "pads": 60.0, "synth_lead": 100.0, "fx": 0.0}
 PRIORITY = {"lead_vocal": 10, "synth_lead": 9, "kick": 8, "snare": 8, "bass": 7, "backing_vocals": 5, "guitar": 5,
             "keys": 4, "toms": 4, "pads": 3, "overheads": 3, "hats": 3, "percussion": 2, "fx": 1}
 MASK_LOW_HZ, MASK_HIGH_HZ = 50.0, 8000.0
@@ -44,14 +48,18 @@ def highpass(f: StemFeatures, role: str) -> tuple[float | None, str]:
     """High-pass frequency (Hz, or None) for a part, from the lowest band holding useful energy."""
     if f.spectrum_db.size == 0:
         return None, ""
-    useful = f.spectrum_db >= f.spectrum_db.max() - USEFUL_BELOW_PEAK_DB
+    floor = ROLE_FLOOR_HZ[role]
+    useful = (f.spectrum_db >= f.spectrum_db.max() - USEFUL_BELOW_PEAK_DB) & (f.band_hz >= floor)
+    if not useful.any():
+        return None, ""
     lowest = float(f.band_hz[np.argmax(useful)])
-    freq = min(HPF_MAX_HZ[role], HPF_FRACTION * lowest)
+    freq = min(HPF_MAX_HZ[role], max(HPF_FRACTION * lowest, floor))
     if freq < HPF_MIN_HZ:
         return None, f"keeps its low end: useful energy down to {lowest:.0f} Hz"
     freq = float(round(freq / 5) * 5)
-    return freq, (f"nothing useful below {lowest:.0f} Hz (every lower band is more than {USEFUL_BELOW_PEAK_DB:.0f} dB "
-                  f"under its strongest): 12 dB/oct high-pass at {freq:.0f} Hz")
+    below = f"below a {role.replace('_', ' ')}'s range ({floor:.0f} Hz) or " if floor > 0 else ""
+    return freq, (f"nothing useful below {lowest:.0f} Hz (every lower band is {below}more than "
+                  f"{USEFUL_BELOW_PEAK_DB:.0f} dB under its strongest): 12 dB/oct high-pass at {freq:.0f} Hz")
 
 
 def masking_cuts(tracks: list[tuple[StemFeatures, str, float]]) -> dict[str, list[tuple[float, float, str]]]:

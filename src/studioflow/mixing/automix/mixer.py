@@ -271,22 +271,28 @@ def _balance(p: TrackPlan, genre: str | None) -> None:
 
 
 def _headroom(plans: list[TrackPlan], master: StripText) -> float | None:
-    """Trim the master so the dry sum peaks under the ceiling; returns the dry sum's peak (dBFS) after the trim."""
+    """Trim the master so the dry sum's loud moments peak under the ceiling; returns the dry sum's peak (dBFS) after
+    the trim. Loud moments: 50 ms blocks up to the 99.9th percentile of block peaks, so one stray peak (a clipped
+    take) does not pull the whole mix down; the limiter in mastering deals with those."""
     frames = max(p.audio.shape[1] for p in plans)
     mix = np.zeros((2, frames))
     for p in plans:
         y = p.processed
         if y is not None:
             mix[:, :y.shape[1]] += y[:, :frames] * 10 ** (p.fader_db / 20)
-    peak = float(np.max(np.abs(mix)))
-    if peak <= 0:
+    hop = max(1, int(0.05 * plans[0].features.sample_rate))
+    n = max(1, frames // hop)
+    block_peaks = np.abs(mix[:, :n * hop]).reshape(2, n, hop).max(axis=(0, 2)) if frames >= hop else \
+        np.abs(mix).max(keepdims=True)
+    loud = float(np.percentile(block_peaks, 99.9))
+    if loud <= 0:
         return None
-    peak_db = 20 * np.log10(peak)
-    trim = min(0.0, round(balance.MIX_PEAK_CEILING_DBFS - peak_db - 0.05, 1))
+    loud_db, peak_db = 20 * np.log10(loud), 20 * np.log10(float(np.abs(mix).max()))
+    trim = min(0.0, round(balance.MIX_PEAK_CEILING_DBFS - loud_db - 0.05, 1))
     master.data["gain_db"] = trim
-    master.note("", f"master: the dry sum peaks at {peak_db:.1f} dBFS; "
-                    + (f"{trim:+.1f} dB keeps it under {balance.MIX_PEAK_CEILING_DBFS:g} dBFS for the returns and "
-                       "mastering" if trim < 0 else "no trim needed"))
+    master.note("", f"master: the dry sum's loud moments peak at {loud_db:.1f} dBFS (its highest sample "
+                    f"{peak_db:.1f}); " + (f"{trim:+.1f} dB keeps them under {balance.MIX_PEAK_CEILING_DBFS:g} dBFS "
+                                           "for the returns and mastering" if trim < 0 else "no trim needed"))
     return round(peak_db + trim, 2)
 
 
