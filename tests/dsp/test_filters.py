@@ -122,10 +122,12 @@ def test_notch_bandpass_and_tilt():
     assert filters.sos_response_db(tilt, f, RATE)[:2] == pytest.approx([-3.0, 0.0], abs=1e-9)
 
 
-def test_cascade_kernel_matches_sosfilt_and_carries_state():
+@pytest.mark.parametrize("channels", [1, 2, 3])
+def test_cascade_kernel_matches_sosfilt_and_carries_state(channels):
+    # 3 sections (a pair, then one alone) on channel pairs and a lone channel, across a chunk boundary
     rng = np.random.default_rng(3)
-    x = rng.standard_normal((2, 3000)).astype(np.float32)
+    x = rng.standard_normal((channels, 3000)).astype(np.float32)
     sos = np.vstack([filters.peak_sos(300.0, 5.0, 2.0, RATE), filters.pass_sos("highpass", 40.0, 24, RATE)])
-    zi = np.zeros((2, sos.shape[0], 2))
+    zi = np.zeros((channels, sos.shape[0], 2))
     y = np.concatenate([filters.sos_cascade(sos, x[:, :1234], zi), filters.sos_cascade(sos, x[:, 1234:], zi)], axis=1)
     assert np.allclose(y, signal.sosfilt(sos, x.astype(float), axis=1), atol=1e-6)

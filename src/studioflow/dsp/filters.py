@@ -190,20 +190,85 @@ def sos_response_db(sos: np.ndarray, freqs_hz: np.ndarray, rate: int) -> np.ndar
     return 20.0 * np.log10(np.maximum(np.abs(sos_response(sos, freqs_hz, rate)), 1e-15))
 
 
+CASCADE_CHUNK = 1024   # frames per pass of the cascade kernel (its float64 scratch stays in L1)
+
+
+@numba.njit(cache=True, nogil=True)
+def _section_pair(sos, s, buf, zi, channels, m):
+    """Sections ``s`` and ``s + 1`` over buf[:, :m] in place (transposed direct form II, float64), two channels at
+    a time, every state in a register: four independent recursions in flight at once."""
+    b0, b1, b2, a1, a2 = sos[s, 0], sos[s, 1], sos[s, 2], sos[s, 4], sos[s, 5]
+    c0, c1, c2, d1, d2 = sos[s + 1, 0], sos[s + 1, 1], sos[s + 1, 2], sos[s + 1, 4], sos[s + 1, 5]
+    c = 0
+    while c + 1 < channels:
+        left = buf[c]
+        right = buf[c + 1]
+        p0, p1, q0, q1 = zi[c, s, 0], zi[c, s, 1], zi[c, s + 1, 0], zi[c, s + 1, 1]
+        r0, r1, t0, t1 = zi[c + 1, s, 0], zi[c + 1, s, 1], zi[c + 1, s + 1, 0], zi[c + 1, s + 1, 1]
+        for i in range(m):
+            v = left[i]
+            u = right[i]
+            o = b0 * v + p0
+            e = b0 * u + r0
+            p0 = b1 * v - a1 * o + p1
+            r0 = b1 * u - a1 * e + r1
+            p1 = b2 * v - a2 * o
+            r1 = b2 * u - a2 * e
+            w = c0 * o + q0
+            f = c0 * e + t0
+            q0 = c1 * o - d1 * w + q1
+            t0 = c1 * e - d1 * f + t1
+            q1 = c2 * o - d2 * w
+            t1 = c2 * e - d2 * f
+            left[i] = w
+            right[i] = f
+        zi[c, s, 0], zi[c, s, 1], zi[c, s + 1, 0], zi[c, s + 1, 1] = p0, p1, q0, q1
+        zi[c + 1, s, 0], zi[c + 1, s, 1], zi[c + 1, s + 1, 0], zi[c + 1, s + 1, 1] = r0, r1, t0, t1
+        c += 2
+    if c < channels:           # a lone last channel: one section after the other
+        _section(sos, s, buf[c:], zi[c:], 1, m)
+        _section(sos, s + 1, buf[c:], zi[c:], 1, m)
+
+
+@numba.njit(cache=True, nogil=True)
+def _section(sos, s, buf, zi, channels, m):
+    """Section ``s`` over buf[:, :m] in place (transposed direct form II, float64), the state in registers."""
+    b0, b1, b2, a1, a2 = sos[s, 0], sos[s, 1], sos[s, 2], sos[s, 4], sos[s, 5]
+    for c in range(channels):
+        row = buf[c]
+        p0, p1 = zi[c, s, 0], zi[c, s, 1]
+        for i in range(m):
+            v = row[i]
+            o = b0 * v + p0
+            p0 = b1 * v - a1 * o + p1
+            p1 = b2 * v - a2 * o
+            row[i] = o
+        zi[c, s, 0], zi[c, s, 1] = p0, p1
+
+
 @numba.njit(cache=True, nogil=True)
 def sos_cascade(sos: np.ndarray, x: np.ndarray, zi: np.ndarray) -> np.ndarray:
     """Run float32 ``x`` (channels, frames) through the cascade ``sos`` (normalised, a0 = 1) in float64,
-    transposed direct form II exactly as ``scipy.signal.sosfilt``; ``zi`` (channels, sections, 2) is updated."""
+    transposed direct form II exactly as ``scipy.signal.sosfilt``; ``zi`` (channels, sections, 2) is updated.
+
+    Works in chunks of ``CASCADE_CHUNK`` frames and two sections per pass; between sections the signal stays
+    float64, so the result is the same, bit for bit, as running every section on each frame in turn."""
     channels, frames = x.shape
     sections = sos.shape[0]
     y = np.empty((channels, frames), np.float32)
-    for n in range(frames):
+    buf = np.empty((channels, CASCADE_CHUNK))
+    for start in range(0, frames, CASCADE_CHUNK):
+        m = min(CASCADE_CHUNK, frames - start)
         for c in range(channels):
-            v = np.float64(x[c, n])
-            for s in range(sections):
-                o = sos[s, 0] * v + zi[c, s, 0]
-                zi[c, s, 0] = sos[s, 1] * v - sos[s, 4] * o + zi[c, s, 1]
-                zi[c, s, 1] = sos[s, 2] * v - sos[s, 5] * o
-                v = o
-            y[c, n] = v
+            for i in range(m):
+                buf[c, i] = np.float64(x[c, start + i])
+        s = 0
+        while s + 1 < sections:
+            _section_pair(sos, s, buf, zi, channels, m)
+            s += 2
+        if s < sections:
+            _section(sos, s, buf, zi, channels, m)
+        for c in range(channels):
+            for i in range(m):
+                y[c, start + i] = buf[c, i]
     return y
