@@ -8,7 +8,7 @@ import pytest
 from signals import noise, pink_noise, sine
 from studioflow.audio.files import write
 from studioflow.cli.main import main
-from studioflow.recording.checks import advice, check_audio, check_takes, find_groups
+from studioflow.recording.checks import advice, check_audio, check_takes, find_groups, group_problems
 
 RATE = 48000
 
@@ -99,3 +99,41 @@ def test_check_command_writes_json(tmp_path, capsys):
     assert clip and clip[0]["time_s"] == pytest.approx(1000 / RATE, abs=1e-4) and clip[0]["file"].endswith("bass.wav")
     main(["check", str(tmp_path)])
     assert "clipped run" in capsys.readouterr().out
+
+
+def test_repeated_dropouts_fold_into_one_line_and_json_keeps_each(tmp_path, capsys):
+    x = sine(220, 3.0, RATE, -12.0) + noise(3.0, RATE, -80.0, seed=4)
+    cuts = (0.5, 1.0, 1.5, 2.0, 2.5)
+    for at in cuts:
+        x[:, int(at * RATE):int(at * RATE) + 480] = 0                   # 10 ms each
+    r = check_audio(x, RATE)
+    drops = [p for p in r["problems"] if p["kind"] == "dropout"]
+    assert [p["time_s"] for p in drops] == [pytest.approx(a, abs=1e-4) for a in cuts]
+    groups = [g for g in group_problems(r["problems"]) if g["kind"] == "dropout"]
+    assert len(groups) == 1 and groups[0]["count"] == len(cuts) and groups[0]["times"] == [p["time_s"] for p in drops]
+    assert groups[0]["message"].startswith("5 dropouts at 0.50, 1.00, 1.50, ... s (10 ms each)")
+    _write(tmp_path, "gtr", x)
+    main(["check", str(tmp_path)])
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("error", "warning", "info"))]
+    assert len(lines) == 1 and "5 dropouts" in lines[0]
+    assert len([p for p in json.loads((tmp_path / "check.json").read_text())["problems"] if p["kind"] == "dropout"]) == 5
+
+
+def test_decaying_hits_give_no_dropout_noise_or_click():
+    t = np.arange(int(0.3 * RATE)) / RATE
+    hit = (0.7 * np.sin(2 * np.pi * 60 * t) * np.exp(-t / 0.03)).astype(np.float32)
+    x = np.zeros((1, 3 * RATE), np.float32)
+    for start in np.arange(0.0, 2.6, 0.375):
+        i = int(start * RATE)
+        x[0, i:i + len(hit)] += hit
+    x = (np.round(x.astype(np.float64) * 2 ** 23) / 2 ** 23).astype(np.float32)   # a 24-bit file: tails reach zero
+    r = check_audio(x, RATE)
+    assert r["noise_floor_dbfs"] is None and {p["kind"] for p in r["problems"]} <= {"level"}
+
+
+def test_noise_floor_not_measurable_is_said_in_the_table(tmp_path, capsys):
+    t = np.arange(RATE) / RATE
+    _write(tmp_path, "kick", (0.5 * np.sin(2 * np.pi * 55 * t) * np.exp(-t / 0.05))[None].astype(np.float32))
+    main(["check", str(tmp_path)])
+    assert "not measurable" in capsys.readouterr().out
+    assert json.loads((tmp_path / "check.json").read_text())["takes"][0]["noise_floor_dbfs"] is None

@@ -1,4 +1,5 @@
-"""Problem detectors for recorded audio: clipped runs, DC offset, noise floor and SNR, mains hum, dropouts, silence.
+"""Problem detectors for recorded audio: clipped runs, DC offset, noise floor and SNR, mains hum, dropouts, clicks
+and digital silence.
 
 Every detector takes float32 audio shaped ``(channels, frames)`` and its rate in Hz, and returns plain dicts with
 times in seconds and levels in dBFS (0 dBFS = digital full scale, sine peak convention), so reports can serialize them.
@@ -53,35 +54,117 @@ def dc_offset(audio: np.ndarray) -> list[float]:
     return [float(np.mean(ch, dtype=np.float64)) if ch.size else 0.0 for ch in audio]
 
 
-def frame_rms_dbfs(x: np.ndarray, rate: int, frame_ms: float = 50.0) -> np.ndarray:
-    """RMS of consecutive frames of ``frame_ms`` in dBFS (sine-peak convention), for one channel."""
-    n = max(1, int(rate * frame_ms / 1000))
-    frames = x[: len(x) // n * n].reshape(-1, n).astype(np.float64)
-    if not len(frames):
-        frames = x.reshape(1, -1).astype(np.float64)
-    return db(np.sqrt(np.mean(frames ** 2, axis=1)) * np.sqrt(2))
+def _power(audio: np.ndarray) -> np.ndarray:
+    """Power per sample averaged over the channels (float64), so uncorrelated channels keep their level."""
+    return np.mean(np.square(audio, dtype=np.float64), axis=0)
+
+
+def _power_dbfs(p: float | np.ndarray) -> float | np.ndarray:
+    """Mean power to dBFS in the sine-peak convention (x2: a full-scale sine, power 0.5, reads 0 dBFS)."""
+    return 10.0 * np.log10(np.maximum(np.asarray(p) * 2.0, 1e-20))
+
+
+#: noise-floor analysis: 20 ms sub-windows (a whole 50 Hz cycle), frames of 10 of them (200 ms), hop half a frame
+_SUB_MS, _FRAME_SUBS = 20.0, 10
+_STEADY_RANGE_DB, _STEADY_TREND_DB = 3.0, 1.0     # sub-window levels: spread and fitted change across a frame
+_WELCH_SAMPLES = 1024          # Welch segment within a frame (Blackman-Harris: sidelobes -92 dB, so tones stay narrow)
+_FIT_DEGREE = 2                # noise spectrum model: a parabola in log-frequency (white, pink, brown, gentle bends)
+_NEAR_DB = 3.0                 # a bin is noise when within this of the model
+_NOISE_LIKE_FRACTION = 0.85    # share of bins that must be noise in a noise-like frame (the rest: tones, hum)
+_MIN_ROUGHNESS_DB = 0.3        # bin-to-bin scatter of noise (0.7-1 dB here); smooth leakage skirts have next to none
+
+
+def _steady_frames(audio: np.ndarray, zero: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
+    """Start samples (and length) of the frames whose level is steady (no spread, no trend) without digital silence.
+
+    Levels are taken of the first difference of the signal (a gentle pre-emphasis), so that rumble-heavy noise, whose
+    few low-frequency degrees of freedom make its level wander, is still seen as steady; decays and swells are not.
+    """
+    p = _power(np.diff(audio, axis=1, prepend=audio[:, :1]))
+    n_sub = int(rate * _SUB_MS / 1000)
+    k = len(p) // n_sub
+    if k < _FRAME_SUBS:
+        return np.zeros(0, dtype=np.int64), n_sub * _FRAME_SUBS
+    sub_db = _power_dbfs(p[: k * n_sub].reshape(k, n_sub).mean(axis=1))
+    sub_zero = zero[: k * n_sub].reshape(k, n_sub).any(axis=1)
+    hop = _FRAME_SUBS // 2
+    win = np.lib.stride_tricks.sliding_window_view(sub_db, _FRAME_SUBS)[::hop]
+    zwin = np.lib.stride_tricks.sliding_window_view(sub_zero, _FRAME_SUBS)[::hop]
+    i = np.arange(_FRAME_SUBS) - (_FRAME_SUBS - 1) / 2
+    trend = (win @ i) / np.dot(i, i) * (_FRAME_SUBS - 1)     # least-squares change across the frame, dB
+    spread = win.max(axis=1) - win.min(axis=1)
+    ok = (spread <= _STEADY_RANGE_DB) & (np.abs(trend) <= _STEADY_TREND_DB) & ~zwin.any(axis=1) & (win.min(axis=1) > -190)
+    return np.flatnonzero(ok) * hop * n_sub, n_sub * _FRAME_SUBS
+
+
+def _frame_noise_dbfs(audio: np.ndarray, rate: int, starts: np.ndarray, length: int) -> np.ndarray:
+    """Broadband noise level (dBFS, sine peak) of each frame, or NaN where the frame is not noise-like.
+
+    The frame's Welch spectrum (dB, bins above DC) is fitted by a parabola in log-frequency, robustly: bins more than
+    3 dB above the fit (tonal lines: a held note, hum) are left out of the next pass. The frame is noise-like when
+    85 % of the bins lie within 3 dB of the fit and scatter from bin to bin as noise does (a smooth leakage skirt or
+    the valleys between dense partials do not); its noise level is the fitted spectrum integrated over frequency.
+    """
+    out = np.full(len(starts), np.nan)
+    idx = starts[:, None] + np.arange(length)[None, :]
+    for c0 in range(0, len(starts), 64):                     # 64 frames at a time bounds the memory
+        frames = audio[:, idx[c0:c0 + 64]].astype(np.float64)            # (channels, frames, samples)
+        freqs, psd = signal.welch(frames, rate, window="blackmanharris", nperseg=_WELCH_SAMPLES, axis=-1)
+        psd = psd.mean(axis=0)[:, 1:]                                      # power mean over channels, no DC
+        df = freqs[1] - freqs[0]
+        level = 10 * np.log10(np.maximum(psd, 1e-30))
+        basis = np.vander(np.log2(freqs[1:] / 1000.0), _FIT_DEGREE + 1)   # (bins, degree + 1)
+        weight = np.ones_like(level)
+        for _ in range(4):
+            gram = np.einsum("kd,fk,ke->fde", basis, weight, basis)
+            rhs = np.einsum("kd,fk->fd", basis, weight * level)[..., None]
+            coef = np.linalg.solve(gram + 1e-9 * np.eye(_FIT_DEGREE + 1), rhs)[..., 0]
+            fit = coef @ basis.T
+            weight = (level - fit <= _NEAR_DB).astype(np.float64)
+        dev = level - fit
+        near = np.abs(dev) <= _NEAR_DB
+        step = np.abs(dev[:, 4:] - dev[:, :-4])                          # bins 4 apart are independent
+        both = near[:, 4:] & near[:, :-4]
+        rough = np.sqrt(np.sum(step ** 2 * both, axis=1) / np.maximum(both.sum(axis=1), 1) / 2)
+        like = (near.mean(axis=1) >= _NOISE_LIKE_FRACTION) & (rough >= _MIN_ROUGHNESS_DB)
+        power = np.sum(10 ** (fit / 10), axis=1) * df
+        out[c0:c0 + 64] = np.where(like, _power_dbfs(power), np.nan)
+    return out
 
 
 def noise_floor(audio: np.ndarray, rate: int) -> dict:
-    """Noise floor and signal-to-noise ratio, dB, from the mono sum of ``audio``.
+    """Noise floor and signal-to-noise ratio, dB (sine-peak convention), measured only where the take is noise.
 
-    The floor is the lower of two estimates: the 10th percentile of 50 ms frame levels (the pauses of a take), and the
-    median of the Welch power spectrum times the bandwidth (the broadband floor under steady material, where tones
-    occupy few bins). The signal level is the 95th percentile of the frame levels; SNR is their difference.
+    The take is cut into 200 ms frames (hop 100 ms). A frame counts when its level is steady (20 ms sub-window levels
+    within 3 dB, fitted change under 1 dB: no decay or swell), it holds no digital silence, and its spectrum is
+    noise-like apart from a few tonal lines (see ``_frame_noise_dbfs``); the tails of drum hits and decaying notes
+    fail these tests. The noise is measured above ~47 Hz (the Welch resolution); hum lines are left to ``mains_hum``. The floor is the median of the counted frames' noise levels within 3 dB of the quietest, so the
+    pauses of a take win over held notes. When no frame counts, the floor is ``None`` (not measurable), as is the SNR.
+    The signal level is the 95th percentile of 50 ms frame levels; ``noise_measured_s`` is the time the floor came from.
     """
-    x = np.mean(audio, axis=0)
-    nonzero = x[np.abs(x) > 0]
-    if nonzero.size < rate // 20:
-        return {"noise_floor_dbfs": -200.0, "signal_dbfs": -200.0, "snr_db": None}
-    levels = frame_rms_dbfs(x, rate)
+    p = _power(audio)
+    zero = np.all(audio == 0, axis=0)
+    n50 = max(1, rate // 20)
+    levels = _power_dbfs(p[: len(p) // n50 * n50].reshape(-1, n50).mean(axis=1)) if len(p) >= n50 else np.zeros(0)
     levels = levels[levels > -190]
-    quiet = float(np.percentile(levels, 10))
-    loud = float(np.percentile(levels, 95))
-    nper = min(4096, len(x))
-    _, psd = signal.welch(x.astype(np.float64), rate, nperseg=nper)
-    spectral = float(10 * np.log10(max(np.median(psd) * rate / 2 * 2, _EPS)))   # x2: sine-peak convention
-    floor = min(quiet, spectral)
-    return {"noise_floor_dbfs": round(floor, 1), "signal_dbfs": round(loud, 1), "snr_db": round(loud - floor, 1)}
+    loud = float(np.percentile(levels, 95)) if levels.size else None
+    result = {"noise_floor_dbfs": None, "signal_dbfs": None if loud is None else round(loud, 1), "snr_db": None,
+              "noise_measured_s": 0.0}
+    if loud is None:
+        return result
+    starts, length = _steady_frames(audio, zero, rate)
+    if not len(starts):
+        return result
+    noise = _frame_noise_dbfs(audio, rate, starts, length)
+    good = noise[np.isfinite(noise)]
+    if not good.size:
+        return result
+    floor = float(np.median(good[good <= good.min() + 3.0]))
+    used = starts[np.isfinite(noise)]
+    covered = length + np.minimum(np.diff(used), length).sum()       # frames overlap by half: count each sample once
+    result.update(noise_floor_dbfs=round(floor, 1), snr_db=round(loud - floor, 1),
+                  noise_measured_s=round(float(covered) / rate, 2))
+    return result
 
 
 def mains_hum(audio: np.ndarray, rate: int, *, harmonics: int = 6, prominence_db: float = 15.0,
@@ -124,48 +207,146 @@ def mains_hum(audio: np.ndarray, rate: int, *, harmonics: int = 6, prominence_db
             "time_s": span[0], "end_s": span[1]}
 
 
-def _hum_span(x: np.ndarray, rate: int, mains: float) -> tuple[float, float]:
-    """First and last second (s) in which the mains fundamental or 2nd harmonic carries most of its peak level."""
+def _hum_span(x: np.ndarray, rate: int, mains: float, *, prominence_db: float = 10.0,
+              min_level_dbfs: float = -80.0) -> tuple[float, float]:
+    """First and last second (s) of the take in which hum is heard.
+
+    A one-second block has hum when its mains fundamental or 2nd harmonic (Hann-windowed DFT, 1 Hz resolution) stands
+    ``prominence_db`` above the same block at 4-8 Hz on either side and reaches ``min_level_dbfs``. This follows
+    the hum at its own level, so a loud moment (a clipped, overdriven passage) does not hide the rest of the take.
+    """
     n = rate
     blocks = len(x) // n
     if blocks < 2:
         return 0.0, round(len(x) / rate, 3)
+    offsets = np.array([-8.0, -6.0, -4.0, 0.0, 4.0, 6.0, 8.0])
+    freqs = np.concatenate([mains + offsets, 2 * mains + offsets])
     t = np.arange(n) / rate
-    levels = []
-    for b in range(blocks):
-        seg = x[b * n:(b + 1) * n]
-        lv = 0.0
-        for f in (mains, 2 * mains):
-            lv = max(lv, abs(np.dot(seg, np.exp(-2j * np.pi * f * t))) * 2 / n)
-        levels.append(lv)
-    levels = np.asarray(levels)
-    on = np.flatnonzero(levels >= levels.max() * 0.3)
+    window = np.hanning(n)
+    basis = window[:, None] * np.exp(-2j * np.pi * t[:, None] * freqs[None, :])
+    amp = np.abs(x[: blocks * n].reshape(blocks, n) @ basis) * 2 / window.sum()     # (blocks, freqs), sine peak
+    amp = amp.reshape(blocks, 2, len(offsets))
+    line = amp[:, :, 3]
+    side = np.sqrt(np.mean(np.delete(amp, 3, axis=2) ** 2, axis=2))
+    heard = (line >= side * 10 ** (prominence_db / 20)) & (line >= 10 ** (min_level_dbfs / 20))
+    on = np.flatnonzero(heard.any(axis=1))
+    if not on.size:
+        return 0.0, round(len(x) / rate, 3)
     return round(on[0] * n / rate, 3), round(min((on[-1] + 1) * n, len(x)) / rate, 3)
 
 
-def silences(audio: np.ndarray, rate: int, *, dropout_min_ms: float = 1.0, silence_min_ms: float = 500.0,
-             context_ms: float = 10.0, context_dbfs: float = -60.0) -> dict:
-    """Runs of digital silence (exact zeros on every channel), split into dropouts and silent stretches.
+def _edge_dbfs(p: np.ndarray, start: int, end: int) -> float:
+    """Level (dBFS, sine peak) of the per-sample power ``p`` over ``[start, end)`` clipped to the signal."""
+    seg = p[max(0, start):max(0, min(end, len(p)))]
+    return float(_power_dbfs(seg.mean())) if seg.size else -200.0
 
-    A dropout is a run from ``dropout_min_ms`` to ``silence_min_ms`` with signal above ``context_dbfs`` on both sides
-    (audio that stops and comes back); longer runs are digital silence (an input giving nothing). Times in seconds.
+
+def silences(audio: np.ndarray, rate: int, *, dropout_min_ms: float = 1.0, dropout_max_ms: float = 250.0,
+             silence_min_ms: float = 1000.0, edge_ms: float = 10.0, context_ms: float = 100.0,
+             context_dbfs: float = -60.0, decay_db: float = 10.0, resume_db: float = 10.0) -> dict:
+    """Runs of digital silence (exact zeros on every channel), sorted into dropouts and silent stretches.
+
+    A dropout is an abrupt loss: a run from ``dropout_min_ms`` to ``dropout_max_ms`` inside the signal where the
+    ``edge_ms`` before the run are above ``context_dbfs`` and within ``decay_db`` of the ``context_ms`` before them
+    (the signal was cut while sounding, not after a decay), and the ``edge_ms`` after it are within ``resume_db`` of
+    the level before (it resumes where it was, not with a new hit). Drum hits and gated or edited tracks that fall to
+    zero between notes therefore give none. Runs of ``silence_min_ms`` or more are digital silence (an input giving
+    nothing); gaps in between are neither. Times in seconds.
     """
     zero = np.all(audio == 0, axis=0)
     starts, ends = runs(zero)
-    n_ctx = max(1, int(rate * context_ms / 1000))
-    mono = np.mean(audio, axis=0)
+    p = _power(audio)
+    n_edge = max(1, int(rate * edge_ms / 1000))
+    n_ctx = max(n_edge, int(rate * context_ms / 1000))
     dropouts, silent = [], []
     for s, e in zip(starts, ends):
         length_ms = (e - s) * 1000 / rate
         item = {"time_s": round(s / rate, 4), "end_s": round(e / rate, 4), "duration_ms": round(length_ms, 2)}
         if length_ms >= silence_min_ms:
             silent.append(item)
-        elif length_ms >= dropout_min_ms and s > 0 and e < len(zero):
-            before = mono[max(0, s - n_ctx):s]
-            after = mono[e:e + n_ctx]
-            if min(rms_dbfs(before[None])[0], rms_dbfs(after[None])[0]) > context_dbfs:
-                dropouts.append(item)
+        elif dropout_min_ms <= length_ms <= dropout_max_ms and s > 0 and e < len(zero):
+            before = _edge_dbfs(p, s - n_edge, s)
+            context = _edge_dbfs(p, s - n_ctx, s - n_edge)
+            after = _edge_dbfs(p, e, e + n_edge)
+            if (min(before, after) > context_dbfs and before >= context - decay_db
+                    and abs(after - before) <= resume_db):
+                dropouts.append({**item, "level_before_dbfs": round(before, 1),
+                                 "level_after_dbfs": round(after, 1)})
     total = len(zero) / rate if len(zero) else 0.0
     silent_s = sum(i["end_s"] - i["time_s"] for i in silent)
     return {"dropouts": dropouts, "silence": silent, "all_silent": bool(len(zero) and zero.all()),
             "silent_fraction": round(silent_s / total, 4) if total else 1.0}
+
+
+def widen(mask: np.ndarray, radius: int) -> np.ndarray:
+    """``mask`` widened by ``radius`` samples on each side."""
+    c = np.concatenate(([0], np.cumsum(mask, dtype=np.int64)))
+    i = np.arange(len(mask))
+    return (c[np.minimum(i + radius + 1, len(mask))] - c[np.maximum(i - radius, 0)]) > 0
+
+
+def clicks(audio: np.ndarray, rate: int, *, ratio_db: float = 20.0, min_dbfs: float = -60.0,
+           window_ms: float = 2.0, guard_samples: int = 3, exclude: np.ndarray | None = None,
+           merge_ms: float = 5.0) -> list[dict]:
+    """Sample-level discontinuities (clicks, glitches): jumps far above what the signal around them allows.
+
+    The residual is the second difference ``x[n+1] - 2 x[n] + x[n-1]`` (what a straight-line prediction misses). A
+    sample is a click when its residual stands ``ratio_db`` above the residual's RMS over ``window_ms`` both before and
+    after it (skipping ``guard_samples``), and above ``min_dbfs``: a step or spike in otherwise smooth material. A drum
+    hit's noisy onset is not one, since the residual stays high after it. Samples where ``exclude`` is True (edges of
+    digital silence, clipped runs) are skipped. Hits within ``merge_ms`` count once. Times in seconds, jump in dBFS.
+    """
+    n_win = max(4, int(rate * window_ms / 1000))
+    g = guard_samples
+    gain = 10 ** (ratio_db / 10)
+    floor = 10 ** (min_dbfs / 20)
+    hits = np.zeros(audio.shape[1], dtype=bool)
+    jump = np.zeros(audio.shape[1])
+    for ch in audio:
+        x = ch.astype(np.float64)
+        if len(x) < 2 * (n_win + g) + 3:
+            break
+        r = np.zeros(len(x))
+        r[1:-1] = x[2:] - 2 * x[1:-1] + x[:-2]
+        a = np.abs(r)
+        i = np.flatnonzero(a > floor)                       # only loud residuals can be clicks: test those
+        i = i[(i >= n_win + g) & (i < len(x) - n_win - g - 1)]
+        if not i.size:
+            continue
+        c = np.concatenate(([0.0], np.cumsum(r * r)))
+        before = (c[i - g] - c[i - g - n_win]) / n_win
+        after = (c[i + g + 1 + n_win] - c[i + g + 1]) / n_win
+        hit = a[i] ** 2 > gain * np.maximum(np.maximum(before, after), 1e-30)
+        hits[i[hit]] = True
+        jump[i[hit]] = np.maximum(jump[i[hit]], a[i[hit]])
+    if exclude is not None:
+        hits &= ~exclude
+    out: list[dict] = []
+    last = -np.inf
+    for n in np.flatnonzero(hits):
+        if n - last <= rate * merge_ms / 1000 and out:
+            out[-1]["level_dbfs"] = round(max(out[-1]["level_dbfs"], float(db(jump[n]))), 1)
+        else:
+            out.append({"time_s": round(n / rate, 4), "level_dbfs": round(float(db(jump[n])), 1)})
+        last = n
+    return out
+
+
+def clipped_passages(clips: list[dict], *, gap_ms: float = 20.0) -> list[dict]:
+    """Clipped runs (from ``clipped_runs``) closer than ``gap_ms`` merged into passages: one overdriven moment each.
+
+    Each passage has ``time_s``, ``end_s``, ``runs`` (how many clipped runs) and ``samples`` (clipped samples).
+    """
+    out: list[dict] = []
+    for c in sorted(clips, key=lambda c: c["time_s"]):
+        if out and c["time_s"] - out[-1]["end_s"] <= gap_ms / 1000:
+            last = out[-1]
+            last["end_s"] = max(last["end_s"], c["end_s"])
+            last["runs"] += 1
+            last["samples"] += c["samples"]
+            if c["channel"] not in last["channels"]:
+                last["channels"].append(c["channel"])
+        else:
+            out.append({"time_s": c["time_s"], "end_s": c["end_s"], "runs": 1, "samples": c["samples"],
+                        "channels": [c["channel"]]})
+    return out

@@ -220,18 +220,25 @@ def check(paths: tuple[Path, ...], as_json: bool, groups: tuple[str, ...]) -> No
         click.echo(json.dumps(report, indent=2, default=str))
         return
     from rich.table import Table
+
+    from studioflow.recording.checks import group_problems
+
     table = Table(title="Input check")
     for col in ("take", "peak", "rms", "noise floor", "SNR", "advice"):
         table.add_column(col)
     for t in report["takes"]:
-        table.add_row(t["name"], f"{t['peak_dbfs']:.1f}", f"{t['rms_dbfs']:.1f}", f"{t['noise_floor_dbfs']:.0f}",
+        floor = t["noise_floor_dbfs"]
+        table.add_row(t["name"], f"{t['peak_dbfs']:.1f}", f"{t['rms_dbfs']:.1f}",
+                      "not measurable" if floor is None else f"{floor:.0f}",
                       "" if t["snr_db"] is None else f"{t['snr_db']:.0f} dB", t["advice"])
     con = _console()
     con.print(table)
     colours = {"error": "red", "warning": "yellow", "info": "cyan"}
-    for p in report["problems"]:
-        at = f" at {p['time_s']:.3f} s" if p.get("time_s") else ""
-        con.print(f"[{colours[p['severity']]}]{p['severity']}[/] {Path(p['file']).name}{at}: {p['message']}")
+    for g in group_problems(report["problems"]):
+        at = f" at {g['time_s']:.3f} s" if g["count"] == 1 and g["time_s"] else ""
+        con.print(f"[{colours[g['severity']]}]{g['severity']}[/] {Path(g['file']).name}{at}: {g['message']}")
+    if any(g["count"] > 1 for g in group_problems(report["problems"])):
+        con.print("every instance with its time is in the report")
     con.print(f"report: {out}")
 
 

@@ -55,6 +55,20 @@ def advice(peak_dbfs: float, bits: int) -> tuple[str, str | None]:
     return f"good: peaks at {peak_dbfs:.1f} dBFS (aim {lo:.0f}..{hi:.0f} dBFS)", None
 
 
+def _exclusions(audio: np.ndarray, rate: int, clips: list[dict], guard_ms: float = 5.0) -> np.ndarray:
+    """Samples where a click would only restate another problem: near digital silence of 1 ms or more (edits,
+    gates, dropouts) and near clipped runs."""
+    zero = np.all(audio == 0, axis=0)
+    starts, ends = problems.runs(zero)
+    mask = np.zeros(audio.shape[1], dtype=bool)
+    for s, e in zip(starts, ends):
+        if e - s >= rate // 1000:
+            mask[s:e] = True
+    for c in clips:
+        mask[int(round(c["time_s"] * rate)):int(round(c["end_s"] * rate))] = True
+    return problems.widen(mask, int(rate * guard_ms / 1000))
+
+
 def check_audio(audio: np.ndarray, rate: int, *, bits: int = 24) -> dict[str, Any]:
     """Measurements and problems of one take already in memory (float32 (channels, frames))."""
     peak = max(problems.peak_dbfs(audio))
@@ -64,28 +78,37 @@ def check_audio(audio: np.ndarray, rate: int, *, bits: int = 24) -> dict[str, An
     if severity:
         found.append(_problem("level", severity, text))
     clips = problems.clipped_runs(audio, rate)
-    for c in clips:
-        found.append(_problem("clipping", "error", f"clipped run of {c['samples']} samples on channel {c['channel']}",
-                              c["time_s"], c["end_s"], channel=c["channel"]))
+    passages = problems.clipped_passages(clips)
+    for c in passages:
+        chans = ", ".join(str(ch) for ch in c["channels"])
+        found.append(_problem("clipping", "error", f"clipped for {(c['end_s'] - c['time_s']) * 1000:.0f} ms "
+                              f"({c['runs']} clipped run{'s' if c['runs'] > 1 else ''}, {c['samples']} samples at full "
+                              f"scale) on channel {chans}", c["time_s"], c["end_s"], channel=c["channels"][0],
+                              runs=c["runs"], samples=c["samples"]))
     dc = problems.dc_offset(audio)
     for ch, v in enumerate(dc, 1):
         if abs(v) >= 0.005:
             found.append(_problem("dc_offset", "warning", f"DC offset {v * 100:+.2f} % of full scale on channel {ch}: "
                                   f"use a high-pass filter (20-30 Hz)", 0.0, channel=ch))
     sil = problems.silences(audio, rate)
-    noise = problems.noise_floor(audio, rate) if not sil["all_silent"] else {"noise_floor_dbfs": -200.0,
-                                                                              "signal_dbfs": -200.0, "snr_db": None}
-    if noise["snr_db"] is not None and noise["noise_floor_dbfs"] > -60.0:
+    noise = problems.noise_floor(audio, rate)
+    if noise["noise_floor_dbfs"] is not None and noise["noise_floor_dbfs"] > -60.0:
         found.append(_problem("noise", "warning", f"noise floor {noise['noise_floor_dbfs']:.0f} dBFS (signal-to-noise "
                               f"{noise['snr_db']:.0f} dB): check gain structure, cables and noisy gear"))
     hum = problems.mains_hum(audio, rate)
     if hum:
         found.append(_problem("hum", "warning", f"mains hum at {hum['mains_hz']} Hz (harmonics "
                               f"{', '.join(str(f) for f in hum['harmonics_dbfs'])} Hz, up to {hum['level_dbfs']:.0f} "
-                              f"dBFS): check grounding and cable runs", hum["time_s"], hum["end_s"]))
+                              f"dBFS) from {hum['time_s']:.0f} to {hum['end_s']:.0f} s: check grounding and cable runs",
+                              hum["time_s"], hum["end_s"]))
     for d in sil["dropouts"]:
-        found.append(_problem("dropout", "error", f"dropout: {d['duration_ms']:.1f} ms of digital silence inside the "
-                              f"signal", d["time_s"], d["end_s"]))
+        found.append(_problem("dropout", "error", f"dropout: the signal ({d['level_before_dbfs']:.0f} dBFS) cut to "
+                              f"digital silence for {d['duration_ms']:.1f} ms", d["time_s"], d["end_s"]))
+    clicks = problems.clicks(audio, rate, exclude=_exclusions(audio, rate, clips)) if not sil["all_silent"] else []
+    for c in clicks:
+        found.append(_problem("click", "warning", f"click: a sample-level jump of {c['level_dbfs']:.0f} dBFS in smooth "
+                              f"material (a dropped sample, a clock glitch, or a cut without a fade)", c["time_s"],
+                              level_dbfs=c["level_dbfs"]))
     if not sil["all_silent"]:
         for s in sil["silence"]:
             found.append(_problem("digital_silence", "info", f"{s['duration_ms'] / 1000:.1f} s of digital silence",
@@ -93,7 +116,52 @@ def check_audio(audio: np.ndarray, rate: int, *, bits: int = 24) -> dict[str, An
     return {"rate": rate, "channels": int(audio.shape[0]), "duration_s": round(audio.shape[1] / rate, 3),
             "bits": bits, "peak_dbfs": round(peak, 2), "rms_dbfs": round(rms, 2), "advice": text,
             "dc_offset": [round(v, 6) for v in dc], **noise, "hum": hum, "clipped_runs": clips,
-            "dropouts": sil["dropouts"], "silence": sil["silence"], "problems": found}
+            "clipped_passages": passages, "dropouts": sil["dropouts"], "clicks": clicks, "silence": sil["silence"],
+            "problems": found}
+
+
+#: how a group of several problems of one kind is named in a report line
+_PLURAL = {"clipping": "clipped passages", "dropout": "dropouts", "click": "clicks",
+           "digital_silence": "stretches of digital silence", "dc_offset": "DC offsets", "polarity": "polarity problems",
+           "offset": "time offsets"}
+
+
+def _seconds(t: float) -> str:
+    return f"{t:.2f}"
+
+
+def _duration(seconds: float) -> str:
+    """A duration for people: milliseconds under a second, else seconds with one decimal."""
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s"
+
+
+def group_problems(found: list[dict[str, Any]], *, show: int = 3) -> list[dict[str, Any]]:
+    """Problems of one kind and severity in one file folded into one line: ``file``, ``kind``, ``severity``, ``count``,
+    ``time_s`` (the first), ``times`` (all) and ``message`` (the problem's own for one; a count, the first ``show``
+    times and the range of durations or levels for several). Order of first appearance."""
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for p in found:
+        groups.setdefault((p.get("file"), p["kind"], p["severity"]), []).append(p)
+    out = []
+    for (file, kind, severity), items in groups.items():
+        times = [p["time_s"] for p in items if p.get("time_s") is not None]
+        if len(items) == 1:
+            message = items[0]["message"]
+        else:
+            shown = ", ".join(_seconds(t) for t in times[:show]) + (", ..." if len(times) > show else "")
+            message = f"{len(items)} {_PLURAL.get(kind, kind + ' problems')}" + (f" at {shown} s" if times else "")
+            spans = [p["end_s"] - p["time_s"] for p in items if p.get("end_s") is not None and p.get("time_s") is not None]
+            levels = [p["level_dbfs"] for p in items if p.get("level_dbfs") is not None]
+            if len(spans) == len(items):
+                lo, hi = _duration(min(spans)), _duration(max(spans))
+                message += f" ({lo} each)" if lo == hi else f" ({lo} to {hi})"
+            elif len(levels) == len(items):
+                message += f" (up to {max(levels):.0f} dBFS)"
+            if kind != "digital_silence":
+                message += f"; the first: {items[0]['message']}"
+        out.append({"file": file, "kind": kind, "severity": severity, "count": len(items),
+                    "time_s": times[0] if times else None, "times": times, "message": message})
+    return out
 
 
 def _load(path: Path) -> tuple[np.ndarray, int, int]:
@@ -106,7 +174,8 @@ def check_take_file(path: str | Path) -> dict[str, Any]:
     audio, rate, bits = _load(Path(path))
     r = check_audio(audio, rate, bits=bits)
     return {"peak_dbfs": r["peak_dbfs"], "rms_dbfs": r["rms_dbfs"], "advice": r["advice"],
-            "problems": [p["message"] + (f" at {p['time_s']:.2f} s" if p["time_s"] else "") for p in r["problems"]]}
+            "problems": [g["message"] + (f" at {g['time_s']:.2f} s" if g["count"] == 1 and g["time_s"] else "")
+                         for g in group_problems(r["problems"])]}
 
 
 def find_files(paths_or_dir: str | Path | Iterable[str | Path]) -> list[Path]:
