@@ -8,6 +8,8 @@ band spectra (each band level minus the track's integrated loudness), in dB.
 from __future__ import annotations
 
 import numpy as np
+import scipy.fft
+from numpy.lib.stride_tricks import sliding_window_view
 
 NFFT = 16384
 HOP = NFFT // 2
@@ -39,21 +41,24 @@ class LongTermSpectrum:
         self.group_frames: list[np.ndarray] = []
 
     def add(self, block: np.ndarray) -> None:
-        """Feed one block ``(channels, frames)`` float32 (mono, stereo; more channels use the first two)."""
+        """Feed one block ``(channels, frames)`` float32 (mono, stereo; more channels use the first two).
+        Frames are windowed views of the buffer, transformed in single precision (``scipy.fft``) and summed in double."""
         ms = _mid_side(block)
         buf = np.concatenate([self._carry, ms], axis=1) if self._carry.shape[1] else ms
         n = buf.shape[1]
         count = 0 if n < NFFT else 1 + (n - NFFT) // HOP
         if count:
-            idx = np.arange(NFFT)[None, :] + HOP * np.arange(count)[:, None]
-            total = np.zeros((count, NFFT // 2 + 1))
+            total = None
             for row, acc in ((0, self.mid), (1, self.side)):
-                frames = buf[row][idx] * self.window
-                p = np.abs(np.fft.rfft(frames, axis=1)) ** 2
-                acc += np.sum(p, axis=0)
-                total += p
+                frames = sliding_window_view(buf[row], NFFT)[: (count - 1) * HOP + 1: HOP] * self.window
+                f = scipy.fft.rfft(frames, axis=1)
+                p = f.real ** 2 + f.imag ** 2
+                acc += np.sum(p, axis=0, dtype=np.float64)
+                total = p if total is None else total + p
             lo, hi = self.group_edges
-            self.group_frames.append(np.stack([total[:, 1:lo].sum(1), total[:, lo:hi].sum(1), total[:, hi:].sum(1)], 1))
+            self.group_frames.append(np.stack([total[:, 1:lo].sum(1, dtype=np.float64),
+                                               total[:, lo:hi].sum(1, dtype=np.float64),
+                                               total[:, hi:].sum(1, dtype=np.float64)], 1))
             self.frames += count
         self._carry = buf[:, count * HOP:].copy()
 
