@@ -60,11 +60,18 @@ def test_status_and_produce_json(capsys, cli_project, stand_in_master):
     code, out, err = run(capsys, "produce", str(cli_project), "--json")
     assert code == 0, err
     steps = json.loads(out)["songs"]["Song One"]
-    assert [s["step"] for s in steps] == ["check", "mix", "master:spotify", "deliver"]
+    assert [s["step"] for s in steps] == ["check", "session", "mix", "master:spotify", "deliver"]
     code, out, _ = run(capsys, "status", str(cli_project), "--json")
     song = json.loads(out)["songs"][0]
     assert song["stage"] == "tracking" and song["would_redo"] == []
     assert song["masters"]["spotify"]["version"] == 1 and song["mix"]["version"] == 1
+
+
+def test_produce_apply_notes_prints_what_was_applied(capsys, cli_project, stand_in_master):
+    run(capsys, "note", str(cli_project), "Song One", "bass up 2 dB")
+    code, out, err = run(capsys, "produce", str(cli_project), "--until", "mixing", "--apply-notes")
+    assert code == 0, err
+    assert "Song One · notes: done 1 note(s) applied (now session-v002.yaml)" in " ".join(out.split())
 
 
 @pytest.mark.parametrize("args, message", [

@@ -114,24 +114,37 @@ def approve(project: Path, song: str, stage: str, by: str | None, as_json: bool)
               help="Stop after this stage.")
 @click.option("--force", is_flag=True, help="Redo every step, even those whose inputs did not change.")
 @click.option("--dry-run", is_flag=True, help="Only say what would be redone, and why.")
+@click.option("--apply-notes", is_flag=True,
+              help="Before mixing, apply each open note routed to the mixing engineer with `studioflow revise`: each "
+                   "note becomes the next session version (session-vNNN.yaml, which session.yaml then holds); a "
+                   "note applied in full is closed, one refused (in part) stays open with the reason and is not "
+                   "tried again.")
 @click.option("--json", "as_json", is_flag=True, help="Print the steps as JSON.")
-def produce(project: Path, song: str | None, until: str, force: bool, dry_run: bool, as_json: bool) -> None:
-    """Run the chain from takes to release: check takes -> comp -> mix -> master per platform -> deliverables.
+def produce(project: Path, song: str | None, until: str, force: bool, dry_run: bool, apply_notes: bool,
+            as_json: bool) -> None:
+    """Run the chain from takes to release: check takes -> comp -> starting session -> (apply mixing notes) -> mix ->
+    master per platform -> deliverables.
 
-    Only steps whose inputs changed (content hashes of audio, sessions and settings) are redone.
+    Only steps whose inputs changed (content hashes of audio, sessions and settings) are redone. A song without a
+    session starts from the mixing engineer's automatic mix (with the song's tempo and sections when project.yaml
+    has them); while nobody has edited that session it follows new takes and comps, and an edited session is never
+    rewritten.
 
     \b
-    Example:
+    Examples:
       studioflow produce my-ep --song "Opening Song" --until mastering
+      studioflow note my-ep "Opening Song" "vocal up 2 dB in the chorus"
+      studioflow produce my-ep --apply-notes
     """
     from studioflow.producer.pipeline import produce as run
 
     if as_json:
-        _json(run(project, song=song, until=until, force=force, dry_run=dry_run))
+        _json(run(project, song=song, until=until, force=force, dry_run=dry_run, apply_notes=apply_notes))
         return
     console = _console()
     with ProduceProgress(console) as bar:
-        result = run(project, song=song, until=until, force=force, dry_run=dry_run, progress=bar.event)
+        result = run(project, song=song, until=until, force=force, dry_run=dry_run, apply_notes=apply_notes,
+                     progress=bar.event)
     n = sum(s["status"] in ("run", "would run") for steps in result["songs"].values() for s in steps)
     console.print(f"{'would redo' if dry_run else 'redone'}: {n} step(s)"
                   + (f"; deliverables listed in {result['manifest']}" if result.get("manifest") else ""))
@@ -174,6 +187,14 @@ def step_line(e: dict[str, Any]) -> str:
     detail = ""
     if e["step"] == "check" and "problems" in r:
         detail = f"{r['files']} takes, {r['errors']} errors, {r['warnings']} warnings ({r['report']})"
+    elif e["step"] == "session" and r.get("written_by"):
+        detail = {"automix": f"the automatic mix ({len(r.get('tracks') or [])} tracks, tempo "
+                             f"{_num(r.get('tempo_bpm'))} BPM)",
+                  "unity": "every track at unity", "you": "yours (edited: never rewritten)"}.get(r["written_by"], "")
+    elif e["step"] == "notes" and ("applied" in r or "refused" in r):
+        detail = (f"{len(r['applied'])} note(s) applied"
+                  + (f" (now {r['applied'][-1]['session']})" if r["applied"] else "")
+                  + (f", {len(r['refused'])} left open for the mixing engineer" if r.get("refused") else ""))
     elif e["step"] == "mix" and r.get("mix"):
         detail = f"{r['mix']}: {_num(r['lufs'])} LUFS, {_num(r['true_peak_dbtp'])} dBTP"
     elif e["step"].startswith("master:") and r.get("master"):

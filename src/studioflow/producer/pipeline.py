@@ -8,13 +8,20 @@ step           stage       inputs                                               
 =============  ==========  ===================================================  ====================================
 check          tracking    every take file                                      recording's input check -> reports/
 comp:TRACK     tracking    takes/TRACK/comp-plan.yaml and the track's takes     recording's comp -> takes/TRACK/comp.wav
+session        mixing      each track's current audio, the song's tempo,        mixing's automatic first mix ->
+                           sections and genre (only while session.yaml is        session.yaml (never over an edited
+                           the unedited starting session)                       session)
+notes          mixing      open mixing notes not tried yet (--apply-notes)      mixing's revise -> session-vNNN.yaml,
+                                                                                copied to session.yaml
 mix            mixing      session.yaml and every source it plays               mixing's render -> mixes/NAME-vNNN.wav
 master:TARGET  mastering   the mix's content, the target, the reference         mastering -> masters/SONG-TARGET-vNNN.wav
 deliver        ready       the masters                                          copies -> deliverables/TARGET/
 =============  ==========  ===================================================  ====================================
 
-A song without ``session.yaml`` gets a starting session (every track at unity) before it is mixed. Each role is
-reached through its public API; a role whose API is not there yet is skipped with a line saying so.
+A song without ``session.yaml`` gets a starting session: the mixing engineer's automatic first mix (see
+starting_session.py), or every track at unity while automix is not available. ``apply_notes`` adds the notes step
+(see mixnotes.py). Each role is reached through its public API; a role whose API is not there yet is skipped with a
+line saying so.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from typing import Any, Callable
 
 from studioflow.audio.atomic import atomic_write, next_version, write_json
 from studioflow.errors import StudioflowError
-from studioflow.producer import history
+from studioflow.producer import history, mixnotes, starting_session
 from studioflow.producer.lock import project_lock
 from studioflow.producer.project import Project, load_project
 from studioflow.producer.songs import SESSION_FILE, is_starting_session, unity_session_text, write_unity_session
@@ -40,13 +47,14 @@ MASTER_FORMATS = ("wav24",)
 FIX = {
     "check": "the take files under takes/ (re-import or re-record the unreadable one)",
     "comp": "the comp plan takes/{track}/comp-plan.yaml or the takes it names",
-    "session": "add takes (studioflow add-song --stems) so a starting session can be written",
+    "session": "the takes (studioflow add-song --stems), or the song's tempo/sections in project.yaml",
+    "notes": "session.yaml (it must load before notes can be applied), or the note's text",
     "mix": "session.yaml (or the source files it names), then run produce again",
     "master": "the mix (its session) or the brief's platforms and reference tracks",
     "deliver": "the deliverables/ folder (permissions, free space)",
 }
 
-ROLE_OF_STEP = {"check": "recording", "comp": "recording", "session": "producer", "mix": "mixing",
+ROLE_OF_STEP = {"check": "recording", "comp": "recording", "session": "mixing", "notes": "mixing", "mix": "mixing",
                 "master": "mastering", "deliver": "producer"}
 
 Progress = Callable[[dict[str, Any]], None]
@@ -82,24 +90,25 @@ def api(module: str, name: str) -> Callable[..., Any] | None:
 
 
 def produce(project_dir: str | Path, *, song: str | None = None, until: str = "ready", force: bool = False,
-            dry_run: bool = False, progress: Progress | None = None) -> dict[str, Any]:
+            dry_run: bool = False, apply_notes: bool = False, progress: Progress | None = None) -> dict[str, Any]:
     """Run (or with ``dry_run`` only plan) the chain for every song or one; return ``{"songs": {name: [steps]}}``.
 
+    ``apply_notes`` first applies the open mixing notes to each song's session through revise (see mixnotes.py).
     Raises ProduceError at the first failing step. The project is locked while it runs (not for a dry run).
     """
     check_stage(until)
     if dry_run:
-        return _produce(load_project(project_dir), song, until, force, True, progress)
+        return _produce(load_project(project_dir), song, until, force, True, apply_notes, progress)
     with project_lock(project_dir):
         project = load_project(project_dir)
-        result = _produce(project, song, until, force, False, progress)
-        history.append(project.path, "produce", song=song, until=until, force=force,
+        result = _produce(project, song, until, force, False, apply_notes, progress)
+        history.append(project.path, "produce", song=song, until=until, force=force, apply_notes=apply_notes,
                        steps=[f"{s['song']}:{s['step']}" for ss in result["songs"].values() for s in ss
                               if s["status"] == "run"])
         return result
 
 
-def _produce(project: Project, song: str | None, until: str, force: bool, dry: bool,
+def _produce(project: Project, song: str | None, until: str, force: bool, dry: bool, apply_notes: bool,
              progress: Progress | None) -> dict[str, Any]:
     say = progress or (lambda event: None)
     songs = [project.song(song)] if song else list(project.songs)
@@ -107,7 +116,7 @@ def _produce(project: Project, song: str | None, until: str, force: bool, dry: b
     for index, entry in enumerate(project.songs, 1):
         if entry not in songs:
             continue
-        chain = SongChain(project, entry, index, until, force, dry, say)
+        chain = SongChain(project, entry, index, until, force, dry, say, apply_notes)
         out["songs"][entry["name"]] = [s.as_dict() for s in chain.run()]
     if not dry and STAGES.index(until) >= STAGES.index("ready"):
         out["manifest"] = str(write_manifest(project))
@@ -118,13 +127,13 @@ class SongChain:
     """The steps of one song, run in order; each decides from its inputs whether it must run."""
 
     def __init__(self, project: Project, entry: dict[str, Any], index: int, until: str, force: bool, dry: bool,
-                 say: Progress) -> None:
+                 say: Progress, apply_notes: bool = False) -> None:
         self.project, self.entry, self.index = project, entry, index
         self.name = entry["name"]
         self.dir = project.path / "songs" / entry["folder"]
         self.state = State(self.dir)
         self.last = STAGES.index(until)
-        self.force, self.dry, self.say = force, dry, say
+        self.force, self.dry, self.say, self.apply_notes = force, dry, say, apply_notes
         self.steps: list[Step] = []
         self.dirty: set[str] = set()            # stages whose outputs change in this (planned) run
 
@@ -134,6 +143,9 @@ class SongChain:
         for track, plan in self.comp_plans():
             self._step(f"comp:{track}", "tracking", lambda s, t=track, p=plan: self.comp(s, t, p))
         if self.last >= 1:
+            self._step("session", "mixing", self.session)
+            if self.apply_notes:
+                self._step("notes", "mixing", self.notes)
             self._step("mix", "mixing", self.mix)
         if self.last >= 2:
             for target in self.project.platforms():
@@ -226,6 +238,76 @@ class SongChain:
         step.result = {"file": str(Path(r["file"]).relative_to(self.dir)), "duration_s": r["duration_s"]}
         self.state.record(step.name, inputs, [step.result["file"]], step.result)
 
+    def session(self, step: Step) -> None:
+        path = self.dir / SESSION_FILE
+        if path.exists() and not is_starting_session(self.dir):
+            step.status, step.result = "up to date", {"session": SESSION_FILE, "written_by": "you",
+                                                      "kept": "an edited session is never rewritten"}
+            return
+        automix = api("studioflow.mixing.automix", "automix")
+        if automix is None:
+            self._unity_session(step, path)
+            return
+        known = list(getattr(importlib.import_module("studioflow.mixing.automix.balance"), "GENRES", {}))
+        setting = starting_session.settings(self.entry, self.project.brief, known)
+        made_from = starting_session.inputs(self.state, self.dir, setting)
+        old = self.state.steps.get("session", {})
+        comps = [c for c in self.dirty if c.startswith("comp:")]
+        if not path.exists():
+            why = ["no session yet: the automatic mix is written"]
+        elif old.get("engine") != starting_session.ENGINE:
+            why = ["the starting session has every track at unity: the automatic mix replaces it"]
+        else:
+            why = (["--force"] if self.force else []) + [f"{c} is redone first" for c in comps] \
+                + self.state.changes("session", made_from)
+        step.why = why
+        if not why:
+            step.status, step.result = "up to date", old.get("result", {})
+            return
+        step.status = "would run" if self.dry else "run"
+        if self.dry:
+            return
+        report = starting_session.write_automix_session(self.dir, setting, automix)
+        step.result = starting_session.summary(report, self.dir)
+        starting_session.remember(self.state, self.dir, made_from, step.result)
+
+    def _unity_session(self, step: Step, path: Path) -> None:
+        """The starting session while automix is not available: every track at unity, following new takes."""
+        if not path.exists():
+            why = "no session yet: a starting session (every track at unity) is written"
+        elif unity_session_text(self.dir, self.name) != path.read_text():
+            why = "the starting session follows the new takes or comps"
+        elif self.dry and any(c.startswith("comp:") for c in self.dirty):
+            why = "the starting session follows the new comps"
+        else:
+            step.status, step.result = "up to date", {"session": SESSION_FILE, "written_by": "unity"}
+            return
+        step.why = [why]
+        step.status = "would run" if self.dry else "run"
+        if self.dry:
+            return
+        write_unity_session(self.dir, self.name)
+        self.state = State(self.dir)         # write_unity_session recorded the session's hash on disk
+        step.result = {"session": SESSION_FILE, "written_by": "unity"}
+
+    def notes(self, step: Step) -> None:
+        revise = api("studioflow.mixing.revise", "revise")
+        if revise is None:
+            step.status, step.why = "skipped", ["the mixing engineer's revise is not available yet"]
+            return
+        todo = mixnotes.pending(self.dir)
+        step.why = [f"note #{n['id']}: {n['text']}" for n in todo]
+        if not todo:
+            step.status, step.result = "up to date", {"applied": [], "refused": []}
+            return
+        step.status = "would run" if self.dry else "run"
+        if self.dry:
+            return
+        step.result = mixnotes.apply_notes(self.dir, revise)
+        for a in step.result["applied"]:
+            history.append(self.project.path, "apply-note", song=self.name, id=a["id"], session=a["session"],
+                           edits=a["edits"])
+
     def mix(self, step: Step) -> None:
         load_session = api("studioflow.mixing", "load_session")
         render_version = api("studioflow.mixing", "render_version")
@@ -233,21 +315,9 @@ class SongChain:
             step.status, step.why = "skipped", ["the mixing engineer's renderer is not available yet"]
             return
         session_path = self.dir / SESSION_FILE
-        if not session_path.exists():
-            why = "no session yet: a starting session (every track at unity) is written"
-        elif is_starting_session(self.dir) and unity_session_text(self.dir, self.name) != session_path.read_text():
-            why = "the starting session follows the new takes or comps"
-        else:
-            why = ""
-        if why and self.dry:
-            step.status, step.why = "would run", [why]
-            return
-        if why:
-            write_unity_session(self.dir, self.name)
-            step.result["session_written"] = True
-            self.state = State(self.dir)         # write_unity_session recorded the session's hash on disk
-        if self.dry and any(c.startswith("comp:") for c in self.dirty):
-            step.status, step.why = "would run", [f"{c} is redone first" for c in self.dirty if c.startswith("comp:")]
+        first = [c for c in self.dirty if c.startswith("comp:") or c in ("session", "notes")]
+        if self.dry and first:
+            step.status, step.why = "would run", [f"{c} is redone first" for c in first]
             return
         session = load_session(session_path)
         sources = sorted({r.file for t in session.tracks for r in t.regions})

@@ -9,6 +9,10 @@ Layout::
 
 The brief: artist, title, genre, reference tracks, target platforms (names from ``studioflow targets``), release
 format (single, EP or album), deadline (YYYY-MM-DD) and a free-text vision.
+
+A song entry may also carry what the producer knows of the song (``set_song_details``): ``tempo_bpm``, ``sections``
+(``[{name, start_s}]``, seconds from the start) and ``genre`` (overrides the brief's for that song). The automatic
+first mix uses them; without them it estimates the tempo itself.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ RELEASE_FORMATS = ("single", "EP", "album")
 BRIEF_KEYS = ("artist", "title", "genre", "references", "platforms", "release_format", "deadline", "vision")
 DEFAULT_PLATFORMS = ("spotify", "apple-music")
 SONG_FOLDERS = ("takes", "mixes", "masters", "reports")
+SONG_DETAILS = ("tempo_bpm", "sections", "genre")
 
 
 def slug(name: str) -> str:
@@ -168,3 +173,45 @@ def song_layout(song_dir: Path) -> None:
     notes = song_dir / "notes.yaml"
     if not notes.exists():
         write_text(notes, "notes: []\n")
+
+
+def check_song_details(*, tempo_bpm: float | None = None, sections: list[dict[str, Any]] | None = None,
+                       genre: str | None = None, where: str = "song") -> dict[str, Any]:
+    """Validated song details (tempo in BPM, sections as ``[{name, start_s}]`` in order, genre); only those given."""
+    out: dict[str, Any] = {}
+    if tempo_bpm is not None:
+        if not isinstance(tempo_bpm, (int, float)) or not 20 <= float(tempo_bpm) <= 400:
+            raise ParameterError(f"{where}: tempo_bpm must be a number from 20 to 400; got {tempo_bpm!r}")
+        out["tempo_bpm"] = float(tempo_bpm)
+    if sections is not None:
+        rows, last = [], -1.0
+        for k, s in enumerate(sections):
+            start = s.get("start_s") if isinstance(s, dict) else None
+            if not isinstance(start, (int, float)) or not s.get("name") or float(start) <= last:
+                raise ParameterError(f"{where}: sections[{k}]: needs a name and a start_s (seconds) after the "
+                                     f"previous section's; got {s!r}")
+            last = float(start)
+            rows.append({"name": str(s["name"]), "start_s": round(last, 4)})
+        out["sections"] = rows
+    if genre is not None:
+        out["genre"] = str(genre)
+    return out
+
+
+def set_song_details(project_dir: str | Path, song: str, **details: Any) -> dict[str, Any]:
+    """Record ``tempo_bpm``, ``sections`` and/or ``genre`` of a song in project.yaml (locked); return the entry."""
+    from studioflow.producer import history
+    from studioflow.producer.lock import project_lock
+
+    unknown = set(details) - set(SONG_DETAILS)
+    if unknown:
+        raise ParameterError(f"song details: unknown {sorted(unknown)[0]!r} (known: {', '.join(SONG_DETAILS)})")
+    with project_lock(project_dir):
+        project = load_project(project_dir)
+        entry = project.song(song)
+        clean = check_song_details(where=f"{project.file} song {entry['name']!r}",
+                                   **{k: v for k, v in details.items() if v is not None})
+        entry.update(clean)
+        save_project(project)
+        history.append(project.path, "song-details", song=entry["name"], **clean)
+        return entry

@@ -1,0 +1,78 @@
+"""Open mixing notes applied to a song's session by the mixing engineer's ``revise`` (``produce --apply-notes``).
+
+Each open note routed to the mixing engineer that has not been tried yet goes to ``revise`` on its own, so every note
+becomes one session version (``session-v002.yaml``, ...) with its own diff, and ``session.yaml`` (the session
+produce mixes) becomes that version. Nothing is lost: the first revision keeps the starting session as
+``session-v001.yaml``, and a ``session.yaml`` edited by hand since the newest version is kept as a version of its
+own before it is revised.
+
+A note revise applied in full is closed by the mixing engineer, saying which edits in which version. A note revise
+refused in full or in part stays open with revise's reason, for the mixing engineer to handle by hand; it is marked
+as tried (``revision:`` in notes.yaml), so it is not applied twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from studioflow.audio.atomic import next_version, write_text
+from studioflow.producer import notes
+from studioflow.producer.songs import SESSION_FILE
+
+ROLE = "mixing"
+
+
+def pending(song_dir: Path) -> list[dict[str, Any]]:
+    """Open mixing notes of the song that revise has not tried yet."""
+    return [n for n in notes.open_notes(song_dir, ROLE) if "revision" not in n]
+
+
+def keep_edits(song_dir: Path) -> Path | None:
+    """Save ``session.yaml`` as the next version when it differs from the newest one (a hand edit); return it."""
+    session = song_dir / SESSION_FILE
+    stem = Path(SESSION_FILE).stem
+    versions = sorted(song_dir.glob(f"{stem}-v[0-9]*.yaml"))
+    if not versions or versions[-1].read_text(encoding="utf-8") == session.read_text(encoding="utf-8"):
+        return None
+    out = next_version(song_dir, stem, ".yaml")
+    write_text(out, session.read_text(encoding="utf-8"))
+    return out
+
+
+def apply_notes(song_dir: Path, revise: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """Apply every pending mixing note through ``revise``; return ``{applied, refused, kept, diff}``.
+
+    ``applied``: ``[{id, note, edits, session}]`` (closed when nothing of the note was refused); ``refused``:
+    ``[{id, note, why}]`` (the note stays open); ``kept``: versions saved from hand edits; ``diff``: lines per note.
+    """
+    session = song_dir / SESSION_FILE
+    out: dict[str, Any] = {"applied": [], "refused": [], "kept": [], "diff": []}
+    for note in pending(song_dir):
+        kept = keep_edits(song_dir)
+        if kept is not None:
+            out["kept"].append(kept.name)
+        r = revise(session, note["text"])
+        version = Path(r["new_session"]).name if r.get("new_session") else None
+        if version:
+            write_text(session, Path(r["new_session"]).read_text(encoding="utf-8"))
+        edits = [a["edit"] for a in r["applied"]]
+        whys = [f"{x['note']}: {x['why']}" if x["note"] != note["text"] else x["why"] for x in r["not_applied"]]
+        _mark(song_dir, note["id"], {"session": version, "applied": edits, "not_applied": whys})
+        if edits:
+            out["applied"].append({"id": note["id"], "note": note["text"], "edits": edits, "session": version})
+            out["diff"] += [f"#{note['id']} {line}" for line in r["diff"]]
+        if whys:
+            out["refused"].append({"id": note["id"], "note": note["text"], "why": "; ".join(whys)})
+        elif edits:
+            notes.close(song_dir, note["id"], by=ROLE, resolution=f"applied in {version}: {'; '.join(edits)}")
+    return out
+
+
+def _mark(song_dir: Path, note_id: int, revision: dict[str, Any]) -> None:
+    """Record on a note what revise did with it."""
+    items = notes.load(song_dir)
+    for n in items:
+        if int(n["id"]) == int(note_id):
+            n["revision"] = revision
+    notes.save(song_dir, items)

@@ -1,0 +1,86 @@
+"""A song's starting session: the mixing engineer's automatic first mix of the song's current takes and comps.
+
+The producer hands the mixing engineer's ``automix`` a folder holding each track's current audio under the track's
+name (symbolic links to ``takes/<track>/comp.wav`` or the newest take), with the song's tempo, sections and genre
+when the project knows them (else automix estimates the tempo). The session it writes plays the same files a
+hand-written one would (``takes/<track>/comp.wav``, so it follows later comps), and the inputs it was made from are
+remembered in the song's produce state: while nobody has edited ``session.yaml``, a change of takes, comps, tempo,
+sections or genre writes it again; an edited session is never rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from studioflow.audio.atomic import write_text
+from studioflow.errors import SessionError
+from studioflow.producer.songs import SESSION_FILE, track_sources
+from studioflow.producer.state import State
+
+ENGINE = "automix"
+REPORT_FILE = "session.automix.json"
+
+
+def automix_genre(genre: str | None, known: list[str]) -> str | None:
+    """The automix genre a brief's free-text genre names (``synth pop`` -> ``pop``), or None (automix's default)."""
+    words = re.findall(r"[a-z]+", (genre or "").lower().replace("hip hop", "hiphop").replace("hip-hop", "hiphop"))
+    for word in words[::-1]:                    # the last word is the family: "synth pop" is pop, "indie rock" rock
+        if word in known:
+            return word
+    return None
+
+
+def settings(entry: dict[str, Any], brief: dict[str, Any], known_genres: list[str]) -> dict[str, Any]:
+    """What the starting session is made from besides the audio: tempo (BPM), sections, genre, session name."""
+    return {"engine": ENGINE, "name": entry["name"], "tempo_bpm": entry.get("tempo_bpm"),
+            "sections": entry.get("sections"),
+            "genre": automix_genre(entry.get("genre") or brief.get("genre"), known_genres)}
+
+
+def inputs(state: State, song_dir: Path, setting: dict[str, Any]) -> dict[str, Any]:
+    """The starting session's inputs: each track's current audio (content hash) and the settings."""
+    sources = track_sources(song_dir)
+    if not sources:
+        raise SessionError(f"{song_dir}: no takes to build a session from; import stems with "
+                           f"studioflow add-song --stems or record takes")
+    return state.inputs({f"takes/{t}": p for t, p in sources.items()}, setting)
+
+
+def write_automix_session(song_dir: Path, setting: dict[str, Any],
+                          automix: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    """Write ``session.yaml`` with automix from the song's current takes; return automix's report."""
+    sources = track_sources(song_dir)
+    session = song_dir / SESSION_FILE
+    with tempfile.TemporaryDirectory(dir=song_dir, prefix=".automix-stems-") as tmp:
+        for track, path in sources.items():
+            (Path(tmp) / f"{track}{path.suffix}").symlink_to(path.resolve())
+        report = automix(tmp, session, tempo=setting["tempo_bpm"], sections=setting["sections"],
+                         genre=setting["genre"], name=setting["name"])
+    text = session.read_text(encoding="utf-8")
+    fixed = text
+    for path in sources.values():             # automix names the resolved file; play the track's own name instead
+        resolved = os.path.relpath(path.resolve(), song_dir.resolve())
+        own = path.relative_to(song_dir).as_posix()
+        fixed = fixed.replace(f"source: {resolved}\n", f"source: {own}\n")
+    if fixed != text:
+        write_text(session, fixed)
+    return report
+
+
+def remember(state: State, song_dir: Path, made_from: dict[str, Any], result: dict[str, Any]) -> None:
+    """Record in the produce state the starting session's hash and inputs (so edits and new takes are told apart)."""
+    state.steps["session"] = {"written": state.file_hash(song_dir / SESSION_FILE), "engine": ENGINE,
+                              "inputs": made_from, "outputs": [SESSION_FILE], "result": result}
+    state.save()
+
+
+def summary(report: dict[str, Any], song_dir: Path) -> dict[str, Any]:
+    """The step's one-line-able result from automix's report."""
+    return {"session": SESSION_FILE, "written_by": ENGINE, "report": REPORT_FILE if (song_dir / REPORT_FILE).exists()
+            else None, "tempo_bpm": report.get("tempo_bpm"), "tempo_reason": report.get("tempo_reason"),
+            "tracks": [{"name": t["name"], "role": t["role"], "confidence": round(t["confidence"], 2),
+                        "gain_db": t["gain_db"], "pan": t["pan"]} for t in report.get("tracks", [])]}
