@@ -101,9 +101,10 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
             raise AudioFileError(f"{reference}: the reference is silent")
     tonal_goal = decisions.tonal_target(mix, curve, ref)
     clean = decisions.cleanup(mix, ref)
-    eq_stage = decisions.tonal_balance(mix, tonal_goal, sty, rate, clean)
-    stages = [clean, eq_stage, decisions.compression(mix, sty, ref, eq_stage),
-              *decisions.stereo(mix, ref)]
+    stereo = decisions.stereo(mix, ref)     # decided first: what it does to each band is left out of the EQ's share
+    eq_stage = decisions.tonal_balance(mix, tonal_goal, sty, rate, clean,
+                                       later_db=decisions.stereo_band_change_db(mix, stereo, rate))
+    stages = [clean, eq_stage, decisions.compression(mix, sty, ref, eq_stage), *stereo]
     warnings: list[str] = []
     if mix["clipped_samples"] > 0:
         warnings.append(f"the mix holds {mix['clipped_samples']} samples in runs of 3 or more at full scale (clipped, or "

@@ -73,9 +73,12 @@ def tonal_target(mix: dict, curve: str, reference: dict | None) -> dict:
     return {"kind": "curve", "name": curve, "centers_hz": fc.tolist(), "level_db": curve_db(curve, fc).tolist()}
 
 
-def tonal_balance(mix: dict, target: dict, style: Style, rate: int, cleanup: Stage | None = None) -> Stage:
+def tonal_balance(mix: dict, target: dict, style: Style, rate: int, cleanup: Stage | None = None,
+                  later_db: np.ndarray | None = None) -> Stage:
     """EQ toward the target spectrum: the whole smoothed difference for a reference, ``style`` amounts for a curve;
-    the ``cleanup`` high-pass runs in the same EQ, so the fit makes up for what it takes away above 30 Hz."""
+    the ``cleanup`` high-pass runs in the same EQ, so the fit makes up for what it takes away above 30 Hz;
+    ``later_db`` is what the stages after the EQ change in each band's level (dB, e.g. ``stereo_band_change_db``),
+    left out of the EQ's share so the chain as a whole lands on the target."""
     fc = np.asarray(mix["spectrum"]["centers_hz"])
     mix_db = np.asarray(mix["spectrum"]["level_db"])
     goal = np.asarray(target["level_db"])
@@ -84,6 +87,8 @@ def tonal_balance(mix: dict, target: dict, style: Style, rate: int, cleanup: Sta
     else:
         strength, max_db, smooth, resolution = style.eq_strength, style.eq_max_db, 3, "octave"
     corr = tonal.correction_db(mix_db, goal, fc, strength=strength, max_db=max_db, smooth_bands=smooth)
+    if later_db is not None:
+        corr = np.clip(corr - np.asarray(later_db)[: len(corr)], -max_db, max_db)
     fixed = None
     if cleanup is not None and cleanup.enabled:
         from studioflow.dsp.eq import ParametricEQ
@@ -97,6 +102,9 @@ def tonal_balance(mix: dict, target: dict, style: Style, rate: int, cleanup: Sta
                      f"the mix is within 0.5 dB of the {target['name']} balance everywhere: no EQ")
     how = ("matches the reference's smoothed 1/3-octave balance" if target["kind"] == "reference"
            else f"moves {strength:.0%} of the way to the '{target['name']}' curve, at most {max_db:g} dB per band")
+    if later_db is not None and np.max(np.abs(later_db)) >= 0.05:
+        how += (f" together with the stereo stages after it (they move bands by {np.min(later_db):+.1f} to "
+                f"{np.max(later_db):+.1f} dB)")
     return Stage("tonal balance", True, "eq", {"bands": bands, "predicted_response_db": response.round(2).tolist()},
                  f"{how}; largest moves {biggest}")
 
@@ -204,6 +212,27 @@ def stereo(mix: dict, reference: dict | None) -> list[Stage]:
         stages.append(Stage("mono bass", False, "mono_bass", {},
                             f"the low end is already mono (side {low:.0f} dB under mid below 120 Hz)"))
     return stages
+
+
+def stereo_band_change_db(mix: dict, stages: list[Stage], rate: int) -> np.ndarray:
+    """How much the enabled stereo stages change each 1/3-octave band's total (mid + side) power, in dB: the width
+    scales the side's power by width^2; the mono bass keeps only the side above its Linkwitz-Riley crossover
+    (|H_highpass|^2, averaged over the band). Worked from the mix's per-band side-minus-mid levels."""
+    fc = np.asarray(mix["spectrum"]["centers_hz"], dtype=float)
+    r = 10 ** (np.asarray(mix["spectrum"]["side_minus_mid_db"], dtype=float)[: len(fc)] / 10)
+    side_gain = np.ones(len(fc))
+    for s in stages:
+        if not s.enabled:
+            continue
+        if s.processor == "width":
+            side_gain *= s.settings["width"] ** 2
+        elif s.processor == "mono_bass":
+            from studioflow.dsp import filters
+
+            grid = fc[:, None] * 10 ** (np.linspace(-0.05, 0.05, 7)[None, :])
+            sos = filters.linkwitz_riley_sos(s.settings["freq"], s.settings.get("order", 4), rate, "highpass")
+            side_gain *= np.mean(np.abs(filters.sos_response(sos, grid.ravel(), rate)).reshape(grid.shape) ** 2, axis=1)
+    return 10 * np.log10((1 + side_gain * r) / (1 + r))
 
 
 def loudness(pre_lufs: float, pre_tp_dbtp: float | None, target: Target, max_limiting_db: float | None) -> Stage:
