@@ -56,6 +56,10 @@ def devices(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"portaudio": dev.library(), "devices": rows}, indent=2))
         return
+    if not rows:
+        _console().print("No audio interfaces found. Connect one (or start your audio server, e.g. JACK), "
+                         "then run studioflow devices again.")
+        return
     from rich.table import Table
     table = Table(title=f"Audio interfaces (PortAudio: {dev.library()})")
     for col in ("index", "name", "host API", "inputs", "outputs", "default rate"):
