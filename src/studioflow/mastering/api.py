@@ -4,8 +4,10 @@ Passes over the audio, each streamed in blocks (memory flat except MP3/AAC: ``au
 one float32 array, 23 MB per minute of 48 kHz stereo, and the check decodes it whole again):
 1. measure the mix (and the reference); decide every stage from the numbers;
 2. run the chain before the limiter (cleanup, tonal balance, compression, stereo) into a temporary float file;
-3. gain + true-peak limiter, measured and corrected until the integrated loudness is within 0.1 LU of the target;
-4. render the limited master (float, temporary), reading the gain reduction from the limiter itself;
+3. gain + true-peak limiter rendered (float, temporary) and measured as it is written (loudness, 4x true peak, the
+   limiter's own gain reduction); a render within 0.3 LU of the target is landed by a gain after the limiter, a
+   farther one is rendered again at a secant-stepped gain;
+4. (the measurements ride along on the second core: the reference beside the mix, the meters beside the chain);
 5. write the delivery files, each measured again; then OUT.json and the optional HTML report.
 """
 
@@ -24,9 +26,7 @@ from studioflow.audio.atomic import write_json
 from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.dsp.dither import SHAPES as DITHER_SHAPES
 from studioflow.errors import AudioFileError, ParameterError
-from studioflow.mastering import chain, decisions, delivery
-from studioflow.mastering.gain_reduction import GainReductionMeter
-from studioflow.mastering.loudness_floor import Loudness
+from studioflow.mastering import chain, decisions, delivery, parallel
 from studioflow.mastering.measure import MixMeter, measure_file
 from studioflow.mastering.spectral import spectral_distance_db
 from studioflow.mastering.styles import parse_style
@@ -37,13 +37,6 @@ BLOCK = 1 << 16
 
 def _reader(path: Path) -> Iterable[np.ndarray]:
     return BlockReader(path, BLOCK)
-
-
-def _integrated(blocks: Iterable[np.ndarray], rate: int, channels: int) -> float | None:
-    meter = Loudness(rate, channels)
-    for b in blocks:
-        meter.add(b)
-    return meter.result()["integrated_lufs"]
 
 
 @contextlib.contextmanager
@@ -89,16 +82,14 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
 
     # 1. measure and decide -------------------------------------------------------------------------------
     say("measuring the mix", 0.0)
+    ref_job = parallel.start(measure_file, str(reference)) if reference is not None else None   # on the other core
     mix = measure_file(str(mix_path), progress=lambda f: say("measuring the mix", 0.15 * f))
+    ref = ref_job.result() if ref_job is not None else None
     if mix["integrated_lufs"] is None:
         raise AudioFileError(f"{mix_path}: the mix is silent (below the loudness gate); nothing to master")
     rate, channels = mix["rate"], mix["channels"]
-    ref = None
-    if reference is not None:
-        say("measuring the reference", 0.15)
-        ref = measure_file(str(reference))
-        if ref["integrated_lufs"] is None:
-            raise AudioFileError(f"{reference}: the reference is silent")
+    if ref is not None and ref["integrated_lufs"] is None:
+        raise AudioFileError(f"{reference}: the reference is silent")
     tonal_goal = decisions.tonal_target(mix, curve, ref)
     clean = decisions.cleanup(mix, ref)
     stereo = decisions.stereo(mix, ref)     # decided first: what it does to each band is left out of the EQ's share
@@ -119,36 +110,30 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         procs = chain.build(stages, rate)
         pre_meter = MixMeter(rate, channels)
         reader = BlockReader(mix_path, BLOCK)
-        with BlockWriter(pre_path, rate, channels, subtype="FLOAT") as w:
+        with BlockWriter(pre_path, rate, channels, subtype="FLOAT") as w, parallel.Beside(pre_meter.add) as side:
             done = 0
             for b in chain.stream(chain.chain_of(procs, rate), reader, channels):
                 w.write(b)
-                pre_meter.add(b)
+                side.put(b)                               # measured on the other core
                 done += b.shape[1]
                 say("tonal balance, dynamics, stereo", 0.2 + 0.25 * done / max(reader.frames, 1))
         pre = pre_meter.result()
         if pre["integrated_lufs"] is None:
             raise AudioFileError(f"{mix_path}: the chain left nothing above the loudness gate")
 
-        # 3. gain and limiter, fitted on measured loudness --------------------------------------------------
+        # 3. gain and limiter, rendered and measured until on target (4. the limiter's own gain reduction) -----
         loud_stage = decisions.loudness(pre["integrated_lufs"], pre["true_peak_dbtp"], goal, max_limiting_db)
         aim = loud_stage.settings["target_lufs"]
-        gain, tried = chain.fit_gain(pre_path, loud_stage, rate, channels, aim,
-                                     lambda blocks: _integrated(blocks, rate, channels), _reader, say,
-                                     max_gain_db=loud_stage.settings.get("max_gain_db"))
-        loud_stage.settings["gain_db"] = round(gain, 3)
-        loud_stage.settings["iterations"] = tried
+        fit = chain.limit_to_target(pre_path, lim_path, loud_stage, rate, channels, aim, _reader, say,
+                                    max_gain_db=loud_stage.settings.get("max_gain_db"))
+        loud_stage.settings["gain_db"] = round(fit["gain_db"], 3)
+        loud_stage.settings["post_gain_db"] = round(fit["post_gain_db"], 3)
+        loud_stage.settings["iterations"] = fit["tried"]
+        if fit["post_gain_db"]:
+            loud_stage.reason += (f"; the limited render measured {fit['tried'][-1]['integrated_lufs']:.2f} LUFS, "
+                                  f"landed on target by {fit['post_gain_db']:+.2f} dB after the limiter")
         stages.append(loud_stage)
-
-        # 4. render the limited master, with the limiter's own gain reduction --------------------------------
-        say("rendering the master", 0.85)
-        lim = chain.limiter_for(loud_stage, rate)
-        gr_meter = GainReductionMeter(rate)
-        with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w:
-            for b in chain.stream(lim, chain.gained(_reader(pre_path), gain), channels,
-                                  tap=lambda kept: gr_meter.add(lim.last_gain_reduction_db[kept])):
-                w.write(b)
-        gr = gr_meter.result()
+        gr = fit["gain_reduction"]
 
         # 5. deliveries -------------------------------------------------------------------------------------
         deliveries = []
@@ -156,7 +141,7 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
             say(f"writing {fmt}", 0.9 + 0.08 * i / max(len(formats), 1))
             # each file is checked on the independent 8x meter and made again lower if it is over
             d = delivery.deliver(fmt, lim_path, delivery.output_path(out, fmt), rate, channels, goal.ceiling_dbtp,
-                                 0.0, dither)
+                                 fit["post_gain_db"], dither)
             if d["note"]:
                 warnings.append(f"{d['format']}: {d['note']}")
             deliveries.append(d)

@@ -1,5 +1,5 @@
 """The mastering chain as named stages: build processors from decisions, stream audio through them (latency removed),
-and fit the gain in front of the true-peak limiter so the master lands on its loudness target."""
+and render the gain and true-peak limiter so the master lands on its loudness target."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import numpy as np
 
 from studioflow.dsp.base import Chain, Processor, db_to_gain
 from studioflow.dsp.registry import create
-from studioflow.mastering.decisions import Stage
+from studioflow.mastering.decisions import LIMITER_SAFETY_DB, Stage
 
-LOUDNESS_TOLERANCE_LU = 0.1
+POST_GAIN_MAX_DB = 0.3    # a render this close to the target is landed by a gain after the limiter
+LOUDNESS_TOLERANCE_LU = 0.1   # ... and one this close is kept even when its peaks leave no room to turn up
 MAX_GAIN_ITERATIONS = 6
 
 
@@ -82,26 +83,52 @@ def gained(blocks: Iterable[np.ndarray], gain_db: float) -> Iterator[np.ndarray]
         yield b * g
 
 
-def fit_gain(pre_path: Path, stage: Stage, rate: int, channels: int, target_lufs: float,
-             measure: Callable[[Iterable[np.ndarray]], float | None],
-             read: Callable[[Path], Iterable[np.ndarray]],
-             progress: Callable[[str, float], None] | None = None,
-             max_gain_db: float | None = None) -> tuple[float, list[dict]]:
-    """Find the gain before the limiter that makes the limited output measure ``target_lufs`` (secant steps on
-    measured loudness, not a prediction), never above ``max_gain_db``. Returns the gain (dB) and the iterations."""
+def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, channels: int, target_lufs: float,
+                    read: Callable[[Path], Iterable[np.ndarray]],
+                    progress: Callable[[str, float], None] | None = None,
+                    max_gain_db: float | None = None) -> dict:
+    """Render gain + true-peak limiter from ``pre_path`` into ``lim_path`` (float WAV), measured as it is written:
+    integrated loudness (BS.1770), 4x true peak and the limiter's own gain reduction. The limiter's output loudness
+    is a smooth function of its input gain, so when a render misses ``target_lufs`` by at most ``POST_GAIN_MAX_DB``
+    (and turning up would keep the 4x peaks where the limiter holds them) a post-gain after the limiter lands it;
+    otherwise the gain takes a secant step on the measured points and the master is rendered again, never above
+    ``max_gain_db``. Returns gain_db, post_gain_db, the tries and the gain-reduction statistics."""
+    from studioflow.analysis.truepeak import TruePeakMeter
+    from studioflow.audio.stream import BlockWriter
+    from studioflow.mastering.gain_reduction import GainReductionMeter
+    from studioflow.mastering.loudness_floor import Loudness
+    from studioflow.mastering.parallel import Beside
+
     cap = float("inf") if max_gain_db is None else max_gain_db
-    gain = min(stage.settings["gain_db"], cap)
+    held_dbtp = stage.settings["ceiling_dbtp"] - LIMITER_SAFETY_DB      # where the limiter holds its 4x peaks
+    gain, post = min(stage.settings["gain_db"], cap), 0.0
     tried: list[dict] = []
+    gr: dict = {}
     for i in range(MAX_GAIN_ITERATIONS):
-        lim = limiter_for(stage, rate)
-        lufs = measure(stream(lim, gained(read(pre_path), gain), channels))
-        tried.append({"gain_db": round(gain, 3), "integrated_lufs": lufs})
         if progress:
-            progress(f"loudness pass {i + 1}", 0.5 + 0.08 * i)
+            progress(f"limiting, pass {i + 1}", 0.5 + 0.08 * i)
+        lim = limiter_for(stage, rate)
+        loud, tp, gr_meter = Loudness(rate, channels), TruePeakMeter(rate, channels), GainReductionMeter(rate)
+
+        def measure(block: np.ndarray) -> None:
+            loud.add(block)
+            tp.process(block)
+
+        with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w, Beside(measure) as side:
+            for b in stream(lim, gained(read(pre_path), gain), channels,
+                            tap=lambda kept: gr_meter.add(lim.last_gain_reduction_db[kept])):
+                w.write(b)
+                side.put(b)
+        lufs, peak = loud.result()["integrated_lufs"], tp.dbtp
+        gr = gr_meter.result()
+        tried.append({"gain_db": round(gain, 3), "integrated_lufs": lufs, "true_peak_dbtp": peak})
         if lufs is None:
             break
         err = target_lufs - lufs
-        if abs(err) <= LOUDNESS_TOLERANCE_LU or (err > 0 and gain >= cap):
+        room = max(0.0, held_dbtp - (peak if peak is not None else -120.0))    # how far up the peaks may go
+        if (-POST_GAIN_MAX_DB <= err <= min(POST_GAIN_MAX_DB, room) or abs(err) <= LOUDNESS_TOLERANCE_LU
+                or (err > 0 and gain >= cap)):
+            post = err if err <= 0 else min(err, room, POST_GAIN_MAX_DB)
             break
         if len(tried) >= 2 and tried[-2]["integrated_lufs"] is not None:
             g0, l0 = tried[-2]["gain_db"], tried[-2]["integrated_lufs"]
@@ -110,5 +137,8 @@ def fit_gain(pre_path: Path, stage: Stage, rate: int, channels: int, target_lufs
         else:
             slope = 1.0
         gain = min(gain + err / slope, cap)
-    best = min(tried, key=lambda t: abs(target_lufs - t["integrated_lufs"]) if t["integrated_lufs"] is not None else 1e9)
-    return best["gain_db"], tried
+    else:
+        # out of passes: the last render stays; a post-gain takes what it can of the rest
+        err = target_lufs - tried[-1]["integrated_lufs"]
+        post = max(-POST_GAIN_MAX_DB, min(err, POST_GAIN_MAX_DB, room))
+    return {"gain_db": tried[-1]["gain_db"], "post_gain_db": round(post, 4), "tried": tried, "gain_reduction": gr}

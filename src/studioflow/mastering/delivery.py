@@ -55,11 +55,14 @@ def _measure_file(path: Path) -> tuple[float | None, float | None, dict]:
     """(integrated LUFS, 8x true peak dBTP, the full ``MixMeter`` analysis) of a written file, in one read."""
     from studioflow.mastering.measure import MixMeter
 
+    from studioflow.mastering.parallel import Beside
+
     reader = BlockReader(path, BLOCK)
-    meter, tp = MixMeter(reader.sample_rate, reader.channels), TruePeak8x()
-    for b in reader:
-        meter.add(b)
-        tp.add(b)
+    meter, tp = MixMeter(reader.sample_rate, reader.channels, beside=True), TruePeak8x()
+    with Beside(tp.add) as side:                 # the 8x check and the spectrum in threads of their own
+        for b in reader:
+            side.put(b)
+            meter.add(b)
     analysis = meter.result()
     analysis["true_peak_8x_dbtp"] = tp.finish()
     return analysis["integrated_lufs"], analysis["true_peak_8x_dbtp"], analysis
@@ -97,7 +100,7 @@ def _make_lossy(fmt: str, src: Path, out: Path, rate: int, trim_db: float) -> No
 def deliver(fmt: str, src: Path, out: Path, rate: int, channels: int, ceiling_dbtp: float,
             trim_db: float = 0.0, dither_shape: str = DITHER_DEFAULT) -> dict:
     """Make one delivery file from the float master ``src``, check it, and make it again lower if it went over."""
-    note, analysis = "", None
+    note, analysis, asked_db = "", None, trim_db
     for attempt in range(3):
         if fmt in ("mp3", "aac"):
             _make_lossy(fmt, src, out, rate, trim_db)
@@ -111,8 +114,8 @@ def deliver(fmt: str, src: Path, out: Path, rate: int, channels: int, ceiling_db
         trim_db -= over + SAFETY_DB
         what = "the encoder" if fmt in ("mp3", "aac") else ("resampling" if fmt == "wav16" else "quantization")
         note = (f"{what} pushed the true peak {over:.2f} dB over the ceiling; the encoder input was lowered "
-                f"{-trim_db:.2f} dB and the file made again" if fmt in ("mp3", "aac") else
-                f"{what} pushed the true peak {over:.2f} dB over the ceiling; made again {-trim_db:.2f} dB lower")
+                f"{asked_db - trim_db:.2f} dB and the file made again" if fmt in ("mp3", "aac") else
+                f"{what} pushed the true peak {over:.2f} dB over the ceiling; made again {asked_db - trim_db:.2f} dB lower")
     return {"format": FORMATS[fmt]["label"], "key": fmt, "path": str(out), "integrated_lufs": lufs,
             "dither": dither_shape if fmt == "wav16" else None,
             "true_peak_dbtp": tp, "trim_db": round(trim_db, 3), "note": note, "analysis": analysis}

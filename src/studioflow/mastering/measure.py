@@ -16,7 +16,8 @@ from studioflow.mastering.spectral import LongTermSpectrum, normalized_bands_db
 class MixMeter:
     """Feed blocks with ``add``; ``result()`` returns the measurements as plain data (dB, LUFS, LU, Hz, s)."""
 
-    def __init__(self, rate: int, channels: int, *, true_peak: bool = True) -> None:
+    def __init__(self, rate: int, channels: int, *, true_peak: bool = True, beside: bool = False) -> None:
+        """``beside``: the spectrum (the costliest measurement) runs in a thread of its own; ``result()`` joins it."""
         self.rate, self.channels = int(rate), int(channels)
         self.loudness = loudness_floor.Loudness(self.rate, self.channels)
         self.true_peak = TruePeakMeter(self.rate, self.channels) if true_peak else None
@@ -24,21 +25,31 @@ class MixMeter:
         self.stats = SignalStats(self.rate, self.channels)   # DC and clipped runs (analysis.stats definition)
         self.frames = 0
         self.peak = 0.0
+        self._side = None
+        if beside:
+            from studioflow.mastering.parallel import Beside
+
+            self._side = Beside(self.spectrum.add)
 
     def add(self, block: np.ndarray) -> None:
         """Measure one ``(channels, frames)`` float32 block."""
         block = np.ascontiguousarray(block, dtype=np.float32)
         peak = float(np.max(np.abs(block))) if block.size else 0.0
         self.peak = max(self.peak, peak)
+        if self._side is not None:
+            self._side.put(block)
+        else:
+            self.spectrum.add(block)
         self.loudness.add(block)
         if self.true_peak is not None:
             self.true_peak.process(block, peak)
-        self.spectrum.add(block)
         self.stats.process(block)
         self.frames += block.shape[1]
 
     def result(self) -> dict:
         """Loudness, peaks, PLR, spectrum (loudness-normalized), stereo width, DC, clipping, band dynamics."""
+        if self._side is not None:
+            self._side.close()
         loud = self.loudness.result()
         integrated = loud["integrated_lufs"]
         bands = self.spectrum.bands()
@@ -78,9 +89,10 @@ class MixMeter:
 
 
 def measure_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, *, frames: int | None = None,
-                   progress: Callable[[float], None] | None = None) -> dict:
-    """Measure a stream of blocks (see ``MixMeter.result``); ``progress(fraction)`` is called as it goes."""
-    meter = MixMeter(rate, channels)
+                   progress: Callable[[float], None] | None = None, beside: bool = False) -> dict:
+    """Measure a stream of blocks (see ``MixMeter.result``); ``progress(fraction)`` is called as it goes;
+    ``beside`` runs the spectrum in a second thread."""
+    meter = MixMeter(rate, channels, beside=beside)
     done = 0
     for block in blocks:
         meter.add(block)
@@ -90,10 +102,11 @@ def measure_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, *, fr
     return meter.result()
 
 
-def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[float], None] | None = None) -> dict:
-    """Measure an audio file in blocks (see ``MixMeter.result``)."""
+def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[float], None] | None = None,
+                 beside: bool = False) -> dict:
+    """Measure an audio file in blocks (see ``MixMeter.result``); ``beside`` runs the spectrum in a second thread."""
     from studioflow.audio.stream import BlockReader
 
     reader = BlockReader(path, block_frames)
     return measure_blocks(reader, reader.sample_rate, reader.channels, frames=reader.frames,
-                          progress=progress)
+                          progress=progress, beside=beside)
