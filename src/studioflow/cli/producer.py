@@ -190,7 +190,7 @@ def step_line(e: dict[str, Any]) -> str:
     elif e["step"] == "session" and r.get("written_by"):
         detail = {"automix": f"the automatic mix ({len(r.get('tracks') or [])} tracks, tempo "
                              f"{_num(r.get('tempo_bpm'))} BPM)",
-                  "unity": "every track at unity", "you": "yours (edited: never rewritten)"}.get(r["written_by"], "")
+                  "unity": "every track at unity", "you": "edited since it was written (by hand or revise): never rewritten"}.get(r["written_by"], "")
     elif e["step"] == "notes" and ("applied" in r or "refused" in r):
         detail = (f"{len(r['applied'])} note(s) applied"
                   + (f" (now {r['applied'][-1]['session']})" if r["applied"] else "")

@@ -7,7 +7,7 @@ slower song (a ballad in another key) for the demo EP.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -42,9 +42,21 @@ def midi_hz(note: float) -> float:
     return 440.0 * 2.0 ** ((note - 69) / 12)
 
 
-def song_sections(variation: int = 0) -> list[dict]:
-    """The demo song's sections as ``[{name, start_s, bars}]`` (for sessions and arrangement checks)."""
+def plan_for(variation: int = 0, seconds: float | None = None) -> SongPlan:
+    """The plan of a demo song; with ``seconds``, every section is shortened in proportion (at least one bar each),
+    so a short version keeps the same form (the same sections in the same order)."""
     plan = PLANS[variation]
+    if seconds is None:
+        return plan
+    bar_s = 4 * 60.0 / plan.tempo_bpm
+    scale = float(seconds) / (sum(b for _, b in plan.sections) * bar_s)
+    return replace(plan, sections=tuple((name, max(1, round(bars * scale))) for name, bars in plan.sections))
+
+
+def song_sections(variation: int = 0, seconds: float | None = None) -> list[dict]:
+    """The demo song's sections as ``[{name, start_s, bars}]`` (for sessions and arrangement checks); ``seconds``
+    as in :func:`plan_for`."""
+    plan = plan_for(variation, seconds)
     bar_s = 4 * 60.0 / plan.tempo_bpm
     out, t = [], 0.0
     for name, bars in plan.sections:
@@ -220,9 +232,11 @@ def _lead(s: _Score, with_problems: bool) -> np.ndarray:
     return buf
 
 
-def synthesize_demo(folder: str | Path, *, variation: int = 0, rate: int = 48000) -> dict[str, Path]:
-    """Write the demo song's stems (24-bit WAV) into ``folder``; return {track name: path}."""
-    plan = PLANS[variation]
+def synthesize_demo(folder: str | Path, *, variation: int = 0, rate: int = 48000,
+                    seconds: float | None = None) -> dict[str, Path]:
+    """Write the demo song's stems (24-bit WAV) into ``folder``; return {track name: path}. ``seconds`` makes a short
+    version of the same form (see :func:`plan_for`)."""
+    plan = plan_for(variation, seconds)
     s = _Score(plan, rate)
     tracks = {
         "kick": _kick(s),

@@ -40,6 +40,7 @@ from studioflow.producer.project import Project, load_project
 from studioflow.producer.songs import SESSION_FILE, is_starting_session, unity_session_text, write_unity_session
 from studioflow.producer.stages import STAGES, check_stage
 from studioflow.producer.state import State
+from studioflow.recording import takes
 
 PLAN_NAME = "comp-plan.yaml"
 MIX_SETTINGS = {"format": "float"}
@@ -218,13 +219,25 @@ class SongChain:
         inputs = self.state.inputs(files, {})
         if not self._decide(step, inputs, []):
             return
-        report = check_takes(files)
+        report = check_takes(files, groups=self.check_groups(files))
         report_path = self.dir / "reports" / "check.json"
         report_path.parent.mkdir(exist_ok=True)
         write_json(report_path, report)
         step.result = {"report": str(report_path.relative_to(self.dir)), **report["summary"],
                        "by_file": summarize_problems(report)}
         self.state.record(step.name, inputs, [step.result["report"]], step.result)
+
+    def check_groups(self, files: list[Path]) -> list[list[Path]] | None:
+        """Takes recorded together, for the check's mic alignment (None: the check groups them itself). Stems
+        imported with add-song are separate parts bounced from a session, not mics on one source, so each stands
+        alone: measuring kick against lead for polarity would only cost time."""
+        imported = {takes.file_of(self.dir, e).resolve() for e in takes.load(self.dir) if e.get("imported_from")}
+        if not imported:
+            return None
+        find_groups = api("studioflow.recording.checks", "find_groups")
+        recorded = [f for f in files if f.resolve() not in imported]
+        groups = find_groups(recorded) if find_groups is not None and recorded else []
+        return groups + [[f] for f in files if f.resolve() in imported]
 
     def comp(self, step: Step, track: str, plan: Path) -> None:
         comp = api("studioflow.recording.comp", "comp")
@@ -296,7 +309,7 @@ class SongChain:
             step.status, step.why = "skipped", ["the mixing engineer's revise is not available yet"]
             return
         todo = mixnotes.pending(self.dir)
-        step.why = [f"note #{n['id']}: {n['text']}" for n in todo]
+        step.why = [f"{len(todo)} open mixing note(s) not tried yet: " + ", ".join(f"#{n['id']}" for n in todo)]
         if not todo:
             step.status, step.result = "up to date", {"applied": [], "refused": []}
             return
