@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import yaml
 
 from signals import sine
 from studioflow.audio.files import read, write
+from studioflow.errors import ParameterError
 from studioflow.producer import history, notes, pipeline
 from studioflow.producer.notes import file_note
 from studioflow.producer.pipeline import ProduceError, produce
@@ -32,6 +34,8 @@ def test_second_run_redoes_nothing_and_a_changed_take_redoes_from_the_mix(projec
     delivered = sorted(p.relative_to(project).as_posix() for p in (project / "deliverables").rglob("*.wav"))
     assert delivered == ["deliverables/apple-music/01 First Song.wav", "deliverables/spotify/01 First Song.wav"]
     assert len(stand_in_master.calls) == 2
+    check = json.loads((song / "reports" / "check.json").read_text())
+    assert all(not g["members"] for g in check["groups"])      # imported stems are parts, not mics: not aligned
 
     again = produce(project)
     assert set(_status(again).values()) == {"up to date"}
@@ -212,3 +216,13 @@ def test_apply_notes_revises_the_session_closes_applied_notes_and_keeps_refused_
     assert result["kept"] == ["session-v003.yaml"] and result["applied"][0]["session"] == "session-v004.yaml"
     assert (song / "session-v003.yaml").read_text() == edited
     assert _gains(song / "session.yaml")["hats"] == pytest.approx(after["hats"] - 3.0)
+
+
+@pytest.mark.parametrize("details, message", [
+    ({"tempo_bpm": 5}, "tempo_bpm must be a number from 20 to 400"),
+    ({"sections": [{"name": "a", "start_s": 4}, {"name": "b", "start_s": 2}]}, r"sections\[1\]: needs a name"),
+    ({"key": "A minor"}, "unknown 'key'"),
+])
+def test_song_details_are_checked(project, details, message):
+    with pytest.raises(ParameterError, match=message):
+        set_song_details(project, SONG, **details)
