@@ -26,3 +26,25 @@ def peak(x: np.ndarray) -> float:  # pragma: no cover - numba
             if v > m:
                 m = v
     return m
+
+
+@njit(nogil=True, cache=True)
+def stereo_sums(x: np.ndarray, sums: np.ndarray) -> float:  # pragma: no cover - numba
+    """Peak of a (2, n) block, adding ``L*R``, ``L*L`` and ``R*R`` into ``sums`` (for the correlation), one pass.
+
+    A plain loop rather than ``np.dot``: BLAS would start its own threads, which spin on the cores the tracks use."""
+    m = 0.0
+    lr = 0.0
+    ll = 0.0
+    rr = 0.0
+    for i in range(x.shape[1]):
+        a = x[0, i]
+        b = x[1, i]
+        lr += a * b
+        ll += a * a
+        rr += b * b
+        m = max(m, abs(a), abs(b))
+    sums[0] += lr
+    sums[1] += ll
+    sums[2] += rr
+    return m

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from studioflow.mixing.kernels import peak, stereo_sums
 from studioflow.mixing.strips import StripOutput
 
 if TYPE_CHECKING:
@@ -43,12 +44,11 @@ class StripMeter:
         if out.shape[1] == 0:
             return
         self.pre_fader_peak = max(self.pre_fader_peak, res.pre_fader_peak)
-        self.peak = max(self.peak, float(np.max(np.abs(out))))
+        top = stereo_sums(out, self.lr) if self.kind == "master" else peak(out)
+        self.peak = max(self.peak, top)
         self.frames += out.shape[1]
         if self.meter is not None:
             self.meter.process(out.astype(np.float32))
-        if self.kind == "master":
-            self.lr += (np.dot(out[0], out[1]), np.dot(out[0], out[0]), np.dot(out[1], out[1]))
 
     def loudness_lufs(self) -> float | None:
         """Integrated loudness of the strip as heard (LUFS), None when unmeasured or silent."""
