@@ -95,3 +95,14 @@ def test_a_note_with_no_cue_goes_to_the_producer_with_low_confidence():
 def test_harder_phrasings(text, role):
     routing = route_note(text)
     assert routing.role == role, f"{text!r} -> {routing.role} ({routing.reason}; cues {routing.cues})"
+
+
+@pytest.mark.parametrize("text,words", [
+    ("make it louder", "loudness"),
+    ("the ballad should stay quieter than the single", "between songs"),
+    ("the master is too quiet compared to the reference", "loudness"),
+])
+def test_whole_song_notes_give_a_mastering_reason(text, words):
+    routing = route_note(text)
+    assert routing.role == "mastering"
+    assert words in routing.reason and "between parts" not in routing.reason

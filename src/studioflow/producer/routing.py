@@ -103,7 +103,7 @@ CUES: tuple[Cue, ...] = (
     Cue("platform", PLATFORMS, "mastering", "mastering", "mastering",
         "loudness targets and delivery formats per platform are the mastering engineer's", 1.6),
     Cue("consistency", r"other songs|other tracks|rest of the (?:album|ep|record)|between (?:the )?songs|next song"
-        r"|previous song|compared to (?:the )?(?:other|rest)|consisten(?:t|cy)|sequenc(?:e|ing)|track order|gaps?"
+        r"|previous song|compared to (?:the )?(?:other|rest)|than the (?:single|ballad|last song|first song|opener|other one)|consisten(?:t|cy)|sequenc(?:e|ing)|track order|gaps?"
         r"|spacing between|album flow|stands? out from the", "mastering", "mastering", "mastering",
         "consistency and sequencing between songs are decided when mastering the release", 1.8),
     Cue("translation", r"in the car|on (?:my )?(?:phone|laptop|earbuds|headphones|airpods|speakers?)|club|translat",
@@ -197,7 +197,8 @@ def route_note(text: str) -> Routing:
 
     role = max(ROLES, key=lambda r: (scores[r], -ROLES.index(r)))
     total = sum(scores.values())
-    best_cue = max((c for c, r in hits if r == role), key=lambda c: c.weight)
+    # the reason comes from the strongest cue for that role; on a tie, from a cue that points there by default
+    best_cue = max((c for c, r in hits if r == role), key=lambda c: (c.weight, c.default == role))
     reason = best_cue.reason.format(subject=subject)
     return Routing(role, reason, scores[role] / total if total else 0.0, subject,
                    [c.name for c, _ in hits], _time_of(lowered))
