@@ -91,10 +91,15 @@ class _Score:
         return self.plan.root_midi + self.plan.progression[step], self.plan.minor[step]
 
 
+def _release(n: int, rate: int, seconds: float = 0.01) -> np.ndarray:
+    """A linear fade to zero over the last ``seconds`` of ``n`` samples: a note lets go instead of clicking off."""
+    return np.minimum(1.0, (n - np.arange(n)) / max(1.0, seconds * rate))
+
+
 def _env(n: int, rate: int, attack_s: float, decay_s: float) -> np.ndarray:
     t = np.arange(n) / rate
     a = np.minimum(t / max(attack_s, 1e-4), 1.0)
-    return a * np.exp(-t / decay_s)
+    return a * np.exp(-t / decay_s) * _release(n, rate)
 
 
 def _kick(s: _Score) -> np.ndarray:
@@ -103,7 +108,7 @@ def _kick(s: _Score) -> np.ndarray:
     freq = 48 + 110 * np.exp(-t * 28)
     hit = np.sin(2 * np.pi * np.cumsum(freq) / s.rate) * np.exp(-t * 7)
     click = s.rng.standard_normal(n) * np.exp(-t * 400) * 0.3
-    sound = hit + click
+    sound = (hit + click) * _release(n, s.rate)
     sound *= 0.89 / np.max(np.abs(sound))  # too hot on purpose: peaks at -1 dBFS
     buf = s.buffer()
     for bar in range(s.bars):
