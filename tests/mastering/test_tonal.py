@@ -36,3 +36,19 @@ def test_gains_stay_within_max():
     c = correction_db(np.zeros(len(FC)), np.where(FC > 4000, 20.0, 0.0), FC, strength=1, max_db=4.0, smooth_bands=3)
     bands, _ = fit_eq(c, FC, 48000, resolution="octave", max_db=4.0)
     assert max(abs(b["gain_db"]) for b in bands) <= 4.0
+
+
+def test_stereo_band_change_follows_width_and_mono_bass():
+    # side as loud as mid in every band: width x2 raises each band by 10log10((1 + 4) / 2); the mono bass removes
+    # the side far under its crossover (-3.01 dB) and leaves it far above (only the width's change remains)
+    from studioflow.mastering.decisions import Stage, stereo_band_change_db
+
+    mix = {"spectrum": {"centers_hz": FC.tolist(), "side_minus_mid_db": [0.0] * len(FC)}}
+    width = Stage("stereo width", True, "width", {"width": 2.0})
+    mono = Stage("mono bass", True, "mono_bass", {"freq": 120.0})
+    assert stereo_band_change_db(mix, [width], 48000) == pytest.approx(np.full(len(FC), 10 * np.log10(2.5)))
+    both = stereo_band_change_db(mix, [width, mono], 48000)
+    assert both[FC <= 31.5] == pytest.approx(10 * np.log10(0.5), abs=0.01)
+    assert both[FC >= 1000] == pytest.approx(10 * np.log10(2.5), abs=0.01)
+    assert stereo_band_change_db(mix, [Stage("stereo width", False, "width", {"width": 2.0})], 48000) == \
+        pytest.approx(np.zeros(len(FC)))

@@ -2,13 +2,15 @@
 
 Passes over the audio, each streamed in blocks (memory flat except MP3/AAC: ``audio.encode`` takes the whole song as
 one float32 array, 23 MB per minute of 48 kHz stereo, and the check decodes it whole again):
-1. measure the mix (and the reference); decide every stage from the numbers;
-2. run the chain before the limiter (cleanup, tonal balance, compression, stereo) into a temporary float file;
+1. measure the mix, and the reference in a second thread; decide every stage from the numbers (the EQ is fitted
+   for what the stereo stages after it do to each band);
+2. run the chain before the limiter (cleanup, tonal balance, compression, stereo) into a temporary float file,
+   measured in a second thread as it is written;
 3. gain + true-peak limiter rendered (float, temporary) and measured as it is written (loudness, 4x true peak, the
-   limiter's own gain reduction); a render within 0.3 LU of the target is landed by a gain after the limiter, a
-   farther one is rendered again at a secant-stepped gain;
-4. (the measurements ride along on the second core: the reference beside the mix, the meters beside the chain);
-5. write the delivery files, each measured again; then OUT.json and the optional HTML report.
+   limiter's own gain reduction); a render within 0.3 LU of the target is landed by a gain after the limiter
+   (inside the ceiling margin), a farther one is rendered again at a secant-stepped gain;
+4. write the delivery files with that post-gain, each read again and measured (the 8x check and the spectrum in
+   threads of their own); then OUT.json and the optional HTML report.
 """
 
 from __future__ import annotations

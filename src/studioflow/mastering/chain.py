@@ -10,10 +10,13 @@ import numpy as np
 
 from studioflow.dsp.base import Chain, Processor, db_to_gain
 from studioflow.dsp.registry import create
-from studioflow.mastering.decisions import LIMITER_SAFETY_DB, Stage
+from studioflow.mastering.decisions import CEILING_MARGIN_DB, Stage
 
 POST_GAIN_MAX_DB = 0.3    # a render this close to the target is landed by a gain after the limiter
 LOUDNESS_TOLERANCE_LU = 0.1   # ... and one this close is kept even when its peaks leave no room to turn up
+#: a post-gain up keeps the 4x peaks this far under the target's ceiling: the limiter's 4x detector reads under the
+#: true peak by less than 0.07 dB up to 0.45 fs (``dsp.dynamics.limiter``); the delivery's 8x check still decides
+POST_GAIN_PEAK_MARGIN_DB = 0.1
 MAX_GAIN_ITERATIONS = 6
 
 
@@ -90,7 +93,8 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
     """Render gain + true-peak limiter from ``pre_path`` into ``lim_path`` (float WAV), measured as it is written:
     integrated loudness (BS.1770), 4x true peak and the limiter's own gain reduction. The limiter's output loudness
     is a smooth function of its input gain, so when a render misses ``target_lufs`` by at most ``POST_GAIN_MAX_DB``
-    (and turning up would keep the 4x peaks where the limiter holds them) a post-gain after the limiter lands it;
+    (and turning up keeps the 4x peaks ``POST_GAIN_PEAK_MARGIN_DB`` under the ceiling) a post-gain after the
+    limiter lands it, inside the ceiling margin the limiter keeps;
     otherwise the gain takes a secant step on the measured points and the master is rendered again, never above
     ``max_gain_db``. Returns gain_db, post_gain_db, the tries and the gain-reduction statistics."""
     from studioflow.analysis.truepeak import TruePeakMeter
@@ -100,7 +104,7 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
     from studioflow.mastering.parallel import Beside
 
     cap = float("inf") if max_gain_db is None else max_gain_db
-    held_dbtp = stage.settings["ceiling_dbtp"] - LIMITER_SAFETY_DB      # where the limiter holds its 4x peaks
+    top_dbtp = stage.settings["ceiling_dbtp"] + CEILING_MARGIN_DB - POST_GAIN_PEAK_MARGIN_DB   # 4x peaks after post-gain
     gain, post = min(stage.settings["gain_db"], cap), 0.0
     tried: list[dict] = []
     gr: dict = {}
@@ -125,7 +129,7 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
         if lufs is None:
             break
         err = target_lufs - lufs
-        room = max(0.0, held_dbtp - (peak if peak is not None else -120.0))    # how far up the peaks may go
+        room = max(0.0, top_dbtp - (peak if peak is not None else -120.0))    # how far up the peaks may go
         if (-POST_GAIN_MAX_DB <= err <= min(POST_GAIN_MAX_DB, room) or abs(err) <= LOUDNESS_TOLERANCE_LU
                 or (err > 0 and gain >= cap)):
             post = err if err <= 0 else min(err, room, POST_GAIN_MAX_DB)
