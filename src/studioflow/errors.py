@@ -27,3 +27,7 @@ class DeviceError(StudioflowError):
 
 class ProjectLockedError(StudioflowError):
     """Another studioflow command is working on the same project."""
+
+
+class OutputExistsError(StudioflowError):
+    """An output that would replace an earlier delivery the user has not asked to replace."""

@@ -138,3 +138,16 @@ def test_48k_album_cd_image_is_resampled_onto_its_frames(tmp_path):
     level = np.max(np.abs(image), axis=0)
     onset = t2[1] * SAMPLES_PER_FRAME
     assert level[onset - 200:onset - 8].max() < 0.01 <= level[onset:onset + 8].max()   # within the filter's ringing
+
+
+def test_an_earlier_release_is_never_replaced_unasked(tmp_path):
+    from studioflow.errors import OutputExistsError
+
+    body = "title: EP\nartist: Band\nformats: [wav24]\ntracks:\n  - mix: a.wav\n    title: A\n"
+    path = write_album(tmp_path, body, {"a.wav": song(1.0, -18, "dark", 1, 48000)}, 48000)
+    make_album(path, tmp_path / "out", report=False)
+    first = (tmp_path / "out" / "manifest.json").read_bytes()
+    with pytest.raises(OutputExistsError, match="already holds a release"):
+        make_album(path, tmp_path / "out", report=False)
+    assert (tmp_path / "out" / "manifest.json").read_bytes() == first
+    make_album(path, tmp_path / "out", report=False, overwrite=True)

@@ -42,8 +42,10 @@ Examples:
               help="Deliver these formats instead of the album file's (repeatable): wav24, wav16 (44.1 kHz dithered), "
                    "flac, mp3, aac, cd (CD image + CUE sheet).")
 @click.option("--no-report", is_flag=True, help="Skip album.html.")
+@click.option("--overwrite", is_flag=True, help="Replace a release already in OUT_DIR (else it is an error).")
 @click.option("--json", "as_json", is_flag=True, help="Print the album record as JSON.")
-def album(album_file: str, out_dir: str, formats: tuple[str, ...], no_report: bool, as_json: bool) -> None:
+def album(album_file: str, out_dir: str, formats: tuple[str, ...], no_report: bool, overwrite: bool,
+          as_json: bool) -> None:
     """Master the songs of ALBUM_FILE as a set and build the release package in OUT_DIR: tagged per-track masters,
     the CD image with its CUE sheet, album.json, album.html and manifest.json (SHA-256 of every file).
 
@@ -55,7 +57,7 @@ def album(album_file: str, out_dir: str, formats: tuple[str, ...], no_report: bo
     console = Console(stderr=True)
     with _progress(console) as progress:
         task = progress.add_task("album", total=1.0)
-        record = make_album(album_file, out_dir, formats=formats or None, report=not no_report,
+        record = make_album(album_file, out_dir, formats=formats or None, report=not no_report, overwrite=overwrite,
                             progress=lambda stage, f: progress.update(task, description=stage, completed=f))
     if as_json:
         from studioflow.audio.atomic import to_jsonable

@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from studioflow.audio.atomic import write_json, write_text
-from studioflow.errors import AudioFileError, ParameterError
+from studioflow.errors import AudioFileError, OutputExistsError, ParameterError
 from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.mastering import cdimage, chain, decisions, delivery
 from studioflow.mastering.decisions import Stage
@@ -112,9 +112,13 @@ def _plan(album: Album) -> tuple[list[cdimage.Spot], int]:
 
 def make_album(album_path: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
                formats: Sequence[str] | None = None, report: bool = True,
-               progress: Callable[[str, float], None] | None = None) -> dict:
+               progress: Callable[[str, float], None] | None = None, overwrite: bool = False) -> dict:
     """Master the album of ``album_path`` (ALBUM.yaml) into ``out_dir`` in ``formats`` (default: the file's); returns
-    the album record (also written as ``out_dir/album.json``)."""
+    the album record (also written as ``out_dir/album.json``). A folder that already holds a release (its
+    manifest.json) is replaced only with ``overwrite``."""
+    if (Path(out_dir) / "manifest.json").exists() and not overwrite:
+        raise OutputExistsError(f"{out_dir}: already holds a release (manifest.json); write to a new folder, "
+                                "or pass --overwrite to replace it")
     started = time.perf_counter()
     say = progress or (lambda stage, fraction: None)
     album = load_album(album_path)
