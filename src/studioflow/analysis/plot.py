@@ -24,9 +24,10 @@ def plot_loudness(result: LoudnessResult, out_path: str | os.PathLike[str], *, t
     times = result.series_times_s()
     fig = Figure(figsize=(10, 4), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
-    for series, label, width in ((result.momentary_lufs, "momentary (400 ms)", 0.8),
-                                 (result.short_term_lufs, "short-term (3 s)", 1.6)):
-        ax.plot(times, np.maximum(series, FLOOR_LUFS), label=label, linewidth=width)
+    for series, label, width, window_s in ((result.momentary_lufs, "momentary (400 ms)", 0.8, 0.4),
+                                           (result.short_term_lufs, "short-term (3 s)", 1.6, 3.0)):
+        full = times >= window_s - 1e-9   # a window still filling is not a reading (EBU Tech 3341: from its length on)
+        ax.plot(times[full], np.maximum(np.asarray(series)[full], FLOOR_LUFS), label=label, linewidth=width)
     if result.integrated_lufs is not None:
         ax.axhline(result.integrated_lufs, color="black", linestyle="--",
                    label=f"integrated {result.integrated_lufs:.1f} LUFS")
