@@ -34,6 +34,8 @@ def _loudness_plot(record: dict) -> str:
         if pts:
             ax.plot(*zip(*pts), label=label, lw=1)
     ax.axhline(record["target"]["lufs"], color="k", ls="--", lw=0.8, label=f"target {record['target']['lufs']:g} LUFS")
+    # the tail of a song falls to digital silence: keep the axis on the music (30 LU under the target is plenty)
+    ax.set_ylim(record["target"]["lufs"] - 30.0, record["target"]["lufs"] + 6.0)
     ax.set_xlabel("time (s)")
     ax.set_ylabel("short-term loudness (LUFS)")
     ax.grid(alpha=0.3)
