@@ -15,7 +15,20 @@ import pytest
 RATE = 48000
 
 
-def _wait_for_server(name: str, proc: subprocess.Popen, timeout_s: float = 20.0) -> None:
+def _open_client(name: str, server: str, attempts: int = 5):
+    """A jack.Client on ``server``, retried: under heavy load the server can be slow to answer a new client."""
+    import jack
+
+    for attempt in range(attempts):
+        try:
+            return jack.Client(name, no_start_server=True, servername=server)
+        except jack.JackOpenError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+
+
+def _wait_for_server(name: str, proc: subprocess.Popen, timeout_s: float = 30.0) -> None:
     import jack
 
     end = time.monotonic() + timeout_s
@@ -30,6 +43,38 @@ def _wait_for_server(name: str, proc: subprocess.Popen, timeout_s: float = 20.0)
     raise RuntimeError(f"jackd {name} did not come up in {timeout_s} s")
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _start_jackd(base: str, log, env: dict, attempts: int = 3) -> tuple[str, subprocess.Popen]:
+    """Start the dummy-backend server, retrying under a fresh name if it does not come up (a loaded machine can
+    make the first start time out); returns (server name, process)."""
+    errors = []
+    for attempt in range(attempts):
+        name = base if attempt == 0 else f"{base}-r{attempt}"
+        # -r before -d: no realtime scheduling (CI runs as root without rtprio); -t: clients may be late by up to
+        # 5 s before the server drops them (500 ms by default, too tight under load); -w: period in µs, so the
+        # dummy backend runs at real-time pace for 256-frame periods.
+        cmd = ["jackd", "--no-realtime", "-t", "5000", "-n", name, "-d", "dummy", "-r", str(RATE), "-p", "256",
+               "-w", str(int(256 / RATE * 1e6)), "-C", "4", "-P", "4"]
+        with open(log, "a") as out:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**env, "JACK_DEFAULT_SERVER": name})
+        try:
+            _wait_for_server(name, proc)
+            return name, proc
+        except RuntimeError as e:
+            errors.append(str(e))
+            if proc.poll() is None:
+                _stop(proc)
+    raise RuntimeError(f"jackd would not start after {attempts} tries: {'; '.join(errors)} (log: {log})")
+
+
 @pytest.fixture(scope="session")
 def jack_server(tmp_path_factory):
     """Start ``jackd --no-realtime -d dummy -r 48000 -p 256`` under a server name unique to this worker; yield it.
@@ -38,30 +83,19 @@ def jack_server(tmp_path_factory):
     """
     if shutil.which("jackd") is None:
         pytest.skip("jackd (Debian jackd2) is not installed: run scripts/setup-system.sh")
-    name = f"sftest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    base = f"sftest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
     log = tmp_path_factory.mktemp("jack") / "jackd.log"
-    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_DEFAULT_SERVER": name}
-    # -r before -d: no realtime scheduling (CI runs as root without rtprio); -w: period in µs, so the dummy
-    # backend runs at real-time pace for 256-frame periods.
-    cmd = ["jackd", "--no-realtime", "-n", name, "-d", "dummy", "-r", str(RATE), "-p", "256",
-           "-w", str(int(256 / RATE * 1e6)), "-C", "4", "-P", "4"]
-    with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1"}
+    name, proc = _start_jackd(base, log, env)
     old = os.environ.get("JACK_DEFAULT_SERVER")
     os.environ["JACK_DEFAULT_SERVER"] = name
     try:
-        _wait_for_server(name, proc)
         yield name
     finally:
         import sounddevice   # close PortAudio's JACK client while the server still runs (else it aborts at exit)
         while sounddevice._initialized:
             sounddevice._terminate()
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         if old is None:
             os.environ.pop("JACK_DEFAULT_SERVER", None)
         else:
@@ -73,9 +107,7 @@ class SignalPlayer:
     recorder's input ports; it can also loop the recorder's outputs back into its inputs."""
 
     def __init__(self, server: str, tones: list[tuple[float, float]]) -> None:
-        import jack
-
-        self.client = jack.Client("sfsignals", no_start_server=True, servername=server)
+        self.client = _open_client("sfsignals", server)
         self.tones = tones
         self.ports = [self.client.outports.register(f"out_{i + 1}") for i in range(len(tones))]
         self.pos = 0
@@ -90,7 +122,7 @@ class SignalPlayer:
 
         self.client.activate()
 
-    def recorder_ports(self, kind: str, count: int, timeout_s: float = 10.0) -> list:
+    def recorder_ports(self, kind: str, count: int, timeout_s: float = 30.0) -> list:
         """The recorder's PortAudio ports ('in' or 'out'), waiting until ``count`` of them exist."""
         end = time.monotonic() + timeout_s
         while time.monotonic() < end:
