@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 from signals import pink_noise
 from studioflow.analysis.loudness import measure
@@ -34,7 +35,6 @@ def test_silence_is_json_safe():
 
 
 def test_file_report_and_series(tmp_path):
-    sf = pytest.importorskip("soundfile")
     x = pink_noise(4.0, channels=2, seed=8)
     path = tmp_path / "noise.wav"
     sf.write(path, x.T, 48000, subtype="FLOAT")

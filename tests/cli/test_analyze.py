@@ -6,11 +6,10 @@ import sys
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 from signals import pink_noise
 from studioflow.cli.main import main
-
-sf = pytest.importorskip("soundfile")
 
 
 @pytest.fixture
