@@ -59,9 +59,39 @@ def case12_momentary(rate: int) -> np.ndarray:
 
 
 def burst(rate: int, seconds: float, level_dbfs: float, offset_s: float, total_s: float) -> np.ndarray:
-    """A 1 kHz stereo tone burst of ``seconds`` at ``level_dbfs`` starting ``offset_s`` into ``total_s`` of silence
-    (Tech 3341 cases 10/13: maxima must not depend on where the burst falls)."""
+    """A 1 kHz stereo tone burst of ``seconds`` at ``level_dbfs`` starting ``offset_s`` into ``total_s`` of silence."""
     return tone([(offset_s, -300.0), (seconds, level_dbfs), (total_s - offset_s - seconds, -300.0)], rate)
+
+
+# Tech 3341 cases 10/11 (short-term) and 13/14 (momentary): stereo 1 kHz tone bursts as long as the window (3 s for
+# S, 0.4 s for M). Expected readings (Tech 3341 Table 1, +-0.1 LU): case 10 / 13, twenty signals whose bursts at
+# -23 dBFS start at different times: Max S / Max M = -23.0 LUFS for each; case 11 / 14, one signal of twenty
+# segments (6 s / 0.8 s each) whose bursts rise from -38 to -19 dBFS in 1 dB steps: the maximum read after each
+# segment is -38.0, -37.0, ... -19.0 LUFS. The published text gives the readings, not the burst positions (those
+# are in the EBU test-set files); here burst k of 20 starts k * 0.15 s (3 s bursts) or k * 0.03 s / k * 0.02 s
+# (0.4 s bursts) into its signal or segment, so the bursts sweep the 100 ms update grid as the files' bursts do.
+BURST_POSITIONS = 20
+SUCCESSIVE_LEVELS_DBFS = [-38.0 + k for k in range(BURST_POSITIONS)]
+
+
+def case10_short_term_bursts(rate: int) -> list[np.ndarray]:
+    """Tech 3341 case 10: twenty signals, each a 3 s burst at -23 dBFS starting k * 0.15 s in, then 0.5 s silence."""
+    return [burst(rate, 3.0, -23.0, 0.15 * k, 0.15 * k + 3.5) for k in range(BURST_POSITIONS)]
+
+
+def case11_segments(rate: int) -> list[np.ndarray]:
+    """Tech 3341 case 11: twenty 6 s segments, segment k a 3 s burst at (-38 + k) dBFS starting k * 0.15 s in."""
+    return [burst(rate, 3.0, level, 0.15 * k, 6.0) for k, level in enumerate(SUCCESSIVE_LEVELS_DBFS)]
+
+
+def case13_momentary_bursts(rate: int) -> list[np.ndarray]:
+    """Tech 3341 case 13: twenty signals, each a 0.4 s burst at -23 dBFS starting k * 0.03 s in, within 1.2 s."""
+    return [burst(rate, 0.4, -23.0, 0.03 * k, 1.2) for k in range(BURST_POSITIONS)]
+
+
+def case14_segments(rate: int) -> list[np.ndarray]:
+    """Tech 3341 case 14: twenty 0.8 s segments, segment k a 0.4 s burst at (-38 + k) dBFS starting k * 0.02 s in."""
+    return [burst(rate, 0.4, level, 0.02 * k, 0.8) for k, level in enumerate(SUCCESSIVE_LEVELS_DBFS)]
 
 
 def true_peak_case(case: int, rate: int, seconds: float = 1.0, fade_s: float = 0.02) -> np.ndarray:
