@@ -66,33 +66,21 @@ def test_tech3341_case12_momentary_constant(rate):
 
 
 @pytest.mark.parametrize("rate", RATES)
-def test_tech3341_case10_short_term_max_of_each_burst(rate):
-    for k, x in enumerate(case10_short_term_bursts(rate)):
-        r = measure(x, rate, true_peak=False)
-        assert r.short_term_max_lufs == pytest.approx(-23.0, abs=0.1), f"signal {k + 1}"
+@pytest.mark.parametrize("signals,reading", [(case10_short_term_bursts, "short_term_max_lufs"),
+                                             (case13_momentary_bursts, "momentary_max_lufs")], ids=["case10", "case13"])
+def test_tech3341_cases10_13_maximum_of_each_burst(rate, signals, reading):
+    for k, x in enumerate(signals(rate)):
+        assert getattr(measure(x, rate, true_peak=False), reading) == pytest.approx(-23.0, abs=0.1), f"signal {k + 1}"
 
 
 @pytest.mark.parametrize("rate", RATES)
-def test_tech3341_case11_successive_short_term_maxima(rate):
+@pytest.mark.parametrize("segments,reading", [(case11_segments, "short_term_max_lufs"),
+                                              (case14_segments, "momentary_max_lufs")], ids=["case11", "case14"])
+def test_tech3341_cases11_14_successive_maxima(rate, segments, reading):
     meter = LoudnessMeter(rate, 2, true_peak=False)
-    for k, (segment, level) in enumerate(zip(case11_segments(rate), SUCCESSIVE_LEVELS_DBFS)):
+    for k, (segment, level) in enumerate(zip(segments(rate), SUCCESSIVE_LEVELS_DBFS)):
         meter.process(segment)
-        assert meter.result().short_term_max_lufs == pytest.approx(level, abs=0.1), f"segment {k + 1}"
-
-
-@pytest.mark.parametrize("rate", RATES)
-def test_tech3341_case13_momentary_max_of_each_burst(rate):
-    for k, x in enumerate(case13_momentary_bursts(rate)):
-        r = measure(x, rate, true_peak=False)
-        assert r.momentary_max_lufs == pytest.approx(-23.0, abs=0.1), f"signal {k + 1}"
-
-
-@pytest.mark.parametrize("rate", RATES)
-def test_tech3341_case14_successive_momentary_maxima(rate):
-    meter = LoudnessMeter(rate, 2, true_peak=False)
-    for k, (segment, level) in enumerate(zip(case14_segments(rate), SUCCESSIVE_LEVELS_DBFS)):
-        meter.process(segment)
-        assert meter.result().momentary_max_lufs == pytest.approx(level, abs=0.1), f"segment {k + 1}"
+        assert getattr(meter.result(), reading) == pytest.approx(level, abs=0.1), f"segment {k + 1}"
 
 
 # Beyond the cases: a burst's maximum does not depend on where it starts, off the 5 ms grid too.
