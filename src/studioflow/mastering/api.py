@@ -35,6 +35,8 @@ from studioflow.mastering.styles import parse_style
 from studioflow.mastering.targets import Target, resolve_target
 
 BLOCK = 1 << 16
+SPECULATE_BELOW_LIMITING_DB = 2.0   # predicted limiting under which the first render also writes the master
+KEEP_RENDER_LU = 0.05               # ... and is kept as it is when it lands this close to the target
 
 
 def _reader(path: Path) -> Iterable[np.ndarray]:
@@ -107,7 +109,8 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
     goal = Target(tgt.name, ref["integrated_lufs"], tgt.ceiling_dbtp, tgt.source, tgt.note) \
         if (ref is not None and target is None and lufs is None) else tgt
 
-    with _temp_wav(out.parent, out.stem + "-pre") as pre_path, _temp_wav(out.parent, out.stem + "-lim") as lim_path:
+    with _temp_wav(out.parent, out.stem + "-pre") as pre_path, _temp_wav(out.parent, out.stem + "-lim") as lim_path, \
+            _temp_wav(out.parent, out.stem + "-24") as spec_path:
         # 2. the chain before the limiter ---------------------------------------------------------------------
         procs = chain.build(stages, rate)
         pre_meter = MixMeter(rate, channels)
@@ -126,12 +129,20 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         # 3. gain and limiter, rendered and measured until on target (4. the limiter's own gain reduction) -----
         loud_stage = decisions.loudness(pre["integrated_lufs"], pre["true_peak_dbtp"], goal, max_limiting_db)
         aim = loud_stage.settings["target_lufs"]
+        # light limiting lands on the predicted gain: the first render also writes the 24-bit master, measured
+        speculate = loud_stage.settings["predicted_limiting_db"] <= SPECULATE_BELOW_LIMITING_DB
         fit = chain.limit_to_target(pre_path, lim_path, loud_stage, rate, channels, aim, _reader, say,
-                                    max_gain_db=loud_stage.settings.get("max_gain_db"))
+                                    max_gain_db=loud_stage.settings.get("max_gain_db"),
+                                    also=lambda i: delivery.Wav24Master(spec_path, rate, channels)
+                                    if speculate and i == 0 else None, keep_lu=KEEP_RENDER_LU)
         loud_stage.settings["gain_db"] = round(fit["gain_db"], 3)
         loud_stage.settings["post_gain_db"] = round(fit["post_gain_db"], 3)
         loud_stage.settings["iterations"] = fit["tried"]
-        if fit["post_gain_db"]:
+        if fit["kept"] is not None:
+            loud_stage.reason += (f"; the first render measured {fit['tried'][-1]['integrated_lufs']:.2f} LUFS, within "
+                                  f"{KEEP_RENDER_LU:g} LU: kept as it is, the 24-bit master written and checked in the "
+                                  "same pass")
+        elif fit["post_gain_db"]:
             loud_stage.reason += (f"; the limited render measured {fit['tried'][-1]['integrated_lufs']:.2f} LUFS, "
                                   f"landed on target by {fit['post_gain_db']:+.2f} dB after the limiter")
         stages.append(loud_stage)
@@ -141,6 +152,12 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         deliveries = []
         for i, fmt in enumerate(dict.fromkeys(["wav24", *formats])):
             say(f"writing {fmt}", 0.9 + 0.08 * i / max(len(formats), 1))
+            d = fit["kept"].record(goal.ceiling_dbtp) if fmt == "wav24" and fit["kept"] is not None else None
+            if d is not None:                      # written and checked in the limiter's pass
+                os.replace(spec_path, out)
+                d["path"] = str(out)
+                deliveries.append(d)
+                continue
             # each file is checked on the independent 8x meter and made again lower if it is over
             d = delivery.deliver(fmt, lim_path, delivery.output_path(out, fmt), rate, channels, goal.ceiling_dbtp,
                                  fit["post_gain_db"], dither)

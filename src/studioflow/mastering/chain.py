@@ -3,8 +3,9 @@ and render the gain and true-peak limiter so the master lands on its loudness ta
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -89,14 +90,18 @@ def gained(blocks: Iterable[np.ndarray], gain_db: float) -> Iterator[np.ndarray]
 def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, channels: int, target_lufs: float,
                     read: Callable[[Path], Iterable[np.ndarray]],
                     progress: Callable[[str, float], None] | None = None,
-                    max_gain_db: float | None = None) -> dict:
+                    max_gain_db: float | None = None,
+                    also: Callable[[int], Any] | None = None, keep_lu: float = 0.0) -> dict:
     """Render gain + true-peak limiter from ``pre_path`` into ``lim_path`` (float WAV), measured as it is written:
     integrated loudness (BS.1770), 4x true peak and the limiter's own gain reduction. The limiter's output loudness
     is a smooth function of its input gain, so when a render misses ``target_lufs`` by at most ``POST_GAIN_MAX_DB``
     (and turning up keeps the 4x peaks ``POST_GAIN_PEAK_MARGIN_DB`` under the ceiling) a post-gain after the
     limiter lands it, inside the ceiling margin the limiter keeps;
     otherwise the gain takes a secant step on the measured points and the master is rendered again, never above
-    ``max_gain_db``. Returns gain_db, post_gain_db, the tries and the gain-reduction statistics."""
+    ``max_gain_db``. ``also(i)`` may give, for render ``i``, a context manager whose ``put(block)`` takes the limited
+    blocks too (the master written in the same pass); when that render lands within ``keep_lu`` of the target it is
+    kept as it is (no post-gain) and returned as ``kept``. Returns gain_db, post_gain_db, kept, the tries and the
+    gain-reduction statistics."""
     from studioflow.analysis.truepeak import TruePeakMeter
     from studioflow.audio.stream import BlockWriter
     from studioflow.mastering.gain_reduction import GainReductionMeter
@@ -108,6 +113,7 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
     gain, post = min(stage.settings["gain_db"], cap), 0.0
     tried: list[dict] = []
     gr: dict = {}
+    kept = None
     for i in range(MAX_GAIN_ITERATIONS):
         if progress:
             progress(f"limiting, pass {i + 1}", 0.5 + 0.08 * i)
@@ -118,17 +124,24 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
             loud.add(block)
             tp.process(block)
 
-        with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w, Beside(measure) as side:
+        sink = also(i) if also is not None else None
+        with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w, Beside(measure) as side, \
+                (sink if sink is not None else contextlib.nullcontext()) as extra:
             for b in stream(lim, gained(read(pre_path), gain), channels,
-                            tap=lambda kept: gr_meter.add(lim.last_gain_reduction_db[kept])):
+                            tap=lambda part: gr_meter.add(lim.last_gain_reduction_db[part])):
                 w.write(b)
                 side.put(b)
+                if extra is not None:
+                    extra.put(b)
         lufs, peak = loud.result()["integrated_lufs"], tp.dbtp
         gr = gr_meter.result()
         tried.append({"gain_db": round(gain, 3), "integrated_lufs": lufs, "true_peak_dbtp": peak})
         if lufs is None:
             break
         err = target_lufs - lufs
+        if sink is not None and abs(err) <= keep_lu:
+            kept = sink
+            break
         room = max(0.0, top_dbtp - (peak if peak is not None else -120.0))    # how far up the peaks may go
         if (-POST_GAIN_MAX_DB <= err <= min(POST_GAIN_MAX_DB, room) or abs(err) <= LOUDNESS_TOLERANCE_LU
                 or (err > 0 and gain >= cap)):
@@ -145,4 +158,5 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
         # out of passes: the last render stays; a post-gain takes what it can of the rest
         err = target_lufs - tried[-1]["integrated_lufs"]
         post = max(-POST_GAIN_MAX_DB, min(err, POST_GAIN_MAX_DB, room))
-    return {"gain_db": tried[-1]["gain_db"], "post_gain_db": round(post, 4), "tried": tried, "gain_reduction": gr}
+    return {"gain_db": tried[-1]["gain_db"], "post_gain_db": round(post, 4), "kept": kept, "tried": tried,
+            "gain_reduction": gr}

@@ -12,6 +12,7 @@ import numpy as np
 from studioflow.audio.resample import Resampler
 from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.dsp.base import db_to_gain
+from studioflow.mastering.parallel import Beside
 from studioflow.mastering.verify import TruePeak8x
 
 FORMATS = {
@@ -53,19 +54,86 @@ def _write_pcm(path: Path, blocks: Iterable[np.ndarray], rate: int, channels: in
 
 def _measure_file(path: Path) -> tuple[float | None, float | None, dict]:
     """(integrated LUFS, 8x true peak dBTP, the full ``MixMeter`` analysis) of a written file, in one read."""
-    from studioflow.mastering.measure import MixMeter
-
-    from studioflow.mastering.parallel import Beside
-
     reader = BlockReader(path, BLOCK)
-    meter, tp = MixMeter(reader.sample_rate, reader.channels, beside=True), TruePeak8x()
-    with Beside(tp.add) as side:                 # the 8x check and the spectrum in threads of their own
-        for b in reader:
-            side.put(b)
-            meter.add(b)
-    analysis = meter.result()
-    analysis["true_peak_8x_dbtp"] = tp.finish()
-    return analysis["integrated_lufs"], analysis["true_peak_8x_dbtp"], analysis
+    meter = _FileMeter(reader.sample_rate, reader.channels)
+    for b in reader:
+        meter.add(b)
+    return meter.result()
+
+
+class _FileMeter:
+    """The full ``MixMeter`` analysis plus the 8x check of a file's samples; the 8x check and the spectrum run in
+    threads of their own. ``add`` blocks in order, then ``result()`` -> (LUFS, 8x dBTP, analysis)."""
+
+    def __init__(self, rate: int, channels: int) -> None:
+        from studioflow.mastering.measure import MixMeter
+
+        self.meter = MixMeter(rate, channels, beside=True)
+        self.tp = TruePeak8x()
+        self.side = Beside(self.tp.add)
+
+    def add(self, block: np.ndarray) -> None:
+        self.side.put(block)
+        self.meter.add(block)
+
+    def result(self) -> tuple[float | None, float | None, dict]:
+        self.side.close()
+        analysis = self.meter.result()
+        analysis["true_peak_8x_dbtp"] = self.tp.finish()
+        return analysis["integrated_lufs"], analysis["true_peak_8x_dbtp"], analysis
+
+
+def quantize_24(block: np.ndarray) -> np.ndarray:
+    """``block`` on the 24-bit grid (round half to even, clipped to the codes' range), as float32: writing it as
+    PCM_24 stores exactly these values, so measuring them is measuring the file."""
+    codes = np.clip(np.rint(np.asarray(block, dtype=np.float64) * 8388608.0), -8388608.0, 8388607.0)
+    return (codes / 8388608.0).astype(np.float32)
+
+
+class Wav24Master:
+    """The 24-bit WAV master written as the limiter renders (one pass instead of a render, a write and a read):
+    ``put(block)`` quantizes (``quantize_24``), writes and measures the block in a thread beside the render. A
+    context manager; ``record(ceiling_dbtp)`` then gives what ``deliver`` gives for wav24, or None if the 8x check
+    found the file over the ceiling (``deliver`` then makes it again lower)."""
+
+    def __init__(self, path: Path, rate: int, channels: int) -> None:
+        self.path, self.rate, self.channels = Path(path), int(rate), int(channels)
+        self.measured: tuple[float | None, float | None, dict] | None = None
+
+    def __enter__(self) -> "Wav24Master":
+        self._writer = BlockWriter(self.path, self.rate, self.channels, subtype="PCM_24").__enter__()
+        self._meter = _FileMeter(self.rate, self.channels)
+        self._side = Beside(self._consume)
+        return self
+
+    def _consume(self, block: np.ndarray) -> None:
+        q = quantize_24(block)
+        self._writer.write(q)
+        self._meter.add(q)
+
+    def put(self, block: np.ndarray) -> None:
+        """Write and measure the next block of the master."""
+        self._side.put(block)
+
+    def __exit__(self, kind, value, tb) -> None:
+        try:
+            self._side.__exit__(kind, value, tb)
+        finally:
+            self._writer.__exit__(kind, value, tb)
+        if kind is None:
+            self.measured = self._meter.result()
+        else:
+            self._meter.side.close()
+
+    def record(self, ceiling_dbtp: float) -> dict | None:
+        """The wav24 delivery record (as ``deliver``), or None when it is over ``ceiling_dbtp`` by the 8x check."""
+        if self.measured is None:
+            return None
+        lufs, tp, analysis = self.measured
+        if tp is not None and tp > ceiling_dbtp:
+            return None
+        return {"format": FORMATS["wav24"]["label"], "key": "wav24", "path": str(self.path), "integrated_lufs": lufs,
+                "dither": None, "true_peak_dbtp": tp, "trim_db": 0.0, "note": "", "analysis": analysis}
 
 
 def _make_pcm(fmt: str, src: Path, out: Path, rate: int, channels: int, trim_db: float,
