@@ -229,15 +229,20 @@ class SongChain:
 
     def check_groups(self, files: list[Path]) -> list[list[Path]] | None:
         """Takes recorded together, for the check's mic alignment (None: the check groups them itself). Stems
-        imported with add-song are separate parts bounced from a session, not mics on one source, so each stands
-        alone: measuring kick against lead for polarity would only cost time."""
+        imported with add-song all get take 1, which says nothing about being recorded together (they are mostly
+        separate parts bounced from a session: kick against lead has no polarity), so they are grouped only where
+        their track names say they are mics on one source (``kick_in``/``kick_out``, ``oh_l``/``oh_r``)."""
         imported = {takes.file_of(self.dir, e).resolve() for e in takes.load(self.dir) if e.get("imported_from")}
         if not imported:
             return None
         find_groups = api("studioflow.recording.checks", "find_groups")
+        if find_groups is None:
+            return [[f] for f in files]
         recorded = [f for f in files if f.resolve() not in imported]
-        groups = find_groups(recorded) if find_groups is not None and recorded else []
-        return groups + [[f] for f in files if f.resolve() in imported]
+        by_name = {Path(f"{f.parent.name}.wav"): f for f in files if f.resolve() in imported}
+        pairs = [[by_name[p] for p in g] for g in find_groups(list(by_name))]
+        paired = {f for g in pairs for f in g}
+        return (find_groups(recorded) if recorded else []) + pairs + [[f] for f in by_name.values() if f not in paired]
 
     def comp(self, step: Step, track: str, plan: Path) -> None:
         comp = api("studioflow.recording.comp", "comp")
