@@ -1,9 +1,10 @@
 """Render a session to a stereo mix (and stems), streaming in blocks so memory stays flat as songs grow.
 
 Per block: every track runs in a thread pool (numba kernels and numpy/scipy release the GIL, so both cores work),
-then the buses level by level (also in the pool), then the master. The render starts at song frame 0 (or a pre-roll
-before ``start_s``) and runs past the end of the last region by the longest tail of any insert chain, plus the
-master's delay compensation, which is cut off the front so the file lines up with the song.
+while one more thread finishes the block before (its buses level by level, the master, the files). The render
+starts at song frame 0 (or a pre-roll before ``start_s``) and runs past the end of the last region by the longest
+tail of any insert chain, plus the master's delay compensation, which is cut off the front so the file lines up
+with the song.
 
 >>> from studioflow.mixing import load_session, render
 >>> result = render(load_session("song/mix.yaml"), "song/mix.wav")      # doctest: +SKIP
@@ -12,7 +13,7 @@ master's delay compensation, which is cut off the front so the file lines up wit
 from __future__ import annotations
 
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -36,7 +37,7 @@ PREROLL_S = 2.0
 class RenderSettings:
     """How to render: block size (frames), range (s), tail (s, None = from the inserts), format, stems, threads."""
 
-    block_frames: int = 8192
+    block_frames: int = 32768
     start_s: float | None = None
     end_s: float | None = None
     tail_s: float | None = None
@@ -48,7 +49,7 @@ class RenderSettings:
     log: list[str] = field(default_factory=list)
 
 
-def render(session: Session, out_path: str | os.PathLike[str], *, block_frames: int = 8192,
+def render(session: Session, out_path: str | os.PathLike[str], *, block_frames: int = 32768,
            start_s: float | None = None, end_s: float | None = None, tail_s: float | None = None,
            format: str = "float", stems_dir: str | os.PathLike[str] | None = None, workers: int | None = None,
            meter: bool = True, progress: Callable[[int, int], None] | None = None,
@@ -94,11 +95,13 @@ class Renderer:
         self.stem_delays = {st.name: DelayLine(lm - self.plan.latency_out[st.name]) for st in strips}
         self.meters = {st.name: StripMeter(st.name, st.kind, self.rate, settings.meter) for st in strips}
         # connections without compensation delay are summed inside the parallel work: strips are dealt to a fixed
-        # number of lanes, each lane sums into its own buffers in a fixed order, so the result is deterministic
-        self.direct_edges = {name: {e.send: e.dst for es in self.plan.inputs.values() for e in es
-                                    if e.src == name and e.delay == 0} for name in self.engines}
+        # number of lanes, each lane sums into its own rows (one per destination) in a fixed order, so the result is
+        # deterministic; ``taps`` maps a strip's output (None) or send number to the row it adds into
+        direct = [e for es in self.plan.inputs.values() for e in es if e.delay == 0]
+        self.rows = {dst: k for k, dst in enumerate(dict.fromkeys(e.dst for e in direct))}
+        self.taps = {name: {e.send: self.rows[e.dst] for e in direct if e.src == name} for name in self.engines}
         self.lanes = settings.workers or min(8, os.cpu_count() or 1)
-        self._partials: list[dict[str, np.ndarray]] = []
+        self._sums = [np.zeros((0, 0, 2, 0))] * 2
 
     def _range(self) -> tuple[int, int, float]:
         sess, s = self.session, self.s
@@ -166,31 +169,57 @@ class Renderer:
         return {st.name: self.s.stems_dir / f"{st.name}{suffix}" for st in [*self.session.tracks, *self.session.buses]}
 
     def _loop(self, pool: ThreadPoolExecutor, main: BlockWriter, writers: dict[str, BlockWriter]) -> None:
+        """Tracks of block k + 1 run in the lanes while one thread finishes block k (buses, master, files)."""
         total = self.engine_end - self.engine_start
-        e = self.engine_start
-        while e < self.engine_end:
-            n = min(self.s.block_frames, self.engine_end - e)
-            outputs: dict[str, StripOutput] = {}
-            self._partials = [{} for _ in range(self.lanes)]
-            tracks = [t for t in self.session.tracks if t.name not in self.plan.silent]
-            outputs.update(self._in_lanes(pool, tracks, lambda t, lane: self._track(t, e, n, lane)))
-            for level in self.plan.bus_levels:
-                names = [b for b in level if b not in self.plan.silent]
-                outputs.update(self._in_lanes(pool, names, lambda b, lane: self._bus(b, outputs, e, n, lane)))
-            master = self._bus(MASTER, outputs, e, n)
-            keep = max(0, self.write_from - e)
+        tracks = [t for t in self.session.tracks if t.name not in self.plan.silent]
+        finishing: Future[int] | None = None
+        with ThreadPoolExecutor(max_workers=1) as finisher:
+            e = self.engine_start
+            while e < self.engine_end:
+                n = min(self.s.block_frames, self.engine_end - e)
+                sums = self._sums_buffer(n)
+                outputs = self._in_lanes(pool, tracks, lambda t, lane, e=e, n=n, sums=sums:
+                                         self._track(t, e, n, sums[lane]))
+                if finishing is not None:
+                    self._progress(finishing.result(), total)
+                finishing = finisher.submit(self._finish, e, n, outputs, sums, main, writers)
+                e += n
+            if finishing is not None:
+                self._progress(finishing.result(), total)
+
+    def _sums_buffer(self, n: int) -> np.ndarray:
+        """Zeroed per-lane sums (lanes, rows, 2, n) for one block; two used in turn, like the strips' outputs."""
+        if self._sums[0].shape[-1] != n:
+            self._sums = [np.zeros((self.lanes, len(self.rows), 2, n)) for _ in range(2)]
+        else:
+            self._sums[1].fill(0.0)
+        self._sums.reverse()
+        return self._sums[0]
+
+    def _progress(self, done_to: int, total: int) -> None:
+        if self.s.progress is not None:
+            self.s.progress(done_to - self.engine_start, total)
+
+    def _finish(self, e: int, n: int, outputs: dict[str, StripOutput], sums: np.ndarray, main: BlockWriter,
+                writers: dict[str, BlockWriter]) -> int:
+        """The buses (level by level, each lane's in its order), the master and the files for block ``e``."""
+        for level in self.plan.bus_levels:
+            names = [b for b in level if b not in self.plan.silent]
+            for lane in range(self.lanes):
+                for b in names[lane::self.lanes]:
+                    outputs[b] = self._bus(b, outputs, e, n, sums, lane)
+        master = self._bus(MASTER, outputs, e, n, sums)
+        keep = max(0, self.write_from - e)
+        if keep < n:
+            main.write(master.out[:, keep:].astype(np.float32))
+            self.meters[MASTER].add(master, keep)
+        for name, w in writers.items():
+            res = outputs.get(name)
+            sig = res.out if res is not None else np.zeros((2, n))
+            sig = self.stem_delays[name].process(sig)
             if keep < n:
-                main.write(master.out[:, keep:].astype(np.float32))
-                self.meters[MASTER].add(master, keep)
-            for name, w in writers.items():
-                res = outputs.get(name)
-                sig = res.out if res is not None else np.zeros((2, n))
-                sig = self.stem_delays[name].process(sig)
-                if keep < n:
-                    w.write(sig[:, keep:].astype(np.float32))
-            e += n
-            if self.s.progress is not None:
-                self.s.progress(e - self.engine_start, total)
+                w.write(sig[:, keep:].astype(np.float32))
+        return e + n
 
     def _in_lanes(self, pool: ThreadPoolExecutor, items: list[Any], work: Callable[[Any, int], StripOutput]
                   ) -> dict[str, StripOutput]:
@@ -199,27 +228,19 @@ class Renderer:
             return [(getattr(it, "name", it), work(it, k)) for it in items[k::self.lanes]]
         return dict(pair for pairs in pool.map(lane, range(min(self.lanes, len(items)))) for pair in pairs)
 
-    def _direct(self, name: str, n: int, lane: int) -> dict[int | None, np.ndarray]:
-        """Lane ``lane``'s sums for the strips ``name`` feeds without delay, by output (None) or send number."""
-        sums = self._partials[lane]
-        out = {}
-        for key, dst in self.direct_edges[name].items():
-            if dst not in sums:
-                sums[dst] = np.zeros((2, n), dtype=np.float64)
-            out[key] = sums[dst]
-        return out
-
-    def _track(self, track: Strip, e: int, n: int, lane: int) -> StripOutput:
+    def _track(self, track: Strip, e: int, n: int, sums: np.ndarray) -> StripOutput:
         x = read_track(self.readers[track.name], track.channels, e, n)
-        res = self.engines[track.name].run(x, e, self._direct(track.name, n, lane))
+        res = self.engines[track.name].run(x, e, sums, self.taps[track.name])
         self._meter(track.name, res, e)
         return res
 
-    def _bus(self, name: str, outputs: dict[str, StripOutput], e: int, n: int, lane: int = 0) -> StripOutput:
+    def _bus(self, name: str, outputs: dict[str, StripOutput], e: int, n: int, sums: np.ndarray,
+             lane: int = 0) -> StripOutput:
         acc = np.zeros((2, n), dtype=np.float64)
-        for sums in self._partials:
-            if name in sums:
-                acc += sums[name]
+        row = self.rows.get(name)
+        if row is not None:
+            for k in range(self.lanes):
+                acc += sums[k, row]
         for edge in self.plan.inputs[name]:
             if edge.delay == 0:
                 continue
@@ -230,7 +251,7 @@ class Renderer:
                 sig = res.out if edge.send is None else res.sends[edge.send]
             acc += self.edge_delays[(edge.src, edge.dst, edge.send)].process(sig)
         x: np.ndarray = acc.astype(np.float32) if self.processors[name] else acc
-        res = self.engines[name].run(x, e, self._direct(name, n, lane) if name != MASTER else None)
+        res = self.engines[name].run(x, e, sums[lane], self.taps[name])
         if name != MASTER:
             self._meter(name, res, e)
         return res

@@ -1,19 +1,9 @@
-"""Fused per-sample loops of the mix bus (numba, nogil so tracks mix on both cores): scaled adds and peaks."""
+"""Fused per-sample loops of the mix (numba, nogil so tracks mix on both cores): fader, pan and bus sums; meters."""
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
-
-
-@njit(nogil=True, cache=True)
-def add_scaled(dst: np.ndarray, src: np.ndarray, scale: np.ndarray) -> None:  # pragma: no cover - numba
-    """``dst += src * scale`` for (2, n) float64 ``dst``, (2, n) ``src``, ``scale`` of length 1 or n."""
-    n = dst.shape[1]
-    per_sample = scale.shape[0] > 1
-    for c in range(dst.shape[0]):
-        for i in range(n):
-            dst[c, i] += src[c, i] * scale[i if per_sample else 0]
 
 
 @njit(nogil=True, cache=True)
@@ -48,3 +38,41 @@ def stereo_sums(x: np.ndarray, sums: np.ndarray) -> float:  # pragma: no cover -
     sums[1] += ll
     sums[2] += rr
     return m
+
+
+@njit(nogil=True, cache=True)
+def fader_pan_taps(x: np.ndarray, left: np.ndarray, right: np.ndarray, gain: np.ndarray, out: np.ndarray,
+                   sums: np.ndarray, taps: np.ndarray, levels: np.ndarray) -> None:  # pragma: no cover - numba
+    """Fader and pan of a mono or stereo block into stereo float64 ``out``, then ``sums[taps[j]] += out * levels[j]``.
+
+    ``out[0] = x[0] * (left * gain)`` and ``out[1] = x[last] * (right * gain)`` (the same products, in the same order,
+    as the numpy expression, so renders do not depend on the block size). ``left``, ``right``, ``gain`` and each row
+    of ``levels`` hold one value or one per sample; a level of exactly 1 adds ``out`` itself (x * 1.0 is exact)."""
+    n = x.shape[1]
+    last = x.shape[0] - 1
+    if left.shape[0] == 1 and right.shape[0] == 1 and gain.shape[0] == 1:
+        gl = left[0] * gain[0]
+        gr = right[0] * gain[0]
+        for i in range(n):
+            out[0, i] = x[0, i] * gl
+            out[1, i] = x[last, i] * gr
+    else:
+        per_l = left.shape[0] > 1
+        per_r = right.shape[0] > 1
+        per_g = gain.shape[0] > 1
+        for i in range(n):
+            g = gain[i if per_g else 0]
+            out[0, i] = x[0, i] * (left[i if per_l else 0] * g)
+            out[1, i] = x[last, i] * (right[i if per_r else 0] * g)
+    per_level = levels.shape[1] > 1
+    for j in range(taps.shape[0]):
+        d = taps[j]
+        if per_level:
+            for c in range(2):
+                for i in range(n):
+                    sums[d, c, i] += out[c, i] * levels[j, i]
+        else:
+            v = levels[j, 0]
+            for c in range(2):
+                for i in range(n):
+                    sums[d, c, i] += out[c, i] * v

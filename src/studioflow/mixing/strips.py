@@ -15,11 +15,26 @@ import numpy as np
 
 from studioflow.dsp.base import Processor
 from studioflow.mixing.automation import Envelope
-from studioflow.mixing.kernels import add_scaled, peak
-from studioflow.mixing.panning import place
+from studioflow.mixing.kernels import fader_pan_taps, peak
+from studioflow.mixing.panning import balance_gains, mono_gains, place
 from studioflow.mixing.session import Strip
 
 GRID_FRAMES = 64
+_NO_SUMS = np.zeros((1, 2, 1))
+
+
+def _vector(v: np.ndarray | float) -> np.ndarray:
+    """A gain as a float64 vector: one value, or one per sample."""
+    return np.atleast_1d(np.asarray(v, dtype=np.float64))
+
+
+def _levels(levels: list[np.ndarray | float], n: int) -> np.ndarray:
+    """Tap levels as rows of one value each, or of ``n`` values when any of them moves."""
+    width = n if any(np.ndim(v) for v in levels) else 1
+    out = np.empty((len(levels), width), dtype=np.float64)
+    for j, v in enumerate(levels):
+        out[j] = v
+    return out
 
 
 class DelayLine:
@@ -69,6 +84,7 @@ class StripEngine:
         self.sign = -1.0 if strip.inverted else 1.0
         self.latency_out = latency_in + sum(p.latency for p in processors)
         self.insert_auto: dict[int, InsertAutomation] = {}
+        self._buffers = [np.empty((2, 0)), np.empty((2, 0))]
         lat = latency_in
         for i, p in enumerate(processors):
             params = {m.group(2): env for target, env in strip.automation.items()
@@ -86,12 +102,13 @@ class StripEngine:
         return {i: dict(a.current) for i, a in self.insert_auto.items()}
 
     # per block -------------------------------------------------------------------------------------------------
-    def run(self, x: np.ndarray, start: int, direct: dict[int | None, np.ndarray] | None = None) -> StripOutput:
+    def run(self, x: np.ndarray, start: int, sums: np.ndarray | None = None,
+            taps: dict[int | None, int] | None = None) -> StripOutput:
         """Process the strip's input ``x`` (channels, n) for render frames ``start .. start + n - 1``.
 
-        ``direct`` maps the output (None) or a send number to a (2, n) float64 sum to add into instead of
-        returning the signal (used for connections without delay compensation)."""
-        direct = direct or {}
+        ``taps`` maps the output (None) or a send number to a row of ``sums`` (rows of (2, n) float64) to add into
+        instead of returning the signal (used for connections without delay compensation)."""
+        taps = taps or {}
         for i, p in enumerate(self.processors):
             auto = self.insert_auto.get(i)
             x = p.process(x) if auto is None else self._automated(p, auto, x, start)
@@ -99,25 +116,43 @@ class StripEngine:
         n = x.shape[1]
         gain = self._value("gain_db", self.strip.gain_db, start, n, db=True) * self.sign
         pan = self._value("pan", self.strip.pan, start, n)
-        out = place(x, gain, pan, self.law)
+        rows, levels = [], []
         sends: list[np.ndarray | None] = []
+        post: dict[int, np.ndarray | float] = {}        # post-fader sends returned as signals: their levels
         for k, send in enumerate(self.strip.sends):
             level = self._value(f"sends[{k}].level_db", send.level_db, start, n, db=True)
+            sig = None
             if send.pre_fader or send.pan is not None:
                 fader = gain if not send.pre_fader else self.sign
                 sig = place(x, fader * level, pan if send.pan is None else send.pan, self.law)
-                if k in direct:
-                    direct[k] += sig
+                if k in taps:
+                    assert sums is not None
+                    sums[taps[k]] += sig
                     sig = None
-            elif k in direct:
-                add_scaled(direct[k], out, np.atleast_1d(np.asarray(level, dtype=np.float64)))
-                sig = None
+            elif k in taps:
+                rows.append(taps[k])
+                levels.append(level)
             else:
-                sig = out * level
+                post[k] = level
             sends.append(sig)
-        if None in direct:
-            direct[None] += out
+        if None in taps:
+            rows.append(taps[None])
+            levels.append(1.0)
+        out = self._out_buffer(n)
+        gl, gr = mono_gains(pan, self.law) if x.shape[0] == 1 else balance_gains(pan)
+        fader_pan_taps(x, _vector(gl), _vector(gr), _vector(gain), out, _NO_SUMS if sums is None else sums,
+                       np.array(rows, dtype=np.int64), _levels(levels, n))
+        for k, level in post.items():
+            sends[k] = out * level
         return StripOutput(out, sends, top)
+
+    def _out_buffer(self, n: int) -> np.ndarray:
+        """A (2, n) float64 output buffer; two are used in turn, since the renderer finishes one block (reading
+        this strip's output) while the next one runs (fresh large arrays would cost a page fault per 4 kB)."""
+        if self._buffers[0].shape[1] != n:
+            self._buffers = [np.empty((2, n), dtype=np.float64), np.empty((2, n), dtype=np.float64)]
+        self._buffers.reverse()
+        return self._buffers[0]
 
     def _value(self, target: str, static: float, start: int, n: int, db: bool = False) -> np.ndarray | float:
         env = self.strip.automation.get(target)
