@@ -8,6 +8,7 @@ import numpy as np
 
 from studioflow.dsp import filters
 from studioflow.dsp.base import Processor, check_choice, check_range
+from studioflow.dsp.delayline import DelayLine
 from studioflow.dsp.gain import SMOOTH_S, Ramp
 from studioflow.errors import ParameterError
 
@@ -219,11 +220,7 @@ class TimeAlign(Processor):
         else:
             self._delays = [int(round(float(v))) for v in _per_channel(self.name, "delay_samples",
                                                                        self.delay_samples, channels)]
-        self._hist = np.zeros((channels, max(self._delays)), dtype=np.float32)
+        self._line = DelayLine(self._delays, channels)
 
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
-        n, keep = block.shape[1], self._hist.shape[1]
-        joined = np.concatenate([self._hist, block], axis=1)
-        out = np.stack([joined[c, keep - d:keep - d + n] for c, d in enumerate(self._delays)])
-        self._hist = joined[:, joined.shape[1] - keep:] if keep else self._hist
-        return out
+        return self._line.process(block) if self._line.keep else block.copy()

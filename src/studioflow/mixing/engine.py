@@ -21,12 +21,13 @@ from typing import Any, Callable
 import numpy as np
 
 from studioflow.audio.stream import BlockWriter
+from studioflow.dsp.delayline import DelayLine
 from studioflow.errors import ParameterError
 from studioflow.mixing.graph import Plan, plan
 from studioflow.mixing.mixreport import StripMeter, mix_report
 from studioflow.mixing.session import MASTER, Session, Strip, build_insert
 from studioflow.mixing.sources import RegionReader, read_track
-from studioflow.mixing.strips import DelayLine, StripEngine, StripOutput
+from studioflow.mixing.strips import StripEngine, StripOutput
 
 FORMATS = {"float": ("wav", "FLOAT"), "wav24": ("wav", "PCM_24"), "flac": ("flac", "PCM_24")}
 MAX_TAIL_S = 30.0
@@ -90,9 +91,9 @@ class Renderer:
                 if rd.resampled:
                     settings.log.append(f"{t.name}: {rd.region.file.name} is {rd.region.sample_rate} Hz, "
                                         f"resampled to {self.rate} Hz")
-        self.edge_delays = {(e.src, e.dst, e.send): DelayLine(e.delay)
+        self.edge_delays = {(e.src, e.dst, e.send): DelayLine(e.delay, dtype=np.float64)
                             for edges in self.plan.inputs.values() for e in edges}
-        self.stem_delays = {st.name: DelayLine(lm - self.plan.latency_out[st.name]) for st in strips}
+        self.stem_delays = {st.name: DelayLine(lm - self.plan.latency_out[st.name], dtype=np.float64) for st in strips}
         self.meters = {st.name: StripMeter(st.name, st.kind, self.rate, settings.meter) for st in strips}
         # connections without compensation delay are summed inside the parallel work: strips are dealt to a fixed
         # number of lanes, each lane sums into its own rows (one per destination) in a fixed order, so the result is

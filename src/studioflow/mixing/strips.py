@@ -37,23 +37,6 @@ def _levels(levels: list[np.ndarray | float], n: int) -> np.ndarray:
     return out
 
 
-class DelayLine:
-    """A fixed delay of ``frames`` frames on (channels, n) blocks, float64, block-size independent."""
-
-    def __init__(self, frames: int, channels: int = 2) -> None:
-        self.frames = frames
-        self.history = np.zeros((channels, frames), dtype=np.float64)
-
-    def process(self, block: np.ndarray) -> np.ndarray:
-        """Return ``block`` delayed by ``frames``."""
-        if self.frames == 0:
-            return block
-        joined = np.concatenate([self.history, block], axis=1)
-        n = block.shape[1]
-        self.history = joined[:, n:].copy()
-        return joined[:, :n]
-
-
 @dataclass
 class StripOutput:
     """What a strip produced in one block: its output (stereo float64) and one signal per send (None when silent)."""

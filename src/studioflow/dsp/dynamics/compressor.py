@@ -13,7 +13,8 @@ import numpy as np
 
 from studioflow.dsp.base import Processor, check_choice, check_range
 from studioflow.dsp.dynamics import kernels
-from studioflow.dsp.dynamics.detector import PARAM_GLIDE_MS, DelayLine, SidechainHighPass, time_coef
+from studioflow.dsp.delayline import DelayLine
+from studioflow.dsp.dynamics.detector import PARAM_GLIDE_MS, SidechainHighPass, time_coef
 from studioflow.errors import ParameterError
 
 #: RMS detection averages the squared sidechain over this time constant
@@ -139,7 +140,7 @@ class Compressor(Processor):
             self._ms = np.zeros(sc.shape[0])
             self._env = np.zeros(paths)
             self._slow = np.zeros(paths)
-        audio = self._delay(block)
+        audio = self._delay.process(block)
         out = np.empty_like(audio)
         gr = self._gr
         if gr is None or gr.shape != (paths, block.shape[1]):

@@ -1,4 +1,4 @@
-"""Helpers shared by the dynamics processors: time constants, parameter glide, sidechain high-pass, delay line."""
+"""Helpers shared by the dynamics processors: time constants, parameter glide, sidechain high-pass."""
 
 from __future__ import annotations
 
@@ -35,18 +35,3 @@ class SidechainHighPass:
             self.zi = np.zeros((self.sos.shape[0], block.shape[0], 2))
         y, self.zi = sosfilt(self.sos, block, axis=-1, zi=self.zi)
         return np.ascontiguousarray(y, dtype=np.float32)
-
-
-class DelayLine:
-    """A whole-sample delay of ``frames`` for blocks (channels, n), with state (used for lookahead)."""
-
-    def __init__(self, frames: int, channels: int) -> None:
-        self.frames = frames
-        self.buf = np.zeros((channels, frames), dtype=np.float32)
-
-    def __call__(self, block: np.ndarray) -> np.ndarray:
-        if self.frames == 0:
-            return block
-        joined = np.concatenate([self.buf, block], axis=1)
-        self.buf = joined[:, -self.frames:].copy()
-        return np.ascontiguousarray(joined[:, :block.shape[1]])
