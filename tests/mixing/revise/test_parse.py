@@ -1,5 +1,6 @@
 """Notes as people write them -> the right edit; unclear or ambiguous notes refused with a reason."""
 
+import numpy as np
 import pytest
 
 from studioflow.mixing import load_session
@@ -92,3 +93,37 @@ def test_a_request_naming_an_unknown_part_never_borrows_the_previous_track(sessi
     edits, refusals = _parse(session_path, "vocal up 2 dB and the theremin down, and a touch brighter")
     assert [(e.kind, [n for _, n in e.strips]) for e in edits] == [("level", ["Lead Vox"]), ("eq", ["Lead Vox"])]
     assert [r.note for r in refusals] == ["the theremin down"]
+
+
+@pytest.mark.parametrize("note, kind, band, sign", [
+    ("the keys are too wide", "width", None, -1), ("the keys are too narrow", "width", None, +1),
+    ("keys wider", "width", None, +1), ("more width on the keys", "width", None, +1),
+    ("too much width on the keys", "width", None, -1), ("the keys are a bit too mono", "width", None, +1),
+    ("the vocal is too bright", "eq", "highshelf", -1), ("vocal brighter", "eq", "highshelf", +1),
+    ("the vocal is too dark", "eq", "highshelf", +1), ("vocal darker", "eq", "highshelf", -1),
+    ("the vocal is too loud", "level", None, -1), ("the vocal is too quiet", "level", None, +1),
+    ("vocal louder", "level", None, +1), ("more of the vocal", "level", None, +1),
+    ("too much of the vocal", "level", None, -1),
+    ("the vocal is too dry", "send", None, +1), ("the vocal is too wet", "send", None, -1),
+    ("too much reverb on the vocal", "send", None, -1), ("too little reverb on the vocal", "send", None, +1),
+    ("more reverb on the vocal", "send", None, +1), ("vocal drier", "send", None, -1),
+    ("the kick is too boomy", "eq", "peak", -1), ("less boomy kick", "eq", "peak", -1),
+    ("the bass is too muddy", "eq", "peak", -1), ("the vocal is too thin", "eq", "lowshelf", +1),
+    ("the bass is too heavy", "eq", "lowshelf", -1), ("the bass fuller", "eq", "lowshelf", +1),
+    ("too much low end on the bass", "eq", "lowshelf", -1), ("the vocal is way too present", "eq", "peak", -1),
+    ("the vocal is too sibilant", "deesser", "deesser", -1),
+    ("the vocal is too compressed", "compress", None, -1), ("more compression on the vocal", "compress", None, +1),
+    ("the drums are too punchy", "attack", None, -1), ("punchier drums", "attack", None, +1),
+    ("gtr1 is too far left", "pan", None, +1), ("gtr1 more to the left", "pan", None, -1),
+])
+def test_too_x_asks_for_less_x_and_more_x_for_more(session_path, note, kind, band, sign):
+    """A complaint "too X" turns round what "more X" asks; a fault word ("too boomy") asks for its fix either way."""
+    edits, refusals = _parse(session_path, note)
+    assert not refusals and len(edits) == 1, (edits, refusals)
+    e = edits[0]
+    assert e.kind == kind and e.settings.get("band") == band and np.sign(e.amount) == sign
+
+
+def test_too_with_no_opposite_is_refused(session_path):
+    edits, refusals = _parse(session_path, "the vocal is too centred")
+    assert not edits and "no change I can read" in refusals[0].why

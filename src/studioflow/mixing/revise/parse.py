@@ -26,16 +26,25 @@ TONE: tuple[tuple[str, str, Any, float, str], ...] = (
     (r"nasal|nasally", "peak", 1000.0, -1, "cut the nasal band"),
     (r"tinny|thin sounding|too thin|thin", "lowshelf", 200.0, +1, "add body"),
     (r"darker|duller|warmer|less bright|too bright|less top|softer top", "highshelf", 6000.0, -1, "darken"),
-    (r"brighter|bright|more top|more air|airier|airy|crisper|crisp|sparkle|shine|open(?: it)? up",
+    (r"brighter|bright|more top|more air|airier|airy|crisper|crisp|sparkle|shine|open(?: it)? up|dull|dark|muffled",
      "highshelf", 6000.0, +1, "brighten"),
-    (r"fuller|more body|more bottom|more low end|more weight|beefier|fatter", "lowshelf", 150.0, +1, "add weight"),
+    (r"fuller|more body|more bottom|more low end|more weight|beefier|fatter|heavier", "lowshelf", 150.0, +1,
+     "add weight"),
     (r"less low end|less bottom|lighter|too heavy|too much low", "lowshelf", 150.0, -1, "lighten the low end"),
     (r"more presence|more present|more forward in tone|more bite|more cut", "peak", 3000.0, +1, "add presence"),
+    (r"less presence|less present|less bite", "peak", 3000.0, -1, "tame the presence"),
 )
 LOUDER = r"up|louder|raise|raised|boost|lift|push(?:ed)?|higher|turn(?:ed)? up|bring up|more level|too quiet|" \
          r"too soft|buried|lost|can'?t hear|hard to hear|more of"
 QUIETER = r"down|quieter|lower|softer|turn(?:ed)? down|bring (?:\w+ )*down|pull(?:ed)? (?:\w+ )*back|reduce|" \
           r"less of|too loud|too hot|back off|tuck(?:ed)? in|sits? on top"
+# "too X" asks for less of X: the words after "too" are read as "more X" and the ask turned round ("too wide" ->
+# narrower, "too dry" -> more reverb, "too much low end" -> lighter). Words that already name a fault ask for its fix
+# either way ("boomy" and "too boomy" both cut the boom), so they are not turned round.
+TOO = re.compile(r"\btoo\s+(?:much\s+|many\s+)?(?=\w)(?!little\b|few\b)")
+FAULTS = (r"sibilant|sibilance|essy|esses|lispy|harsh|harshness|piercing|shrill|spiky|ear ?piercing|biting|boomy|boom|"
+          r"boominess|tubby|woofy|muddy|mud|murky|cloudy|boxy|boxiness|honky|cardboard|nasal|nasally|tinny|thin|"
+          r"dull|dark|muffled|buried|lost|uneven|inconsistent|jumpy|clicky")
 
 
 @dataclass
@@ -108,8 +117,32 @@ def _scope_only(text: str) -> bool:
 
 
 def _ask(text: str) -> tuple[str, Any] | None:
-    """What a request asks for: (kind, detail) or None."""
+    """What a request asks for: (kind, detail) or None; "too X" asks for the opposite of "more X"."""
     t = f" {text} "
+    m = TOO.search(t)
+    if m and not re.match(rf"(?:{FAULTS})\b", t[m.end():]):
+        more = _plain_ask(f"{t[:m.start()]}more {t[m.end():]}")
+        if more is not None:
+            return _opposite(more)
+    return _plain_ask(t)
+
+
+def _opposite(ask: tuple[str, Any]) -> tuple[str, Any] | None:
+    """The ask that undoes ``ask`` (None when there is no clear one, like the opposite of centring)."""
+    kind, detail = ask
+    if kind in ("level", "width", "compress", "attack"):
+        return kind, -detail
+    if kind == "space":
+        return kind, (-detail[0], detail[1])
+    if kind == "pan":
+        how, side = detail
+        return None if how == "centre" else ("pan", ("move", "right" if side == "left" else "left"))
+    _, band, freq, sign, _ = detail
+    return next((("tone", entry) for entry in TONE if entry[1:4] == (band, freq, -sign)), None)
+
+
+def _plain_ask(t: str) -> tuple[str, Any] | None:
+    """What a request asks for, reading each word as it stands."""
     if re.search(r"jumps? out|jumping out|pokes? out|sticks? out|uneven|inconsistent|too dynamic|even(?:ed)? out|"
                  r"more consistent|more compress|compress(?:ed|ion)? more|more squash|control(?:led)? more|"
                  r"more control", t):
@@ -135,8 +168,9 @@ def _ask(text: str) -> tuple[str, Any] | None:
     m = re.search(r"\b(?:hard|all the way|fully)\s+(left|right)\b", t)
     if m:
         return "pan", ("hard", m.group(1))
-    m = re.search(r"\b(?:more (?:to the |towards the |toward the )?|further (?:to the )?|pan(?:ned)? (?:it |them )?"
-                  r"(?:\w+ )?(?:to the )?|move(?:d)? (?:\w+ )?(?:to the )?|a bit (?:to the )?)(left|right)\b", t)
+    m = re.search(r"\b(?:more (?:to the |towards the |toward the )?|(?:further|far) (?:to the )?|"
+                  r"pan(?:ned)? (?:it |them )?(?:\w+ )?(?:to the )?|move(?:d)? (?:\w+ )?(?:to the )?|"
+                  r"a bit (?:to the )?)(left|right)\b", t)
     if m:
         return "pan", ("move", m.group(1))
     if re.search(r"\b(?:cent(?:er|re)(?:d)?|in the middle|mono it)\b", t):
