@@ -8,9 +8,10 @@ one float32 array, 23 MB per minute of 48 kHz stereo, and the check decodes it w
    measured in a second thread as it is written;
 3. gain + true-peak limiter rendered (float, temporary) and measured as it is written (loudness, 4x true peak, the
    limiter's own gain reduction); a render within 0.3 LU of the target is landed by a gain after the limiter
-   (inside the ceiling margin), a farther one is rendered again at a secant-stepped gain;
-4. write the delivery files with that post-gain, each read again and measured (the 8x check and the spectrum in
-   threads of their own); then OUT.json and the optional HTML report.
+   (inside the ceiling margin), a farther one is rendered again at a secant-stepped gain; under light limiting the
+   first render also writes the 24-bit master, measured and 8x-checked beside it, kept if it lands within 0.05 LU;
+4. write the (other) delivery files with that post-gain, each read again and measured (the 8x check and the
+   spectrum in threads of their own); then OUT.json and the optional HTML report.
 """
 
 from __future__ import annotations
