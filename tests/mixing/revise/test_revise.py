@@ -98,3 +98,24 @@ def test_cli_revise_prints_edits_and_diff(session_path, capsys):
     main(["revise", str(session_path), "vocal up 2 dB and the theremin down", "--dry-run"])
     out = capsys.readouterr().out
     assert "applied" in out and "Lead Vox: level +2.0 dB" in out and "not applied" in out and "dry run" in out
+
+
+def test_master_true_peak_over_zero_is_said_with_the_number(session_path):
+    quiet = revise(session_path, "kick up a touch", render=True)
+    assert quiet["render"]["analysis"]["true_peak_dbtp"] < 0.0 and quiet["warnings"] == []
+    hot = revise(session_path, "vocal up 20 dB", render=True)
+    peak = hot["render"]["analysis"]["true_peak_dbtp"]
+    assert peak > 0.0
+    assert len(hot["warnings"]) == 1 and f"{peak:+.1f} dBTP" in hot["warnings"][0]
+    assert "limiter" in hot["warnings"][0] and "master fader" in hot["warnings"][0]
+
+
+def test_unrendered_revision_reads_the_last_render_of_its_session(session_path):
+    from studioflow.mixing.versions import render_version
+    hot = revise(session_path, "vocal up 20 dB")["new_session"]
+    assert revise(hot, "bass down 1 dB", dry_run=True)["warnings"] == []          # never rendered: nothing to say
+    report = render_version(hot)
+    warnings = revise(hot, "bass down 1 dB", dry_run=True)["warnings"]
+    assert len(warnings) == 1 and f"v{report['version']:03d}.json" in warnings[0]
+    assert f"{report['analysis']['true_peak_dbtp']:+.1f} dBTP" in warnings[0]
+    assert revise(session_path, "bass down 1 dB", dry_run=True)["warnings"] == []  # another session's render

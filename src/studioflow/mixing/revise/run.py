@@ -19,6 +19,7 @@ from studioflow.errors import ParameterError
 from studioflow.mixing.revise.apply import Applier, NotApplied
 from studioflow.mixing.revise.diff import session_diff
 from studioflow.mixing.revise.parse import parse_notes
+from studioflow.mixing.revise.peaks import true_peak_warnings
 
 
 def version_base(path: Path) -> tuple[str, int | None]:
@@ -32,7 +33,8 @@ def revise(session_path: str | os.PathLike[str], notes: str, *, dry_run: bool = 
     """Turn ``notes`` into edits of the session at ``session_path``; unless ``dry_run``, write the next version.
 
     Returns ``{session, new_session, applied: [{note, edit}], not_applied: [{note, why}], diff: [lines],
-    render}``."""
+    render, warnings}``; ``warnings`` says when the master's true peak is over 0 dBTP (in the new render, or else in
+    the last render of the session revised)."""
     from studioflow.mixing.session import load_session
     from studioflow.mixing.yamlmarks import load_located
 
@@ -61,13 +63,13 @@ def revise(session_path: str | os.PathLike[str], notes: str, *, dry_run: bool = 
                         "strips": [n for _, n in edit.strips], "amount": edit.amount, "spans_s": edit.spans})
     result: dict[str, Any] = {"session": str(path), "new_session": None, "applied": applied,
                               "not_applied": not_applied, "diff": session_diff(data, new), "render": None}
-    if dry_run or not applied:
-        return result
-    out = _write_version(path, new, notes, applied, not_applied)
-    result["new_session"] = str(out)
-    if render:
-        from studioflow.mixing.versions import render_version
-        result["render"] = render_version(out)
+    if not dry_run and applied:
+        out = _write_version(path, new, notes, applied, not_applied)
+        result["new_session"] = str(out)
+        if render:
+            from studioflow.mixing.versions import render_version
+            result["render"] = render_version(out)
+    result["warnings"] = true_peak_warnings(result["render"], path, session.sha256)
     return result
 
 
