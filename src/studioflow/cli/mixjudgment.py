@@ -33,8 +33,10 @@ def automix(stems_dir: Path, output: Path, genre: str | None, reference: Path | 
       studioflow automix song/stems -o song/mix.yaml --explain
       studioflow automix stems/ -o mix.yaml --genre rock --reference ref.wav && studioflow mix mix.yaml
     """
+    from studioflow.cli.outputs import check_file
     from studioflow.mixing.automix import automix as run
 
+    check_file(output)
     report = run(stems_dir, output, tempo=tempo, genre=genre, reference=reference)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
@@ -115,3 +117,5 @@ def _print_revision(result: dict[str, Any], dry_run: bool) -> None:
         console.print("nothing applied: no new version written")
     if result.get("render"):
         console.print(f"rendered {result['render']['mix']}")
+    for warning in result.get("warnings", []):
+        console.print(f"[yellow]warning[/]  {escape(warning)}")
