@@ -3,8 +3,9 @@
 Each stereo track: a 4-band EQ (high-pass, two peaks, high shelf) and a compressor, a fader and pan, post-fader sends
 to a reverb return and a delay return; master EQ and limiter. studioflow streams the session from the source files to
 the mix file (both cores); the peer reads the same files, runs pedalboard per track, sums in numpy, runs the returns
-and the master, and writes the mix. Both include reading and writing. One process, one run each.
-Run: ``.venv/bin/python bench/mix.py [--seconds 240] [--tracks 24]``.
+and the master, and writes the mix. Both include reading and writing. One process; ``--repeats`` runs taken in turns
+with the peer (best wall time, spread, CPU seconds); ``--one-worker`` also renders on one worker.
+Run: ``.venv/bin/python bench/mix.py [--seconds 240] [--tracks 24] [--repeats 3] [--one-worker]``.
 """
 
 from __future__ import annotations
@@ -87,8 +88,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=240.0)
     parser.add_argument("--tracks", type=int, default=24)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--one-worker", action="store_true", help="also render on one worker (the parallel gain)")
     args = parser.parse_args()
     from studioflow.mixing import load_session, render
+
+    walls: dict[str, list[float]] = {}
+    cpus: dict[str, list[float]] = {}
+
+    def timed(key: str, fn) -> object:
+        c0, t0 = time.process_time(), time.perf_counter()
+        result = fn()
+        walls.setdefault(key, []).append(time.perf_counter() - t0)
+        cpus.setdefault(key, []).append(time.process_time() - c0)
+        return result
 
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         folder = Path(tmp)
@@ -100,21 +113,29 @@ def main() -> None:
                         .replace(".wav\n", ".wav}]\n"))
         render(load_session(warm), folder / "warm.wav", meter=False)
         rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        t0 = time.perf_counter()
-        report = render(session, folder / "ours.wav", meter=False)
-        ours = time.perf_counter() - t0
+        report: dict = {}
+        for _ in range(args.repeats):      # in turns, so both see the same load on a shared machine
+            report = timed("ours", lambda: render(session, folder / "ours.wav", meter=False))
+            if args.one_worker:
+                timed("ours1", lambda: render(session, folder / "ours1.wav", meter=False, workers=1))
+            timed("peer", lambda: pedalboard_build(folder, args.tracks, args.seconds, folder / "peer.wav"))
         rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        t0 = time.perf_counter()
-        pedalboard_build(folder, args.tracks, args.seconds, folder / "peer.wav")
-        peer = time.perf_counter() - t0
     audio_s = report["duration_s"]
     print(f"\nbench/mix.py: {args.tracks} stereo tracks x {args.seconds:.0f} s at {RATE} Hz "
-          f"(4-band EQ + compressor each, reverb and delay returns, master EQ + limiter), {os.cpu_count()} cores")
-    print(f"studioflow render      {ours:8.2f} s  {audio_s / ours:7.1f} x realtime  (peak RSS {rss1:.0f} MB, "
+          f"(4-band EQ + compressor each, reverb and delay returns, master EQ + limiter), {os.cpu_count()} cores, "
+          f"best of {args.repeats} in turns")
+    print(f"{'':<26}{'best s':>8}{'spread s':>15}{'x realtime':>12}{'cpu s':>8}")
+    names = {"ours": "studioflow render", "ours1": "studioflow, one worker", "peer": "pedalboard + numpy"}
+    for key, name in names.items():
+        if key in walls:
+            seconds = args.seconds if key == "peer" else audio_s
+            print(f"{name:<26}{min(walls[key]):>8.2f}{f'{min(walls[key]):.2f}..{max(walls[key]):.2f}':>15}"
+                  f"{seconds / min(walls[key]):>12.1f}{min(cpus[key]):>8.2f}")
+    ratio = (audio_s / min(walls["ours"])) / (args.seconds / min(walls["peer"]))
+    print(f"ratio (studioflow x realtime / pedalboard x realtime): {ratio:.2f}x wall, "
+          f"{min(cpus['peer']) / min(cpus['ours']) * audio_s / args.seconds:.2f}x cpu "
+          f"(studioflow also renders {audio_s - args.seconds:.1f} s of tail; peak RSS {rss1:.0f} MB, "
           f"{rss0:.0f} MB before)")
-    print(f"pedalboard + numpy     {peer:8.2f} s  {args.seconds / peer:7.1f} x realtime")
-    print(f"ratio (studioflow x realtime / pedalboard x realtime): {(audio_s / ours) / (args.seconds / peer):.2f}x "
-          f"(studioflow also renders {audio_s - args.seconds:.1f} s of tail)")
 
 
 if __name__ == "__main__":

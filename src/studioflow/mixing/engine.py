@@ -86,6 +86,7 @@ class Renderer:
         self.engines = {st.name: self._engine(st) for st in strips}
         self.readers = {t.name: [RegionReader(r, self.rate, self.engine_start) for r in t.regions]
                         for t in session.tracks}
+        self.channels = {t.name: t.channels for t in session.tracks}
         for t in session.tracks:
             for rd in self.readers[t.name]:
                 if rd.resampled:
@@ -230,7 +231,7 @@ class Renderer:
         return dict(pair for pairs in pool.map(lane, range(min(self.lanes, len(items)))) for pair in pairs)
 
     def _track(self, track: Strip, e: int, n: int, sums: np.ndarray) -> StripOutput:
-        x = read_track(self.readers[track.name], track.channels, e, n)
+        x = read_track(self.readers[track.name], self.channels[track.name], e, n)
         res = self.engines[track.name].run(x, e, sums, self.taps[track.name])
         self._meter(track.name, res, e)
         return res

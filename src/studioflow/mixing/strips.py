@@ -21,6 +21,8 @@ from studioflow.mixing.session import Strip
 
 GRID_FRAMES = 64
 _NO_SUMS = np.zeros((1, 2, 1))
+#: left, right, fader (float64 vectors of one value or one per sample), tap rows, tap levels, post-fader send levels
+MixGains = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, "np.ndarray | float"]]
 
 
 def _vector(v: np.ndarray | float) -> np.ndarray:
@@ -68,6 +70,9 @@ class StripEngine:
         self.latency_out = latency_in + sum(p.latency for p in processors)
         self.insert_auto: dict[int, InsertAutomation] = {}
         self._buffers = [np.empty((2, 0)), np.empty((2, 0))]
+        moving = ["gain_db", "pan", *(f"sends[{k}].level_db" for k in range(len(strip.sends)))]
+        self._moving = any(t in strip.automation and not strip.automation[t].constant for t in moving)
+        self._still: tuple[tuple[int, tuple[tuple[int | None, int], ...]], MixGains] | None = None
         lat = latency_in
         for i, p in enumerate(processors):
             params = {m.group(2): env for target, env in strip.automation.items()
@@ -97,37 +102,54 @@ class StripEngine:
             x = p.process(x) if auto is None else self._automated(p, auto, x, start)
         top = peak(x) if x.size else 0.0
         n = x.shape[1]
-        gain = self._value("gain_db", self.strip.gain_db, start, n, db=True) * self.sign
-        pan = self._value("pan", self.strip.pan, start, n)
-        rows, levels = [], []
-        sends: list[np.ndarray | None] = []
-        post: dict[int, np.ndarray | float] = {}        # post-fader sends returned as signals: their levels
+        left, right, gain, rows, levels, post = self._mix_gains(x.shape[0], start, n, taps)
+        sends: list[np.ndarray | None] = [None] * len(self.strip.sends)
         for k, send in enumerate(self.strip.sends):
-            level = self._value(f"sends[{k}].level_db", send.level_db, start, n, db=True)
-            sig = None
             if send.pre_fader or send.pan is not None:
-                fader = gain if not send.pre_fader else self.sign
-                sig = place(x, fader * level, pan if send.pan is None else send.pan, self.law)
+                level = self._value(f"sends[{k}].level_db", send.level_db, start, n, db=True)
+                pan = self._value("pan", self.strip.pan, start, n) if send.pan is None else send.pan
+                fader = self._gain(start, n) if not send.pre_fader else self.sign
+                sig = place(x, fader * level, pan, self.law)
                 if k in taps:
                     assert sums is not None
                     sums[taps[k]] += sig
-                    sig = None
-            elif k in taps:
+                else:
+                    sends[k] = sig
+        out = self._out_buffer(n)
+        fader_pan_taps(x, left, right, gain, out, _NO_SUMS if sums is None else sums, rows, levels)
+        for k, level in post.items():
+            sends[k] = out * level
+        return StripOutput(out, sends, top)
+
+    def _gain(self, start: int, n: int) -> np.ndarray | float:
+        return self._value("gain_db", self.strip.gain_db, start, n, db=True) * self.sign
+
+    def _mix_gains(self, channels: int, start: int, n: int, taps: dict[int | None, int]) -> MixGains:
+        """Pan gains, fader and tap rows and levels for one block (kept while nothing of them is automated)."""
+        key = (channels, tuple(taps.items()))
+        if self._still is not None and self._still[0] == key:
+            return self._still[1]
+        gain = self._gain(start, n)
+        pan = self._value("pan", self.strip.pan, start, n)
+        rows, levels = [], []
+        post: dict[int, np.ndarray | float] = {}        # post-fader sends returned as signals: their levels
+        for k, send in enumerate(self.strip.sends):
+            if send.pre_fader or send.pan is not None:
+                continue
+            level = self._value(f"sends[{k}].level_db", send.level_db, start, n, db=True)
+            if k in taps:
                 rows.append(taps[k])
                 levels.append(level)
             else:
                 post[k] = level
-            sends.append(sig)
         if None in taps:
             rows.append(taps[None])
             levels.append(1.0)
-        out = self._out_buffer(n)
-        gl, gr = mono_gains(pan, self.law) if x.shape[0] == 1 else balance_gains(pan)
-        fader_pan_taps(x, _vector(gl), _vector(gr), _vector(gain), out, _NO_SUMS if sums is None else sums,
-                       np.array(rows, dtype=np.int64), _levels(levels, n))
-        for k, level in post.items():
-            sends[k] = out * level
-        return StripOutput(out, sends, top)
+        gl, gr = mono_gains(pan, self.law) if channels == 1 else balance_gains(pan)
+        result = (_vector(gl), _vector(gr), _vector(gain), np.array(rows, dtype=np.int64), _levels(levels, n), post)
+        if not self._moving:
+            self._still = (key, result)
+        return result
 
     def _out_buffer(self, n: int) -> np.ndarray:
         """A (2, n) float64 output buffer; two are used in turn, since the renderer finishes one block (reading
