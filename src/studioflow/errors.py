@@ -31,3 +31,7 @@ class ProjectLockedError(StudioflowError):
 
 class OutputExistsError(StudioflowError):
     """An output that would replace an earlier delivery the user has not asked to replace."""
+
+
+class OutputError(StudioflowError, OSError):
+    """An output that cannot be written where it was asked: a missing or read-only folder, a full disk."""

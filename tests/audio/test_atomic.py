@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from studioflow.audio.atomic import atomic_write, next_version, write_json, write_text
-from studioflow.errors import ParameterError
+from studioflow.errors import OutputError, ParameterError
 
 
 def test_atomic_write_renames_into_place_in_the_same_folder(tmp_path):
@@ -40,7 +40,7 @@ def test_atomic_write_error_deletes_temporary_and_keeps_old(tmp_path):
 
 
 def test_atomic_write_needs_the_folder(tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
+    with pytest.raises(OutputError, match="does not exist"):
         with atomic_write(tmp_path / "no" / "x.txt"):
             pass
 

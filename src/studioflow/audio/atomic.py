@@ -26,15 +26,31 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterator
 
-from studioflow.errors import ParameterError
+from studioflow.errors import OutputError, ParameterError
 
-__all__ = ["atomic_write", "write_json", "write_text", "next_version", "to_jsonable"]
+__all__ = ["atomic_write", "check_folder", "write_json", "write_text", "next_version", "to_jsonable"]
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def check_folder(path: str | os.PathLike[str]) -> Path:
+    """OutputError unless the folder that will hold output ``path`` exists and is writable; return that folder.
+
+    Commands call it before long work, so a wrong output path fails at once and leaves nothing behind.
+    """
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise OutputError(f"{target}: the folder {folder} {what}; create it first or choose another folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{target}: the folder {folder} is not writable; check its permissions or choose "
+                          "another folder")
+    return folder
 
 
 @contextlib.contextmanager
@@ -45,10 +61,12 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
     the format from the suffix (soundfile, PyAV) work on it. The file is flushed to disk before the rename.
     """
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{target}: the folder {folder} does not exist")
-    fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=f".part{target.suffix}")
+    folder = check_folder(target)
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=f".part{target.suffix}")
+    except OSError as e:
+        raise OutputError(f"{target}: cannot write in {folder} ({e.strerror}); check its permissions and free "
+                          "space, or choose another folder") from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:

@@ -40,15 +40,23 @@ def analyze(files: tuple[Path, ...], as_json: bool, plot_path: Path | None) -> N
       studioflow analyze master.flac --plot master-loudness.png
     """
     from studioflow.analysis.report import measure_file
+    from studioflow.cli.outputs import check_file
+
+    for i in range(len(files) if plot_path is not None else 0):
+        check_file(_plot_path(plot_path, i, len(files)))
+    from studioflow.cli.progress import progress_bar
 
     reports = []
-    for i, path in enumerate(files):
-        analysis = measure_file(path)
-        reports.append(analysis.report)
-        if plot_path is not None:
-            from studioflow.analysis.plot import plot_loudness
+    with progress_bar(quiet=as_json or len(files) < 2) as bar:
+        task = bar.add_task("analyzing", total=len(files))
+        for i, path in enumerate(files):
+            bar.update(task, description=f"analyzing {path.name}", completed=i)
+            analysis = measure_file(path)
+            reports.append(analysis.report)
+            if plot_path is not None:
+                from studioflow.analysis.plot import plot_loudness
 
-            plot_loudness(analysis.loudness, _plot_path(plot_path, i, len(files)), title=path.name)
+                plot_loudness(analysis.loudness, _plot_path(plot_path, i, len(files)), title=path.name)
     if as_json:
         click.echo(json.dumps(reports, indent=2))
         return

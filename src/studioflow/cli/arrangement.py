@@ -24,8 +24,10 @@ def arrangement(song_audio: str, as_json: bool, plot_path: str | None, genre: st
       studioflow arrangement mix.wav --genre pop
       studioflow arrangement mix.wav --plot arrangement.png --json
     """
+    from studioflow.cli.outputs import check_file
     from studioflow.producer.arrangement import analyze_arrangement, plot_arrangement
 
+    check_file(plot_path)
     result = analyze_arrangement(song_audio, genre=genre, single=single)
     if plot_path is not None:
         from studioflow.audio.atomic import write_json

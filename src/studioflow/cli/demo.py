@@ -11,20 +11,24 @@ import click
 @click.argument("project_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--variation", type=click.IntRange(0, 1), default=0, show_default=True,
               help="0: the demo song (120 BPM); 1: a slower second song for the demo EP.")
-@click.option("--rate", type=int, default=48000, show_default=True, help="Sample rate of the stems in Hz.")
+@click.option("--rate", type=int, default=48000, show_default=True,
+              help="Sample rate of the stems in Hz (22050 to 192000).")
 @click.option("--seconds", type=click.FloatRange(min=4.0), default=None,
-              help="A shorter version of the same form (every section shortened in proportion).")
+              help="Length in seconds of a shorter version of the same form (every section shortened in proportion).")
 def demo(project_dir: Path, variation: int, rate: int, seconds: float | None) -> None:
     """Synthesize the demo song's unmixed stems (WAV, 24-bit) into PROJECT_DIR/stems.
 
     \b
-    Example:
+    Examples:
       studioflow demo my-demo && studioflow analyze my-demo/stems/*.wav
+      studioflow demo short-demo --seconds 10 --rate 44100
     """
     from rich.console import Console
 
+    from studioflow.cli.outputs import check_dir
     from studioflow.producer.demo_song import PLANS, synthesize_demo
 
+    check_dir(project_dir)
     paths = synthesize_demo(project_dir / "stems", variation=variation, rate=rate, seconds=seconds)
     Console().print(f"[bold]{PLANS[variation].title}[/]: {len(paths)} stems in {project_dir / 'stems'}: "
                     + ", ".join(paths))
@@ -67,6 +71,9 @@ def demo_run(out_dir: Path, quick: bool) -> None:
     """
     from rich.console import Console
 
+    from studioflow.cli.outputs import check_dir
+
+    check_dir(out_dir)
     Demo(Console(highlight=False), out_dir, QUICK_SECONDS if quick else None).run()
 
 

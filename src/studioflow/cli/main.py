@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import importlib.util
 import sys
@@ -110,9 +111,26 @@ def main(argv: list[str] | None = None) -> Any:
             raise
         click.echo(f"studioflow: error: {e}", err=True)
         sys.exit(2)
+    except OSError as e:  # the file system said no (permissions, a full disk): one line too, not a traceback
+        if debug:
+            raise
+        click.echo(f"studioflow: error: {os_error_line(e)}", err=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         click.echo("studioflow: interrupted", err=True)
         sys.exit(130)
+
+
+_OS_HINTS = {errno.EACCES: "check its permissions or choose another place", errno.EPERM: "check its permissions",
+             errno.EROFS: "the disk is read-only: choose another place", errno.ENOSPC: "free some disk space, then "
+             "run the command again", errno.ENOENT: "check the path"}
+
+
+def os_error_line(e: OSError) -> str:
+    """One line for an OSError: the path, what the system said, what to do next."""
+    where = f"{e.filename}: " if e.filename else ""
+    hint = _OS_HINTS.get(e.errno or 0)
+    return f"{where}{(e.strerror or str(e)).lower()}" + (f"; {hint}" if hint else "")
 
 
 if __name__ == "__main__":

@@ -68,8 +68,11 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
     """
     from rich.console import Console
 
+    from studioflow.cli.outputs import check_file
     from studioflow.mastering.api import master as run_master
 
+    check_file(out)
+    check_file(report_path)
     console = Console(stderr=True)
     with _progress(console) as progress:
         task = progress.add_task("mastering", total=1.0)
@@ -92,7 +95,7 @@ def _progress(console):  # type: ignore[no-untyped-def]
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn("{task.description:<28}"), BarColumn(), TimeElapsedColumn(), console=console,
-                    transient=True)
+                    transient=True, disable=not console.is_terminal)
 
 
 def _print_summary(console, record: dict) -> None:  # type: ignore[no-untyped-def]

@@ -35,7 +35,7 @@ def _time(session: Any, value: str | None, option: str) -> float | None:
 @click.option("--to", "end", help="Stop at this time (seconds or bar:beat).")
 @click.option("--format", "fmt", type=click.Choice(["float", "wav24", "flac"]), default="float", show_default=True,
               help="32-bit float WAV, 24-bit WAV or 24-bit FLAC.")
-@click.option("--tail", "tail_s", type=float, help="Seconds to render after the last region (default: the inserts' tails).")
+@click.option("--tail", "tail_s", type=click.FloatRange(min=0), help="Seconds to render after the last region (default: the inserts' tails).")
 @click.option("--block", "block_frames", type=int, default=8192, show_default=True, help="Render block size in frames.")
 @click.option("--compare", "versions", nargs=2, help="Compare two versions (like v3 v5) instead of rendering.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
@@ -58,17 +58,19 @@ def mix(session_file: Path | None, output: Path | None, stems_dir: Path | None, 
         folder = session_file.parent if session_file is not None else Path.cwd()
         _print_compare(compare(folder, *versions), as_json)
         return
+    from studioflow.cli.outputs import check_dir, check_file
     from studioflow.mixing.engine import render
     from studioflow.mixing.session import load_session
     from studioflow.mixing.versions import render_version
 
     session = load_session(session_file if session_file is not None else find_session(Path.cwd()))
+    check_file(output)
+    check_dir(stems_dir)
     options = dict(block_frames=block_frames, start_s=_time(session, start, "--from"),
                    end_s=_time(session, end, "--to"), tail_s=tail_s, format=fmt, stems_dir=stems_dir)
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-    with Progress(TextColumn("mixing {task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                  TimeRemainingColumn(), transient=True, disable=as_json) as bar:
-        task = bar.add_task(session.name, total=1)
+    from studioflow.cli.progress import progress_bar
+    with progress_bar(quiet=as_json) as bar:
+        task = bar.add_task(f"mixing {session.name}", total=1)
         options["progress"] = lambda done, total: bar.update(task, completed=done, total=total)
         report = render(session, output, **options) if output is not None else render_version(session, **options)
     _print_report(report, as_json)

@@ -36,8 +36,13 @@ def automix(stems_dir: Path, output: Path, genre: str | None, reference: Path | 
     from studioflow.cli.outputs import check_file
     from studioflow.mixing.automix import automix as run
 
+    from rich.console import Console
+
     check_file(output)
-    report = run(stems_dir, output, tempo=tempo, genre=genre, reference=reference)
+    err = Console(stderr=True)
+    with err.status(f"automix: listening to the stems in {stems_dir}") if err.is_terminal and not as_json \
+            else _nothing():
+        report = run(stems_dir, output, tempo=tempo, genre=genre, reference=reference)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
         return
@@ -63,6 +68,12 @@ def automix(stems_dir: Path, output: Path, genre: str | None, reference: Path | 
         for b in report["buses"]:
             console.print(f"[bold]bus {b['name']}[/]: {b['reason']}")
     console.print(f"wrote {report['session']}")
+
+
+def _nothing() -> Any:
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 def _db(value: float | None) -> str:

@@ -160,6 +160,10 @@ def takes(song_dir: Path, ratings: tuple, comments: tuple, as_json: bool) -> Non
     if as_json:
         click.echo(json.dumps(entries, indent=2, default=str))
         return
+    if not entries:
+        _console().print(f"no takes in {song_dir} yet: record some with studioflow record {song_dir} --track NAME, "
+                         "or import stems with studioflow add-song")
+        return
     from rich.table import Table
     table = Table(title=f"Takes of {song_dir}")
     for col in ("take", "date", "s", "inputs", "rate/bits", "xruns", "check", "rating", "comment"):
@@ -167,11 +171,13 @@ def takes(song_dir: Path, ratings: tuple, comments: tuple, as_json: bool) -> Non
     for e in entries:
         check = e.get("check") or {}
         n = len(check.get("problems", []))
-        table.add_row(e["id"] + (" (recovered)" if e.get("recovered") else ""), str(e.get("date", "")),
-                      f"{e.get('duration_s', 0):.1f}", ",".join(map(str, e.get("inputs", []))),
-                      f"{e.get('rate')}/{e.get('bits')}", str(e.get("xruns")),
-                      f"{check.get('peak_dbfs', '')} dBFS" + (f", {n} problem(s)" if n else ""),
-                      "*" * int(e.get("rating") or 0), e.get("comment", ""))
+        peak = check.get("peak_dbfs")
+        table.add_row(e["id"] + (" (recovered)" if e.get("recovered") else ""), str(e.get("date") or ""),
+                      f"{e.get('duration_s', 0):.1f}", ",".join(map(str, e.get("inputs") or [])),
+                      "/".join(str(e[k]) for k in ("rate", "bits") if e.get(k) is not None),
+                      "" if e.get("xruns") is None else str(e["xruns"]),
+                      ("" if peak is None else f"{peak} dBFS") + (f", {n} problem(s)" if n else ""),
+                      "*" * int(e.get("rating") or 0), e.get("comment") or "")
     _console().print(table)
 
 
@@ -213,8 +219,13 @@ def check(paths: tuple[Path, ...], as_json: bool, groups: tuple[str, ...]) -> No
     from studioflow.recording.checks import check_takes
 
     source = paths[0] if len(paths) == 1 and paths[0].is_dir() else list(paths)
+    from studioflow.cli.progress import progress_bar
+
     explicit = [[Path(p) for p in g.split(",")] for g in groups] or None
-    report = check_takes(source, groups=explicit)
+    with progress_bar(quiet=as_json) as bar:
+        task = bar.add_task("checking", total=1.0)
+        report = check_takes(source, groups=explicit,
+                             progress=lambda stage, f: bar.update(task, description=stage, completed=f))
     if isinstance(source, Path):
         out = source / "takes" / "check.json" if (source / "takes").is_dir() else source / "check.json"
     else:

@@ -52,8 +52,10 @@ def album(album_file: str, out_dir: str, formats: tuple[str, ...], no_report: bo
     """
     from rich.console import Console
 
+    from studioflow.cli.outputs import check_dir
     from studioflow.mastering.album import make_album
 
+    check_dir(out_dir)
     console = Console(stderr=True)
     with _progress(console) as progress:
         task = progress.add_task("album", total=1.0)
@@ -105,8 +107,10 @@ def translation(master: str, report_path: str | None, systems: tuple[str, ...], 
     from rich.console import Console
 
     from studioflow.audio.atomic import to_jsonable, write_json
+    from studioflow.cli.outputs import check_file
     from studioflow.mastering.translation_check import check_translation
 
+    check_file(report_path)
     console = Console(stderr=True)
     with _progress(console) as progress:
         task = progress.add_task("translation", total=1.0)

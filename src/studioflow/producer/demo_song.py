@@ -14,6 +14,9 @@ import numpy as np
 from scipy.signal import butter, sosfilt
 
 from studioflow.audio.files import write
+from studioflow.errors import ParameterError
+
+MIN_RATE, MAX_RATE = 22050, 192000       # Hz: the synth's filters and partials need the top of the audio band
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,8 @@ def synthesize_demo(folder: str | Path, *, variation: int = 0, rate: int = 48000
                     seconds: float | None = None) -> dict[str, Path]:
     """Write the demo song's stems (24-bit WAV) into ``folder``; return {track name: path}. ``seconds`` makes a short
     version of the same form (see :func:`plan_for`)."""
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise ParameterError(f"demo: sample rate must be from {MIN_RATE} to {MAX_RATE} Hz; got {rate}")
     plan = plan_for(variation, seconds)
     s = _Score(plan, rate)
     tracks = {

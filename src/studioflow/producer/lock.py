@@ -52,6 +52,9 @@ def project_lock(project_dir: str | Path, command: str | None = None) -> Iterato
 
     Yields ``{"stale": holder or None}``: the record of a dead holder whose lock was taken over.
     """
+    from studioflow.producer.project import require_project  # local: project.py imports this module lazily
+
+    require_project(project_dir)           # never leave a lock file in a folder that holds no project
     path = (Path(project_dir) / LOCK_FILE).resolve()
     if path in _HELD:
         _HELD[path][1] += 1

@@ -135,12 +135,19 @@ def create_project(path: str | Path, **brief: Any) -> Project:
     return project
 
 
-def load_project(path: str | Path) -> Project:
-    """Load and validate ``path/project.yaml``; SessionError naming the file and key when it is wrong."""
+def require_project(path: str | Path) -> Path:
+    """``path/project.yaml``; SessionError saying how to create one when the folder holds no project."""
     folder = Path(path)
     file = folder / PROJECT_FILE
     if not file.is_file():
         raise SessionError(f"{folder}: no project here (no {PROJECT_FILE}); create one with studioflow new {folder}")
+    return file
+
+
+def load_project(path: str | Path) -> Project:
+    """Load and validate ``path/project.yaml``; SessionError naming the file and key when it is wrong."""
+    file = require_project(path)
+    folder = file.parent
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as e:

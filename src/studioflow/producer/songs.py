@@ -59,6 +59,8 @@ def stem_files(stems: str | Path) -> list[Path]:
                    and not p.name.startswith("."))
     if not files:
         raise ParameterError(f"--stems {folder}: no audio files ({', '.join(AUDIO_SUFFIXES)})")
+    for f in files:                        # every stem readable before the song's folder is made
+        info(f)
     return files
 
 

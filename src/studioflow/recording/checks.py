@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -244,15 +244,19 @@ def check_group(members: list[Path], loaded: dict[Path, tuple[np.ndarray, int]])
 
 
 def check_takes(paths_or_dir: str | Path | Iterable[str | Path], *,
-                groups: list[list[str | Path]] | None = None) -> dict[str, Any]:
+                groups: list[list[str | Path]] | None = None,
+                progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
     """Check takes (a song folder, a folder of stems, or a list of files); return the report dict (see module doc).
 
-    ``groups`` lists files recorded together explicitly (used instead of the automatic grouping).
+    ``groups`` lists files recorded together explicitly (used instead of the automatic grouping); ``progress`` is
+    called with (what, fraction done 0..1) before each file.
     """
     files = find_files(paths_or_dir)
     loaded: dict[Path, tuple[np.ndarray, int]] = {}
     report: dict[str, Any] = {"takes": [], "groups": [], "problems": []}
-    for f in files:
+    for i, f in enumerate(files):
+        if progress is not None:
+            progress(f"checking {label(f)}", i / (len(files) + 1))
         audio, rate, bits = _load(f)
         loaded[f] = (audio, rate)
         r = {"file": str(f), "name": label(f), **check_audio(audio, rate, bits=bits)}
@@ -261,6 +265,8 @@ def check_takes(paths_or_dir: str | Path | Iterable[str | Path], *,
         report["takes"].append(r)
         report["problems"].extend(r["problems"])
     sets = [[Path(p) for p in g] for g in groups] if groups else find_groups(files)
+    if progress is not None:
+        progress("checking mics recorded together", len(files) / (len(files) + 1))
     for g in sets:
         for p in g:
             if p not in loaded:

@@ -64,6 +64,8 @@ def _best_cut(a: np.ndarray, b: np.ndarray, centre: int, search: int) -> int:
 def build(song_dir: str | Path, track: str, plan: list[dict[str, Any]], *, crossfade_ms: float = 10.0,
           search_ms: float = 5.0) -> tuple[np.ndarray, int, list[dict[str, Any]]]:
     """The comp audio (float32 (channels, frames)), its rate and the boundaries used (s)."""
+    if not 0.0 <= crossfade_ms <= 1000.0:
+        raise ParameterError(f"comp {track}: --crossfade-ms must be from 0 to 1000 ms; got {crossfade_ms:g}")
     sources: dict[int, np.ndarray] = {}
     rate = channels = None
     for seg in plan:
