@@ -1,10 +1,10 @@
 """Render a session to a stereo mix (and stems), streaming in blocks so memory stays flat as songs grow.
 
-Per block: every track runs in a thread pool (numba kernels and numpy/scipy release the GIL, so both cores work),
-while one more thread finishes the block before (its buses level by level, the master, the files). The render
-starts at song frame 0 (or a pre-roll before ``start_s``) and runs past the end of the last region by the longest
-tail of any insert chain, plus the master's delay compensation, which is cut off the front so the file lines up
-with the song.
+The tracks are dealt to lanes, one thread each (numba kernels and numpy/scipy release the GIL, so both cores work),
+that run block after block; one more thread finishes each block (its buses level by level, the master, the files)
+while the lanes go on with the next. The render starts at song frame 0 (or a pre-roll before ``start_s``) and runs
+past the end of the last region by the longest tail of any insert chain, plus the master's delay compensation,
+which is cut off the front so the file lines up with the song.
 
 >>> from studioflow.mixing import load_session, render
 >>> result = render(load_session("song/mix.yaml"), "song/mix.wav")      # doctest: +SKIP
@@ -13,6 +13,7 @@ with the song.
 from __future__ import annotations
 
 import os
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,13 +146,12 @@ class Renderer:
         if out_path.suffix.lower() != suffix:
             raise ParameterError(f"{out_path}: format {self.s.format} writes {suffix} files")
         stems = self._stem_paths(suffix)
-        workers = self.lanes
         writers = {}
-        with ThreadPoolExecutor(max_workers=workers) as pool, BlockWriter(out_path, self.rate, 2, sub) as main:
+        with BlockWriter(out_path, self.rate, 2, sub) as main:
             for name, path in stems.items():
                 writers[name] = BlockWriter(path, self.rate, 2, sub).__enter__()
             try:
-                self._loop(pool, main, writers)
+                self._loop(main, writers)
             except BaseException as e:
                 for w in writers.values():
                     w.__exit__(type(e), e, e.__traceback__)
@@ -170,24 +170,36 @@ class Renderer:
         self.s.stems_dir.mkdir(parents=True, exist_ok=True)
         return {st.name: self.s.stems_dir / f"{st.name}{suffix}" for st in [*self.session.tracks, *self.session.buses]}
 
-    def _loop(self, pool: ThreadPoolExecutor, main: BlockWriter, writers: dict[str, BlockWriter]) -> None:
-        """Tracks of block k + 1 run in the lanes while one thread finishes block k (buses, master, files)."""
+    def _loop(self, main: BlockWriter, writers: dict[str, BlockWriter]) -> None:
+        """Each lane (a thread with its own share of the tracks) runs block after block on its own, so a lane held
+        up by the machine does not stall the others; one more thread finishes each block once every lane has
+        delivered it (buses, master, files). Two blocks are in flight at most: their buffers are used in turn."""
         total = self.engine_end - self.engine_start
         tracks = [t for t in self.session.tracks if t.name not in self.plan.silent]
-        finishing: Future[int] | None = None
-        with ThreadPoolExecutor(max_workers=1) as finisher:
-            e = self.engine_start
-            while e < self.engine_end:
-                n = min(self.s.block_frames, self.engine_end - e)
-                sums = self._sums_buffer(n)
-                outputs = self._in_lanes(pool, tracks, lambda t, lane, e=e, n=n, sums=sums:
-                                         self._track(t, e, n, sums[lane]))
-                if finishing is not None:
-                    self._progress(finishing.result(), total)
-                finishing = finisher.submit(self._finish, e, n, outputs, sums, main, writers)
-                e += n
-            if finishing is not None:
-                self._progress(finishing.result(), total)
+        shares = [tracks[k::self.lanes] for k in range(self.lanes)]
+        lanes = [ThreadPoolExecutor(max_workers=1) for _ in shares]
+        in_flight: deque[Future[int]] = deque()
+        try:
+            with ThreadPoolExecutor(max_workers=1) as finisher:
+                e = self.engine_start
+                while e < self.engine_end:
+                    if len(in_flight) == 2:
+                        self._progress(in_flight.popleft().result(), total)
+                    n = min(self.s.block_frames, self.engine_end - e)
+                    sums = self._sums_buffer(n)
+                    parts = [pool.submit(self._lane, share, e, n, sums[k])
+                             for k, (pool, share) in enumerate(zip(lanes, shares))]
+                    in_flight.append(finisher.submit(self._finish, e, n, parts, sums, main, writers))
+                    e += n
+                while in_flight:
+                    self._progress(in_flight.popleft().result(), total)
+        finally:
+            for pool in lanes:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+    def _lane(self, share: list[Strip], e: int, n: int, sums: np.ndarray) -> dict[str, StripOutput]:
+        """One lane's tracks over block ``e``, in order, adding into the lane's ``sums``."""
+        return {t.name: self._track(t, e, n, sums) for t in share}
 
     def _sums_buffer(self, n: int) -> np.ndarray:
         """Zeroed per-lane sums (lanes, rows, 2, n) for one block; two used in turn, like the strips' outputs."""
@@ -202,9 +214,13 @@ class Renderer:
         if self.s.progress is not None:
             self.s.progress(done_to - self.engine_start, total)
 
-    def _finish(self, e: int, n: int, outputs: dict[str, StripOutput], sums: np.ndarray, main: BlockWriter,
-                writers: dict[str, BlockWriter]) -> int:
-        """The buses (level by level, each lane's in its order), the master and the files for block ``e``."""
+    def _finish(self, e: int, n: int, parts: list[Future[dict[str, StripOutput]]], sums: np.ndarray,
+                main: BlockWriter, writers: dict[str, BlockWriter]) -> int:
+        """Once the lanes delivered block ``e``: the buses (level by level, each lane's in its order), the master and
+        the files."""
+        outputs: dict[str, StripOutput] = {}
+        for part in parts:
+            outputs.update(part.result())
         for level in self.plan.bus_levels:
             names = [b for b in level if b not in self.plan.silent]
             for lane in range(self.lanes):
@@ -222,13 +238,6 @@ class Renderer:
             if keep < n:
                 w.write(sig[:, keep:].astype(np.float32))
         return e + n
-
-    def _in_lanes(self, pool: ThreadPoolExecutor, items: list[Any], work: Callable[[Any, int], StripOutput]
-                  ) -> dict[str, StripOutput]:
-        """Run ``work(item, lane)`` with items dealt round-robin to the lanes, each lane's items in order."""
-        def lane(k: int) -> list[tuple[str, StripOutput]]:
-            return [(getattr(it, "name", it), work(it, k)) for it in items[k::self.lanes]]
-        return dict(pair for pairs in pool.map(lane, range(min(self.lanes, len(items)))) for pair in pairs)
 
     def _track(self, track: Strip, e: int, n: int, sums: np.ndarray) -> StripOutput:
         x = read_track(self.readers[track.name], self.channels[track.name], e, n)
