@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 OCTAVE_RATIO = 10 ** 0.3
 SINE_DB = 10 * math.log10(2.0)          # AES17: a full-scale sine reads 0 dBFS, not -3
@@ -20,6 +21,69 @@ SINE_DB = 10 * math.log10(2.0)          # AES17: a full-scale sine reads 0 dBFS,
 def segment_frames(sample_rate: int) -> int:
     """FFT length for ``sample_rate``: the power of two near 1/6 s (8192 at 48 kHz, ~5.9 Hz resolution)."""
     return 1 << max(8, round(math.log2(sample_rate / 6)))
+
+
+BATCH_FRAMES = 8   # frames per FFT call: scratch and spectra stay in cache
+
+
+def frame_count(frames: int, nfft: int, hop: int) -> int:
+    """Number of complete ``nfft``-sample frames, ``hop`` apart, in ``frames`` samples."""
+    return (frames - nfft) // hop + 1 if frames >= nfft else 0
+
+
+@njit(cache=True, nogil=True)
+def _add_power(spec, acc, edges, groups):  # pragma: no cover - numba
+    """|spec|^2 in float64: summed over frames into ``acc`` (rows, bins); each frame's sum over rows and over the
+    bins edges[g]..edges[g+1]-1 into groups[frame, g]."""
+    rows, count, bins = spec.shape
+    power = np.empty(bins)
+    for r in range(rows):
+        total = acc[r]
+        for j in range(count):
+            row = spec[r, j]
+            for k in range(bins):
+                re = np.float64(row[k].real)
+                im = np.float64(row[k].imag)
+                power[k] = re * re + im * im
+                total[k] += power[k]
+            for g in range(edges.size - 1):
+                s = 0.0
+                for k in range(edges[g], edges[g + 1]):
+                    s += power[k]
+                groups[j, g] += s
+
+
+class FramePower:
+    """Welch sums over blocks: every complete frame of ``(rows, n)`` float32 data, ``window.size`` samples ``hop``
+    apart, times ``window`` and transformed by a single-precision real FFT, ``BATCH_FRAMES`` frames per call into
+    one reused scratch buffer (nothing large is allocated per block); ``sums`` (rows, bins) collects the power per
+    bin over frames in float64, ``frames`` counts them."""
+
+    def __init__(self, rows: int, window: np.ndarray, hop: int, edges: np.ndarray | None = None) -> None:
+        """``edges``: bin edges of groups whose per-frame power ``add`` returns (none by default)."""
+        self.window = np.asarray(window, np.float32)
+        self.nfft, self.hop = self.window.size, int(hop)
+        self.sums = np.zeros((rows, self.nfft // 2 + 1))
+        self.frames = 0
+        self.edges = np.zeros(1, np.int64) if edges is None else np.asarray(edges, np.int64)
+        self._scratch = np.empty((rows, BATCH_FRAMES, self.nfft), np.float32)
+
+    def add(self, data: np.ndarray) -> np.ndarray:
+        """Take the complete frames of ``data`` (the caller keeps the samples from ``len(result) * hop`` on);
+        returns each frame's power summed over the rows within the bins ``edges[g]..edges[g+1]-1`` (frames, groups)."""
+        from scipy import fft
+
+        count = frame_count(data.shape[1], self.nfft, self.hop)
+        groups = np.zeros((count, self.edges.size - 1))
+        if count:
+            frames = np.lib.stride_tricks.sliding_window_view(data, self.nfft, axis=1)[:, : (count - 1) * self.hop + 1: self.hop]
+            for j in range(0, count, BATCH_FRAMES):
+                m = min(BATCH_FRAMES, count - j)
+                scratch = self._scratch[:, :m]
+                np.multiply(frames[:, j:j + m], self.window, out=scratch)
+                _add_power(fft.rfft(scratch, axis=-1), self.sums, self.edges, groups[j:j + m])
+            self.frames += count
+        return groups
 
 
 class WelchSpectrum:
@@ -33,21 +97,12 @@ class WelchSpectrum:
         self._window = np.hanning(self.nfft + 2)[1:-1].astype(np.float32)
         self._scale = 2.0 / (self.nfft * float(np.sum(self._window.astype(np.float64) ** 2)))
         self._pending = np.zeros((self.channels, 0), np.float32)
-        self._sum = np.zeros(self.nfft // 2 + 1)
-        self._segments = 0
-        self._tail_frames = 0
+        self._power = FramePower(self.channels, self._window, self.hop)
 
     def process(self, block: np.ndarray) -> None:
         """Feed one float32 block (channels, frames)."""
-        from scipy import fft
-
         data = np.concatenate([self._pending, np.asarray(block, np.float32)], axis=1)
-        count = (data.shape[1] - self.nfft) // self.hop + 1 if data.shape[1] >= self.nfft else 0
-        if count > 0:
-            segs = np.lib.stride_tricks.sliding_window_view(data, self.nfft, axis=1)[:, ::self.hop][:, :count]
-            spec = fft.rfft(segs * self._window, axis=-1)
-            self._sum += (spec.real ** 2 + spec.imag ** 2).sum(axis=(0, 1))
-            self._segments += count
+        count = len(self._power.add(data))
         self._pending = np.ascontiguousarray(data[:, count * self.hop:])
 
     def frequencies_hz(self) -> np.ndarray:
@@ -58,7 +113,7 @@ class WelchSpectrum:
         """Mean square per bin, averaged over segments and channels (one-sided, so the bins sum to the mean square).
 
         A signal shorter than one segment is measured from one zero-padded segment."""
-        total, segments = self._sum, self._segments
+        total, segments = self._power.sums.sum(axis=0), self._power.frames
         if segments == 0 and self._pending.shape[1] > 0:
             from scipy import fft
 

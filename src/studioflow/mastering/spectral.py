@@ -8,8 +8,8 @@ band spectra (each band level minus the track's integrated loudness), in dB.
 from __future__ import annotations
 
 import numpy as np
-import scipy.fft
-from numpy.lib.stride_tricks import sliding_window_view
+
+from studioflow.analysis.spectrum import FramePower
 
 NFFT = 16384
 HOP = NFFT // 2
@@ -31,44 +31,55 @@ class LongTermSpectrum:
         self.rate = int(rate)
         self.window = np.hanning(NFFT).astype(np.float32)
         self._norm = 1.0 / (NFFT * float(np.sum(self.window.astype(np.float64) ** 2)))
-        self._carry = np.zeros((2, 0), dtype=np.float32)
-        self.mid = np.zeros(NFFT // 2 + 1)
-        self.side = np.zeros(NFFT // 2 + 1)
-        self.frames = 0
+        self._buf = np.zeros((2, NFFT + HOP), dtype=np.float32)   # mid, side; the first ``_fill`` samples wait for a frame
+        self._fill = 0
         freqs = np.fft.rfftfreq(NFFT, 1.0 / self.rate)
         #: per-frame power in the groups low (< 150 Hz), mid, high (> 4 kHz), for the band-dynamics decision
-        self.group_edges = np.searchsorted(freqs, [GROUPS_HZ[0], GROUPS_HZ[1]])
+        self.group_edges = np.concatenate([[1], np.searchsorted(freqs, GROUPS_HZ), [NFFT // 2 + 1]]).astype(np.int64)
         self.group_frames: list[np.ndarray] = []
+        self._power = FramePower(2, self.window, HOP, self.group_edges)   # rows mid, side
+
+    @property
+    def frames(self) -> int:
+        """Welch frames summed so far."""
+        return self._power.frames
+
+    @property
+    def mid(self) -> np.ndarray:
+        """Per-bin power of the mid summed over frames (unscaled)."""
+        return self._power.sums[0]
+
+    @property
+    def side(self) -> np.ndarray:
+        """Per-bin power of the side summed over frames (unscaled)."""
+        return self._power.sums[1]
 
     def add(self, block: np.ndarray) -> None:
         """Feed one block ``(channels, frames)`` float32 (mono, stereo; more channels use the first two).
-        Frames are windowed views of the buffer, transformed in single precision (``scipy.fft``) and summed in double."""
-        ms = _mid_side(block)
-        buf = np.concatenate([self._carry, ms], axis=1) if self._carry.shape[1] else ms
-        n = buf.shape[1]
-        count = 0 if n < NFFT else 1 + (n - NFFT) // HOP
+        Mid and side of every frame are transformed in single precision and summed in double
+        (``analysis.spectrum.FramePower``)."""
+        block = np.asarray(block, dtype=np.float32)
+        c, n = self._fill, block.shape[1]
+        if self._buf.shape[1] < c + n:             # grown once to the block size, then reused
+            grown = np.empty((2, c + n), dtype=np.float32)
+            grown[:, :c] = self._buf[:, :c]
+            self._buf = grown
+        _mid_side(block, self._buf[:, c:c + n])
+        data = self._buf[:, :c + n]
+        groups = self._power.add(data)
+        count = len(groups)
         if count:
-            total = None
-            for row, acc in ((0, self.mid), (1, self.side)):
-                frames = sliding_window_view(buf[row], NFFT)[: (count - 1) * HOP + 1: HOP] * self.window
-                f = scipy.fft.rfft(frames, axis=1)
-                p = f.real ** 2 + f.imag ** 2
-                acc += np.sum(p, axis=0, dtype=np.float64)
-                total = p if total is None else total + p
-            lo, hi = self.group_edges
-            self.group_frames.append(np.stack([total[:, 1:lo].sum(1, dtype=np.float64),
-                                               total[:, lo:hi].sum(1, dtype=np.float64),
-                                               total[:, hi:].sum(1, dtype=np.float64)], 1))
-            self.frames += count
-        self._carry = buf[:, count * HOP:].copy()
+            self.group_frames.append(groups)
+        self._fill = c + n - count * HOP
+        self._buf[:, :self._fill] = data[:, count * HOP:].copy()
 
     def power(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per-bin mean-square contributions (freqs Hz, mid, side); short inputs are zero-padded to one frame."""
         mid, side, frames = self.mid.copy(), self.side.copy(), self.frames
-        if frames == 0 and self._carry.shape[1]:
+        if frames == 0 and self._fill:
             pad = np.zeros((2, NFFT), dtype=np.float32)
-            pad[:, :self._carry.shape[1]] = self._carry
-            scale = NFFT / self._carry.shape[1]
+            pad[:, :self._fill] = self._buf[:, :self._fill]
+            scale = NFFT / self._fill
             mid += np.abs(np.fft.rfft(pad[0] * self.window)) ** 2 * scale
             side += np.abs(np.fft.rfft(pad[1] * self.window)) ** 2 * scale
             frames = 1
@@ -123,11 +134,15 @@ class LongTermSpectrum:
         return out
 
 
-def _mid_side(block: np.ndarray) -> np.ndarray:
-    block = np.asarray(block, dtype=np.float32)
+def _mid_side(block: np.ndarray, out: np.ndarray) -> None:
+    """The mid (L+R)/2 and side (L-R)/2 of a float32 ``block`` written into ``out`` (2, frames); mono: side 0."""
     if block.shape[0] == 1:
-        return np.vstack([block[0], np.zeros_like(block[0])])
-    return np.vstack([(block[0] + block[1]) * 0.5, (block[0] - block[1]) * 0.5])
+        out[0] = block[0]
+        out[1] = 0.0
+    else:
+        np.add(block[0], block[1], out=out[0])
+        np.subtract(block[0], block[1], out=out[1])
+        out *= np.float32(0.5)
 
 
 def _to_bands(freqs: np.ndarray, power: np.ndarray, fc: np.ndarray) -> np.ndarray:
