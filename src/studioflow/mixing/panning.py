@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from studioflow.dsp.stereo import PAN_LAWS_DB, pan_gains
+
 
 def mono_gains(pan: np.ndarray | float, law_db: float = -3.0) -> tuple[np.ndarray, np.ndarray]:
     """Left and right gains (float64) for a mono source at ``pan`` under the pan law ``law_db`` (dB at centre)."""
     p = np.clip(np.asarray(pan, dtype=np.float64), -1.0, 1.0)
     if law_db == 0.0:
         return balance_gains(p)
-    theta = (p + 1.0) * (np.pi / 4.0)
-    cos_l, cos_r = np.cos(theta), np.sin(theta)
-    if law_db == -3.0:
-        return cos_l, cos_r
-    lin_l, lin_r = (1.0 - p) / 2.0, (1.0 + p) / 2.0
-    if law_db == -6.0:
-        return lin_l, lin_r
-    if law_db == -4.5:
-        return np.sqrt(cos_l * lin_l), np.sqrt(np.maximum(cos_r, 0.0) * lin_r)
-    raise ValueError(f"pan law must be -3, -4.5, -6 or 0 dB; got {law_db}")
+    if law_db not in PAN_LAWS_DB:
+        raise ValueError(f"pan law must be -3, -4.5, -6 or 0 dB; got {law_db}")
+    return pan_gains(p, law_db)
 
 
 def balance_gains(pan: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
