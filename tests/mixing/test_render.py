@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from studioflow.mixing import load_session, render
+from studioflow.errors import ParameterError
 
 RATE = 48000
 
@@ -253,3 +254,32 @@ def test_real_processor_errors_name_line_and_key(wav, session_file):
     from studioflow.errors import SessionError
     with pytest.raises(SessionError, match=r"^session.yaml:6 tracks\[0\].inserts\[1\].ratio: must be >= 1"):
         load_session(path)
+
+
+def test_a_negative_tail_is_refused(wav, session_file, tmp_path):
+    wav("a.wav", np.zeros((1, 4800)))
+    path = session_file("""
+        tracks:
+          - {name: a, source: a.wav}
+    """)
+    with pytest.raises(ParameterError, match="tail_s must be >= 0"):
+        render(load_session(path), tmp_path / "mix.wav", tail_s=-1.0)
+
+
+def test_a_failed_render_leaves_no_empty_stems_folder(wav, session_file, tmp_path, monkeypatch):
+    from studioflow.mixing import engine
+
+    wav("a.wav", np.zeros((1, 4800)))
+    path = session_file("""
+        tracks:
+          - {name: a, source: a.wav}
+    """)
+
+    def interrupted(self, main, writers):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine.Renderer, "_loop", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        render(load_session(path), tmp_path / "mix.wav", stems_dir=tmp_path / "stems")
+    assert not (tmp_path / "stems").exists() and not (tmp_path / "mix.wav").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.wav", "session.yaml"]

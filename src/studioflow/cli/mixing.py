@@ -36,7 +36,8 @@ def _time(session: Any, value: str | None, option: str) -> float | None:
 @click.option("--format", "fmt", type=click.Choice(["float", "wav24", "flac"]), default="float", show_default=True,
               help="32-bit float WAV, 24-bit WAV or 24-bit FLAC.")
 @click.option("--tail", "tail_s", type=click.FloatRange(min=0), help="Seconds to render after the last region (default: the inserts' tails).")
-@click.option("--block", "block_frames", type=int, default=8192, show_default=True, help="Render block size in frames.")
+@click.option("--block", "block_frames", type=click.IntRange(min=1), default=32768, show_default=True,
+              help="Render block size in frames (the result does not depend on it; larger is faster).")
 @click.option("--compare", "versions", nargs=2, help="Compare two versions (like v3 v5) instead of rendering.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def mix(session_file: Path | None, output: Path | None, stems_dir: Path | None, start: str | None, end: str | None,

@@ -62,6 +62,8 @@ def render(session: Session, out_path: str | os.PathLike[str], *, block_frames: 
         raise ParameterError(f"format must be one of {', '.join(FORMATS)}; got {format!r}")
     if int(block_frames) != block_frames or block_frames < 1:
         raise ParameterError(f"block_frames must be a positive whole number; got {block_frames!r}")
+    if tail_s is not None and not tail_s >= 0:
+        raise ParameterError(f"tail_s must be >= 0 seconds; got {tail_s!r}")
     settings = RenderSettings(block_frames=int(block_frames), start_s=start_s, end_s=end_s, tail_s=tail_s,
                               format=format, stems_dir=None if stems_dir is None else Path(stems_dir),
                               workers=workers, meter=meter, progress=progress)
@@ -145,6 +147,7 @@ class Renderer:
         suffix = "." + FORMATS[self.s.format][0]
         if out_path.suffix.lower() != suffix:
             raise ParameterError(f"{out_path}: format {self.s.format} writes {suffix} files")
+        made_stems_dir = self.s.stems_dir is not None and not self.s.stems_dir.exists()
         stems = self._stem_paths(suffix)
         writers = {}
         with BlockWriter(out_path, self.rate, 2, sub) as main:
@@ -155,6 +158,8 @@ class Renderer:
             except BaseException as e:
                 for w in writers.values():
                     w.__exit__(type(e), e, e.__traceback__)
+                if made_stems_dir and not any(self.s.stems_dir.iterdir()):
+                    self.s.stems_dir.rmdir()   # a render that did not finish leaves no empty stems folder
                 raise
             for w in writers.values():
                 w.__exit__(None, None, None)
