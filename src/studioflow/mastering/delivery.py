@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
+from numba import njit
 
 from studioflow.audio.resample import Resampler
 from studioflow.audio.stream import BlockReader, BlockWriter
@@ -86,8 +87,18 @@ class _FileMeter:
 def quantize_24(block: np.ndarray) -> np.ndarray:
     """``block`` on the 24-bit grid (round half to even, clipped to the codes' range), as float32: writing it as
     PCM_24 stores exactly these values, so measuring them is measuring the file."""
-    codes = np.clip(np.rint(np.asarray(block, dtype=np.float64) * 8388608.0), -8388608.0, 8388607.0)
-    return (codes / 8388608.0).astype(np.float32)
+    x = np.ascontiguousarray(block, dtype=np.float32)
+    out = np.empty_like(x)
+    _quantize_24(x.ravel(), out.ravel())
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _quantize_24(x, out):  # pragma: no cover - numba
+    """out = clip(rint(x * 2^23), -2^23, 2^23 - 1) / 2^23, in float64 per sample (one pass)."""
+    for i in range(x.size):
+        code = min(max(np.rint(np.float64(x[i]) * 8388608.0), -8388608.0), 8388607.0)
+        out[i] = code / 8388608.0
 
 
 class Wav24Master:
