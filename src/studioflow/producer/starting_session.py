@@ -1,8 +1,8 @@
 """A song's starting session: the mixing engineer's automatic first mix of the song's current takes and comps.
 
-The producer hands the mixing engineer's ``automix`` a folder holding each track's current audio under the track's
-name (symbolic links to ``takes/<track>/comp.wav`` or the newest take), with the song's tempo, sections and genre
-when the project knows them (else automix estimates the tempo). The session it writes plays the same files a
+The producer hands the mixing engineer's ``automix`` each track's current audio by the track's name
+(``takes/<track>/comp.wav`` or the newest take), with the song's tempo, sections and genre when the project knows
+them (else automix estimates the tempo). The session it writes plays the same files a
 hand-written one would (``takes/<track>/comp.wav``, so it follows later comps), and the inputs it was made from are
 remembered in the song's produce state: while nobody has edited ``session.yaml``, a change of takes, comps, tempo,
 sections or genre writes it again; an edited session is never rewritten.
@@ -10,13 +10,10 @@ sections or genre writes it again; an edited session is never rewritten.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from studioflow.audio.atomic import write_text
 from studioflow.errors import SessionError
 from studioflow.producer.songs import SESSION_FILE, track_sources
 from studioflow.producer.state import State
@@ -53,22 +50,8 @@ def inputs(state: State, song_dir: Path, setting: dict[str, Any]) -> dict[str, A
 def write_automix_session(song_dir: Path, setting: dict[str, Any],
                           automix: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """Write ``session.yaml`` with automix from the song's current takes; return automix's report."""
-    sources = track_sources(song_dir)
-    session = song_dir / SESSION_FILE
-    with tempfile.TemporaryDirectory(dir=song_dir, prefix=".automix-stems-") as tmp:
-        for track, path in sources.items():
-            (Path(tmp) / f"{track}{path.suffix}").symlink_to(path.resolve())
-        report = automix(tmp, session, tempo=setting["tempo_bpm"], sections=setting["sections"],
-                         genre=setting["genre"], name=setting["name"])
-    text = session.read_text(encoding="utf-8")
-    fixed = text
-    for path in sources.values():             # automix names the resolved file; play the track's own name instead
-        resolved = os.path.relpath(path.resolve(), song_dir.resolve())
-        own = path.relative_to(song_dir).as_posix()
-        fixed = fixed.replace(f"source: {resolved}\n", f"source: {own}\n")
-    if fixed != text:
-        write_text(session, fixed)
-    return report
+    return automix(track_sources(song_dir), song_dir / SESSION_FILE, tempo=setting["tempo_bpm"],
+                   sections=setting["sections"], genre=setting["genre"], name=setting["name"])
 
 
 def remember(state: State, song_dir: Path, made_from: dict[str, Any], result: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
@@ -55,19 +55,21 @@ class TrackPlan:
         self.explain.append(text)
 
 
-def automix(stems_dir: str | os.PathLike[str], out_session: str | os.PathLike[str], *, tempo: float | None = None,
+def automix(stems_dir: str | os.PathLike[str] | Mapping[str, str | os.PathLike[str]],
+            out_session: str | os.PathLike[str], *, tempo: float | None = None,
             sections: Iterable[Any] | None = None, genre: str | None = None,
             reference: str | os.PathLike[str] | None = None, roles: dict[str, str] | None = None,
             name: str | None = None) -> dict[str, Any]:
     """Write a first mix of the stems in ``stems_dir`` to the session file ``out_session``; return the report
-    (also written beside it as ``<session>.automix.json``). ``roles`` overrides recognition per track name."""
+    (also written beside it as ``<session>.automix.json``). ``stems_dir`` is a folder of stems (each track named after
+    its file) or a mapping {track name: audio file}. ``roles`` overrides recognition per track name."""
     from studioflow.audio.atomic import write_json, write_text
     from studioflow.mixing.session import load_session
 
     if genre is not None and genre not in balance.GENRES:
         raise ParameterError(f"automix: genre must be one of {', '.join(balance.GENRES)}; got {genre!r}")
     out = Path(out_session)
-    plans, rate = _load(Path(stems_dir), roles or {})
+    plans, rate = _load(_stem_files(stems_dir), roles or {})
     tempo_bpm, tempo_reason = _tempo(plans, rate, tempo)
     has_vocal = any(p.role == "lead_vocal" for p in plans)
     for p in plans:
@@ -91,11 +93,15 @@ def automix(stems_dir: str | os.PathLike[str], out_session: str | os.PathLike[st
     buses = [StripText(b, {"": [bus_reasons[b["name"]]]}) for b in bus_data]
     plans.sort(key=lambda p: (ROLES.index(p.role), p.name))          # drums first, the lead last, as on a console
     tracks = [_strip_text(p, out.parent) for p in plans]
-    folder = Path(stems_dir).resolve()
-    song = folder.parent.name if folder.name.lower() in ("stems", "tracks", "audio") else folder.name
+    if isinstance(stems_dir, Mapping):
+        song, origin = None, f"{len(plans)} given files"
+    else:
+        folder = Path(stems_dir).resolve()
+        song = folder.parent.name if folder.name.lower() in ("stems", "tracks", "audio") else folder.name
+        origin = str(Path(stems_dir))
     top = {"session": name or song or "automix", "sample_rate": rate, "tempo": tempo_bpm,
            "sections": _sections(sections)}
-    header = [f"studioflow automix: a first mix of {len(plans)} stems from {Path(stems_dir)}"
+    header = [f"studioflow automix: a first mix of {len(plans)} stems from {origin}"
               + (f" ({genre})" if genre else "") + ".",
               f"tempo: {tempo_reason}. Left/right image balance {_db(image['overall_db'])} (low {_db(image['low_db'])},"
               f" mid {_db(image['mid_db'])}, high {_db(image['high_db'])}; + means the left is louder).",
@@ -119,9 +125,13 @@ def _db(value: float | None) -> str:
 
 
 # stages ----------------------------------------------------------------------------------------------------------
-def _load(folder: Path, overrides: dict[str, str]) -> tuple[list[TrackPlan], int]:
-    from studioflow.audio.files import read
-
+def _stem_files(stems: str | os.PathLike[str] | Mapping[str, str | os.PathLike[str]]) -> dict[str, Path]:
+    """{track name: file} from a mapping, or from a folder's stems (named after their files without extension)."""
+    if isinstance(stems, Mapping):
+        if not stems:
+            raise ParameterError("automix: no stems given")
+        return {str(name): Path(path) for name, path in stems.items()}
+    folder = Path(stems)
     if not folder.is_dir():
         raise ParameterError(f"automix: {folder} is not a folder of stems")
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in STEM_SUFFIXES and not p.name.startswith("."))
@@ -130,20 +140,26 @@ def _load(folder: Path, overrides: dict[str, str]) -> tuple[list[TrackPlan], int
     names = [p.stem for p in paths]
     if len(set(names)) != len(names):
         raise ParameterError(f"automix: two stems in {folder} share a name without extension")
-    loaded = [(p, *read(p)) for p in paths]
-    rates = [r for _, _, r in loaded]
+    return dict(zip(names, paths))
+
+
+def _load(files: dict[str, Path], overrides: dict[str, str]) -> tuple[list[TrackPlan], int]:
+    from studioflow.audio.files import read
+
+    loaded = [(name, p, *read(p)) for name, p in files.items()]
+    rates = [r for _, _, _, r in loaded]
     rate = max(set(rates), key=rates.count)
     plans = []
-    for path, audio, r in loaded:
+    for stem, path, audio, r in loaded:
         if r != rate:
             from studioflow.audio.resample import resample
             audio = resample(audio, r, rate)
-        f = analyse(path.stem, path, audio, rate)
+        f = analyse(stem, path, audio, rate)
         guess = recognise(f)
-        if path.stem in overrides:
-            role = overrides[path.stem]
+        if stem in overrides:
+            role = overrides[stem]
             if role not in ROLES:
-                raise ParameterError(f"automix: role {role!r} for {path.stem} is not one of {', '.join(ROLES)}")
+                raise ParameterError(f"automix: role {role!r} for {stem} is not one of {', '.join(ROLES)}")
             guess = RoleGuess(role, 1.0, "given", "role given by the caller")
         plans.append(TrackPlan(features=f, guess=guess, audio=audio))
     return plans, rate
@@ -325,7 +341,7 @@ def _sections(sections: Iterable[Any] | None) -> list[dict[str, Any]] | None:
 
 
 def _strip_text(p: TrackPlan, base: Path) -> StripText:
-    source = os.path.relpath(p.features.path.resolve(), base.resolve())
+    source = os.path.relpath(os.path.abspath(p.features.path), os.path.abspath(base))  # links kept: comp.wav stays
     data: dict[str, Any] = {"name": p.name, "source": source,
                             "notes": f"role: {p.role} ({p.guess.source}, {100 * p.guess.confidence:.0f}%)"}
     if p.inserts:
