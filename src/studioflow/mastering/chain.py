@@ -19,6 +19,8 @@ LOUDNESS_TOLERANCE_LU = 0.1   # ... and one this close is kept even when its pea
 #: true peak by less than 0.07 dB up to 0.45 fs (``dsp.dynamics.limiter``); the delivery's 8x check still decides
 POST_GAIN_PEAK_MARGIN_DB = 0.1
 MAX_GAIN_ITERATIONS = 6
+IR_TAIL_DB = -150.0          # the EQ's impulse response is cut where the rest holds this little of its energy
+IR_MAX_FRAMES = 1 << 16
 
 
 def build(stages: list[Stage], rate: int) -> list[tuple[str, Processor]]:
@@ -33,7 +35,7 @@ def build(stages: list[Stage], rate: int) -> list[tuple[str, Processor]]:
             continue
         if s.processor == "eq":
             bands = [{k: b[k] for k in ("type", "freq", "gain_db", "q")} for b in s.settings["bands"]]
-            out.append((s.name, create("eq", rate, bands=([hpf] if hpf else []) + bands)))
+            out.append((s.name, convolved(create("eq", rate, bands=([hpf] if hpf else []) + bands))))
             hpf = None
             continue
         params = {k: v for k, v in s.settings.items() if k not in ("predicted_response_db",)}
@@ -41,6 +43,62 @@ def build(stages: list[Stage], rate: int) -> list[tuple[str, Processor]]:
     if hpf is not None:
         out.insert(0, ("cleanup", create("eq", rate, bands=[hpf])))
     return out
+
+
+def convolved(eq: Processor) -> Processor:
+    """The EQ as ``ConvolvedEQ`` when its impulse response dies away within ``IR_MAX_FRAMES``; else the EQ itself."""
+    from scipy.signal import sosfilt
+
+    from studioflow.dsp.eq import band_sos
+
+    sos = np.vstack([band_sos(b, eq.sample_rate) for b in eq.bands]) if eq.bands else None
+    if sos is None:
+        return eq
+    impulse = np.zeros(IR_MAX_FRAMES)
+    impulse[0] = 1.0
+    h = sosfilt(sos, impulse)
+    left = np.cumsum((h * h)[::-1])[::-1]                       # energy from each sample to the end
+    cut = np.nonzero(left < left[0] * 10 ** (IR_TAIL_DB / 10))[0]
+    if cut.size == 0:
+        return eq
+    frames = 1 << max(10, int(np.ceil(np.log2(cut[0]))))
+    return ConvolvedEQ(eq.sample_rate, h[:frames], eq.params())
+
+
+class ConvolvedEQ(Processor):
+    """An EQ (a minimum-phase IIR cascade, ``dsp.eq.ParametricEQ``) applied as FFT convolution with its own impulse
+    response, computed in float64 and cut where what is left lies ``IR_TAIL_DB`` under its energy: the same filter,
+    phase and all, at about half the cost of a cascade of many recursive sections (the tonal EQ has ~19). Each
+    block is convolved whole by overlap-save (zero latency, any block size) with single-precision FFTs; the output
+    then differs from the cascade by ~130 dB under the signal (about the 24-bit master's own quantization noise)."""
+
+    name = "eq"
+
+    def __init__(self, sample_rate: int, ir: np.ndarray, settings: dict | None = None) -> None:
+        super().__init__(sample_rate)
+        self.ir = np.asarray(ir, dtype=np.float64)
+        self._settings = settings or {}
+        self._spectra: dict[int, np.ndarray] = {}
+
+    def params(self) -> dict[str, Any]:
+        return {**self._settings, "impulse_response_frames": self.ir.size}
+
+    def _prepare(self, channels: int) -> None:
+        self._history = np.zeros((channels, self.ir.size - 1), dtype=np.float32)
+
+    def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
+        import scipy.fft
+
+        n, taps = block.shape[1], self.ir.size
+        size = scipy.fft.next_fast_len(n + taps - 1, real=True)
+        spectrum = self._spectra.get(size)
+        if spectrum is None:
+            spectrum = self._spectra[size] = scipy.fft.rfft(self.ir, size).astype(np.complex64)
+        x = np.concatenate([self._history, block], axis=1)
+        self._history = x[:, n:]
+        y = scipy.fft.rfft(x, size, axis=-1)
+        y *= spectrum
+        return np.ascontiguousarray(scipy.fft.irfft(y, size, axis=-1)[:, taps - 1:taps - 1 + n])
 
 
 def stream(processor: Processor, blocks: Iterable[np.ndarray], channels: int,
