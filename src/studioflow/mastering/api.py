@@ -41,7 +41,7 @@ KEEP_RENDER_LU = 0.05               # ... and is kept as it is when it lands thi
 
 
 def _reader(path: Path) -> Iterable[np.ndarray]:
-    return BlockReader(path, BLOCK)
+    return parallel.ahead(BlockReader(path, BLOCK))     # read and decoded on the other core
 
 
 @contextlib.contextmanager
@@ -116,11 +116,12 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         procs = chain.build(stages, rate)
         pre_meter = MixMeter(rate, channels)
         reader = BlockReader(mix_path, BLOCK)
-        with BlockWriter(pre_path, rate, channels, subtype="FLOAT") as w, parallel.Beside(pre_meter.add) as side:
+        with BlockWriter(pre_path, rate, channels, subtype="FLOAT") as w, parallel.Beside(pre_meter.add) as side, \
+                parallel.Beside(w.write) as writer:
             done = 0
-            for b in chain.stream(chain.chain_of(procs, rate), reader, channels):
-                w.write(b)
-                side.put(b)                               # measured on the other core
+            for b in chain.stream(chain.chain_of(procs, rate), parallel.ahead(reader), channels):
+                writer.put(b)                             # written, read and measured beside the chain
+                side.put(b)
                 done += b.shape[1]
                 say("tonal balance, dynamics, stereo", 0.2 + 0.25 * done / max(reader.frames, 1))
         pre = pre_meter.result()

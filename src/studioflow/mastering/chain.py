@@ -159,7 +159,9 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
     otherwise the gain takes a secant step on the measured points and the master is rendered again, never above
     ``max_gain_db``. ``also(i)`` may give, for render ``i``, a context manager whose ``put(block)`` takes the limited
     blocks too (the master written in the same pass); when that render lands within ``keep_lu`` of the target it is
-    kept as it is (no post-gain) and returned as ``kept``. Returns gain_db, post_gain_db, kept, the tries and the
+    kept as it is (no post-gain) and returned as ``kept``. A sink whose ``measures`` is true measures its own copy
+    (the render on the 24-bit grid, within one step of 2^-23 of it): that render's loudness and 4x true peak are
+    then its ``loudness_and_peak()``, not measured a second time. Returns gain_db, post_gain_db, kept, the tries and the
     gain-reduction statistics."""
     from studioflow.analysis.truepeak import TruePeakMeter
     from studioflow.audio.stream import BlockWriter
@@ -184,15 +186,18 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
             tp.process(block)
 
         sink = also(i) if also is not None else None
-        with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w, Beside(measure) as side, \
+        own = not getattr(sink, "measures", False)      # a measuring sink reads the same samples: measured once
+        with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w, \
+                (Beside(measure) if own else contextlib.nullcontext()) as side, \
                 (sink if sink is not None else contextlib.nullcontext()) as extra:
             for b in stream(lim, gained(read(pre_path), gain), channels,
                             tap=lambda part: gr_meter.add_gain(lim.last_gain[part])):
                 w.write(b)
-                side.put(b)
+                if side is not None:
+                    side.put(b)
                 if extra is not None:
                     extra.put(b)
-        lufs, peak = loud.result()["integrated_lufs"], tp.dbtp
+        lufs, peak = (loud.result()["integrated_lufs"], tp.dbtp) if own else sink.loudness_and_peak()
         gr = gr_meter.result()
         tried.append({"gain_db": round(gain, 3), "integrated_lufs": lufs, "true_peak_dbtp": peak})
         if lufs is None:

@@ -107,9 +107,17 @@ class Wav24Master:
     context manager; ``record(ceiling_dbtp)`` then gives what ``deliver`` gives for wav24, or None if the 8x check
     found the file over the ceiling (``deliver`` then makes it again lower)."""
 
+    measures = True   # ``chain.limit_to_target`` takes the render's loudness and 4x peak from it
+
     def __init__(self, path: Path, rate: int, channels: int) -> None:
         self.path, self.rate, self.channels = Path(path), int(rate), int(channels)
         self.measured: tuple[float | None, float | None, dict] | None = None
+
+    def loudness_and_peak(self) -> tuple[float | None, float | None]:
+        """Integrated loudness (LUFS) and 4x true peak (dBTP) of the master as written (after the ``with`` block)."""
+        if self.measured is None:
+            return None, None
+        return self.measured[0], self.measured[2]["true_peak_dbtp"]
 
     def __enter__(self) -> "Wav24Master":
         self._writer = BlockWriter(self.path, self.rate, self.channels, subtype="PCM_24").__enter__()

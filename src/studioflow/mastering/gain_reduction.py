@@ -14,34 +14,45 @@ TOP_DB = 60.0
 
 
 @njit(cache=True, nogil=True)
+def _db(key, linear):  # pragma: no cover - numba
+    """The reduction (dB) of an ordering key: the dB itself, or minus the linear gain."""
+    return -20.0 * np.log10(max(-key, 1e-12)) if linear else key
+
+
+@njit(cache=True, nogil=True)
 def _scan(values, linear, state, hist, series, window):  # pragma: no cover - numba
-    """One pass over per-frame reduction ``values`` (dB, or linear gain when ``linear``: dB = -20 log10 g, taken only
-    where g < 1): ``state`` = [frames, max, active frames, active sum, current window's max, frames in it] is
-    updated, the 0.05 dB histogram counted, and the max of each window completed here written to ``series``;
-    returns how many were written."""
-    frames, top, active, active_sum, wmax, wfill = state[0], state[1], int(state[2]), state[3], state[4], int(state[5])
+    """One pass over per-frame reduction ``values`` (dB, or linear gain when ``linear``: dB = -20 log10 g):
+    ``state`` = [frames, max dB, active frames, active sum dB, current window's max dB, frames in it] is updated,
+    the 0.05 dB histogram counted and the max of each window completed here written to ``series``; returns how many
+    were written. Maxima are kept as ordering keys (minus the gain), so a logarithm is taken only for frames reduced
+    by at least the first histogram bin, and once per window."""
+    g_bin = 10.0 ** (-BIN_DB / 20.0)
+    top = state[1] if not linear else -(10.0 ** (-state[1] / 20.0))
+    wmax = state[4] if not linear else -(10.0 ** (-state[4] / 20.0))
+    active, active_sum, wfill = int(state[2]), state[3], int(state[5])
     last = hist.size - 1
     done = zero = 0
     for i in range(values.size):
-        v = np.float64(values[i])
-        if linear:
-            v = -20.0 * np.log10(max(v, 1e-12)) if v < 1.0 else 0.0
-        top = max(top, v)
-        if v > ACTIVE_DB:
-            active += 1
-            active_sum += v
-        if v < BIN_DB:
+        x = np.float64(values[i])
+        key = -x if linear else x
+        top = max(top, key)
+        wmax = key if wfill == 0 else max(wmax, key)
+        if (x > g_bin) if linear else (x < BIN_DB):
             zero += 1                  # the first bin, counted in a register (most frames are not limited)
         else:
-            hist[min(int(v / BIN_DB), last)] += 1
-        wmax = v if wfill == 0 else max(wmax, v)
+            v = -20.0 * np.log10(max(x, 1e-12)) if linear else x
+            if v > ACTIVE_DB:
+                active += 1
+                active_sum += v
+            hist[min(int(max(v, 0.0) / BIN_DB), last)] += 1
         wfill += 1
         if wfill == window:
-            series[done] = wmax
+            series[done] = _db(wmax, linear)
             done += 1
             wfill = 0
     hist[0] += zero
-    state[0], state[1], state[2], state[3], state[4], state[5] = frames + values.size, top, active, active_sum, wmax, wfill
+    state[0] += values.size
+    state[1], state[2], state[3], state[4], state[5] = _db(top, linear), active, active_sum, _db(wmax, linear), wfill
     return done
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import queue
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -58,6 +58,43 @@ class Beside:
         else:
             self._queue.put(None)
             self._thread.join()
+
+
+def ahead(blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    """The blocks of ``blocks`` in order, produced in a thread of its own up to ``DEPTH`` ahead of the consumer (a
+    file reader's decoding on the other core); the producer's error is raised here; stopping early stops it."""
+    pending: queue.Queue = queue.Queue(DEPTH)
+    stop = threading.Event()
+    end = object()
+
+    def produce() -> None:
+        try:
+            for block in blocks:
+                while not stop.is_set():
+                    try:
+                        pending.put(block, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            pending.put(end)
+        except BaseException as exc:   # re-raised in the consumer's thread
+            pending.put(exc)
+
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = pending.get()
+            if item is end:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def start(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
