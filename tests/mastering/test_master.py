@@ -39,3 +39,22 @@ def test_hits_target_under_ceiling(mixes, tmp_path, mix, target):
     assert rec["deliveries"][0]["true_peak_dbtp"] <= t.ceiling_dbtp
     if mix == "clipped":
         assert any("clipped" in w for w in rec["warnings"])
+
+
+def test_reference_measurement_is_cached_by_content_beside_it(tmp_path):
+    from studioflow.mastering.measure import measure_file, measure_reference, reference_cache_path
+
+    ref = tmp_path / "ref.wav"
+    write(ref, beat_song(-12.0, seconds=3.0), RATE, subtype="FLOAT")
+    before = ref.read_bytes()
+    first, cached = measure_reference(ref)
+    assert not cached and reference_cache_path(ref).is_file()
+    again, cached = measure_reference(ref)
+    assert cached and again["integrated_lufs"] == pytest.approx(first["integrated_lufs"], abs=1e-12)
+    assert again["spectrum"]["level_db"] == pytest.approx(first["spectrum"]["level_db"], abs=1e-12)
+    assert ref.read_bytes() == before                                  # the reference itself is never touched
+    write(ref, beat_song(-20.0, seconds=3.0), RATE, subtype="FLOAT")   # new content: measured again
+    changed, cached = measure_reference(ref)
+    assert not cached
+    assert changed["integrated_lufs"] == pytest.approx(measure_file(str(ref))["integrated_lufs"], abs=1e-9)
+    assert changed["integrated_lufs"] == pytest.approx(first["integrated_lufs"] - 8.0, abs=0.05)

@@ -2,8 +2,9 @@
 
 Passes over the audio, each streamed in blocks (memory flat except MP3/AAC: ``audio.encode`` takes the whole song as
 one float32 array, 23 MB per minute of 48 kHz stereo, and the check decodes it whole again):
-1. measure the mix, and the reference in a second thread; decide every stage from the numbers (the EQ is fitted
-   for what the stereo stages after it do to each band);
+1. measure the mix, and the reference in a second thread (its measurement cached by content beside it,
+   ``measure.measure_reference``); decide every stage from the numbers (the EQ is fitted for what the stereo stages
+   after it do to each band);
 2. run the chain before the limiter (cleanup, tonal balance, compression, stereo) into a temporary float file,
    measured in a second thread as it is written;
 3. gain + true-peak limiter rendered (float, temporary) and measured as it is written (loudness, 4x true peak, the
@@ -30,7 +31,7 @@ from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.dsp.dither import SHAPES as DITHER_SHAPES
 from studioflow.errors import AudioFileError, ParameterError
 from studioflow.mastering import chain, decisions, delivery, parallel
-from studioflow.mastering.measure import MixMeter, measure_file
+from studioflow.mastering.measure import MixMeter, measure_file, measure_reference
 from studioflow.mastering.spectral import spectral_distance_db
 from studioflow.mastering.styles import parse_style
 from studioflow.mastering.targets import Target, resolve_target
@@ -87,9 +88,10 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
 
     # 1. measure and decide -------------------------------------------------------------------------------
     say("measuring the mix", 0.0)
-    ref_job = parallel.start(measure_file, str(reference)) if reference is not None else None   # on the other core
-    mix = measure_file(str(mix_path), progress=lambda f: say("measuring the mix", 0.15 * f))
-    ref = ref_job.result() if ref_job is not None else None
+    ref_job = parallel.start(measure_reference, reference) if reference is not None else None   # on the other core
+    # the mix's spectrum in a thread of its own too: the other core is free once a cached reference is read
+    mix = measure_file(str(mix_path), progress=lambda f: say("measuring the mix", 0.15 * f), beside=True)
+    ref = ref_job.result()[0] if ref_job is not None else None
     if mix["integrated_lufs"] is None:
         raise AudioFileError(f"{mix_path}: the mix is silent (below the loudness gate); nothing to master")
     rate, channels = mix["rate"], mix["channels"]

@@ -3,6 +3,10 @@ stereo width, DC, clipping (``analysis.stats``) and band dynamics. Memory stays 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
@@ -110,3 +114,46 @@ def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[
     reader = BlockReader(path, block_frames)
     return measure_blocks(reader, reader.sample_rate, reader.channels, frames=reader.frames,
                           progress=progress, beside=beside)
+
+
+#: bump when what ``MixMeter.result`` measures or how changes: cached reference measurements of other versions are
+#: measured again
+MEASURE_VERSION = 1
+CACHE_SUFFIX = ".studioflow-measure.json"
+
+
+def reference_cache_path(path: str | os.PathLike[str]) -> Path:
+    """Where the measurement of the reference ``path`` is cached: a hidden JSON file beside it."""
+    p = Path(path)
+    return p.with_name(f".{p.name}{CACHE_SUFFIX}")
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def measure_reference(path: str | os.PathLike[str]) -> tuple[dict, bool]:
+    """``measure_file`` of a reference, cached by content: a hidden JSON beside it holds the measurement with the
+    file's BLAKE2b digest and ``MEASURE_VERSION``, so an album mastered against one reference measures it once (a
+    changed file, a different version or an unreadable cache is measured again; a folder that cannot be written
+    is simply not cached; the reference itself is never touched). Returns (measurement, whether it was cached)."""
+    import json
+
+    from studioflow.audio.atomic import write_json
+
+    src, cache = Path(path), reference_cache_path(path)
+    digest = _digest(src)
+    try:
+        held = json.loads(cache.read_text())
+        if held.get("blake2b") == digest and held.get("version") == MEASURE_VERSION:
+            return held["measurement"], True
+    except (OSError, ValueError, AttributeError, KeyError):
+        pass
+    measured = measure_file(str(src))
+    with contextlib.suppress(OSError):
+        write_json(cache, {"file": src.name, "blake2b": digest, "version": MEASURE_VERSION, "measurement": measured})
+    return measured, False
