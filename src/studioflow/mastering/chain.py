@@ -187,12 +187,12 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
 
         sink = also(i) if also is not None else None
         own = not getattr(sink, "measures", False)      # a measuring sink reads the same samples: measured once
-        with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w, \
+        with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w, Beside(w.write) as writer, \
                 (Beside(measure) if own else contextlib.nullcontext()) as side, \
                 (sink if sink is not None else contextlib.nullcontext()) as extra:
             for b in stream(lim, gained(read(pre_path), gain), channels,
                             tap=lambda part: gr_meter.add_gain(lim.last_gain[part])):
-                w.write(b)
+                writer.put(b)
                 if side is not None:
                     side.put(b)
                 if extra is not None:

@@ -122,13 +122,14 @@ class Wav24Master:
     def __enter__(self) -> "Wav24Master":
         self._writer = BlockWriter(self.path, self.rate, self.channels, subtype="PCM_24").__enter__()
         self._meter = _FileMeter(self.rate, self.channels)
+        self._measuring = Beside(self._meter.add)     # measured in a thread of its own, beside the file's writing
         self._side = Beside(self._consume)
         return self
 
     def _consume(self, block: np.ndarray) -> None:
         q = quantize_24(block)
+        self._measuring.put(q)
         self._writer.write(q)
-        self._meter.add(q)
 
     def put(self, block: np.ndarray) -> None:
         """Write and measure the next block of the master."""
@@ -137,6 +138,7 @@ class Wav24Master:
     def __exit__(self, kind, value, tb) -> None:
         try:
             self._side.__exit__(kind, value, tb)
+            self._measuring.__exit__(kind, value, tb)
         finally:
             self._writer.__exit__(kind, value, tb)
         if kind is None:
