@@ -41,20 +41,45 @@ def test_hits_target_under_ceiling(mixes, tmp_path, mix, target):
         assert any("clipped" in w for w in rec["warnings"])
 
 
-def test_reference_measurement_is_cached_by_content_beside_it(tmp_path):
-    from studioflow.mastering.measure import measure_file, measure_reference, reference_cache_path
+def test_reference_measurement_is_cached_by_content_in_the_user_cache(tmp_path, monkeypatch):
+    from studioflow.mastering.measure import (measure_file, measure_reference, reference_cache_folder,
+                                              reference_cache_path)
 
-    ref = tmp_path / "ref.wav"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert reference_cache_folder() == tmp_path / "cache" / "studioflow" / "references"
+    user = tmp_path / "music"
+    user.mkdir()
+    ref = user / "ref.wav"
     write(ref, beat_song(-12.0, seconds=3.0), RATE, subtype="FLOAT")
     before = ref.read_bytes()
     first, cached = measure_reference(ref)
     assert not cached and reference_cache_path(ref).is_file()
+    assert reference_cache_path(ref).parent == reference_cache_folder()
     again, cached = measure_reference(ref)
     assert cached and again["integrated_lufs"] == pytest.approx(first["integrated_lufs"], abs=1e-12)
     assert again["spectrum"]["level_db"] == pytest.approx(first["spectrum"]["level_db"], abs=1e-12)
     assert ref.read_bytes() == before                                  # the reference itself is never touched
+    assert [p.name for p in user.iterdir()] == ["ref.wav"]             # and nothing is written beside it
     write(ref, beat_song(-20.0, seconds=3.0), RATE, subtype="FLOAT")   # new content: measured again
     changed, cached = measure_reference(ref)
     assert not cached
     assert changed["integrated_lufs"] == pytest.approx(measure_file(str(ref))["integrated_lufs"], abs=1e-9)
     assert changed["integrated_lufs"] == pytest.approx(first["integrated_lufs"] - 8.0, abs=0.05)
+    assert len(list(reference_cache_folder().iterdir())) == 2         # one entry per content
+
+
+def test_reference_is_measured_without_a_cache_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatch):
+    from studioflow.mastering.measure import measure_file, measure_reference
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")                                             # the cache folder cannot be made under a file
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    user = tmp_path / "music"
+    user.mkdir()
+    ref = user / "ref.wav"
+    write(ref, beat_song(-12.0, seconds=1.0), RATE, subtype="FLOAT")
+    for _ in range(2):
+        measured, cached = measure_reference(ref)
+        assert not cached
+        assert measured["integrated_lufs"] == pytest.approx(measure_file(str(ref))["integrated_lufs"], abs=1e-12)
+    assert [p.name for p in user.iterdir()] == ["ref.wav"] and blocked.read_text() == ""

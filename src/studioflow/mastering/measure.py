@@ -119,13 +119,14 @@ def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[
 #: bump when what ``MixMeter.result`` measures or how changes: cached reference measurements of other versions are
 #: measured again
 MEASURE_VERSION = 1
-CACHE_SUFFIX = ".studioflow-measure.json"
 
 
-def reference_cache_path(path: str | os.PathLike[str]) -> Path:
-    """Where the measurement of the reference ``path`` is cached: a hidden JSON file beside it."""
-    p = Path(path)
-    return p.with_name(f".{p.name}{CACHE_SUFFIX}")
+def reference_cache_folder() -> Path:
+    """The folder holding cached reference measurements: ``$XDG_CACHE_HOME/studioflow/references`` (XDG Base
+    Directory Specification; ``~/.cache`` when the variable is unset, empty or not an absolute path)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "studioflow" / "references"
 
 
 def _digest(path: Path) -> str:
@@ -136,17 +137,29 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
+def _cache_file(digest: str) -> Path:
+    return reference_cache_folder() / f"{digest}.json"
+
+
+def reference_cache_path(path: str | os.PathLike[str]) -> Path:
+    """Where the measurement of the reference ``path`` is cached: a JSON file named by the BLAKE2b digest of its
+    content in :func:`reference_cache_folder` (reads the file to hash it)."""
+    return _cache_file(_digest(Path(path)))
+
+
 def measure_reference(path: str | os.PathLike[str]) -> tuple[dict, bool]:
-    """``measure_file`` of a reference, cached by content: a hidden JSON beside it holds the measurement with the
-    file's BLAKE2b digest and ``MEASURE_VERSION``, so an album mastered against one reference measures it once (a
-    changed file, a different version or an unreadable cache is measured again; a folder that cannot be written
-    is simply not cached; the reference itself is never touched). Returns (measurement, whether it was cached)."""
+    """``measure_file`` of a reference, cached by content: a JSON file named by the file's BLAKE2b digest in the
+    user's cache folder (:func:`reference_cache_folder`) holds the measurement with ``MEASURE_VERSION``, so an album
+    mastered against one reference measures it once (a different version or an unreadable cache is measured again;
+    a cache folder that cannot be written is simply not used). Nothing is written beside the reference, and the
+    reference itself is never touched. Returns (measurement, whether it was cached)."""
     import json
 
     from studioflow.audio.atomic import write_json
 
-    src, cache = Path(path), reference_cache_path(path)
+    src = Path(path)
     digest = _digest(src)
+    cache = _cache_file(digest)
     try:
         held = json.loads(cache.read_text())
         if held.get("blake2b") == digest and held.get("version") == MEASURE_VERSION:
@@ -154,6 +167,7 @@ def measure_reference(path: str | os.PathLike[str]) -> tuple[dict, bool]:
     except (OSError, ValueError, AttributeError, KeyError):
         pass
     measured = measure_file(str(src))
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):  # OutputError is an OSError: an unwritable cache folder is not an error
+        cache.parent.mkdir(parents=True, exist_ok=True)
         write_json(cache, {"file": src.name, "blake2b": digest, "version": MEASURE_VERSION, "measurement": measured})
     return measured, False
