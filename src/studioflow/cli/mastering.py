@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -54,10 +55,11 @@ def targets(as_json: bool) -> None:
               help="Dither of the 16-bit file: Wannamaker noise-shaped or flat TPDF (the very last step).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Write a stand-alone HTML report here.")
+@click.option("--overwrite", is_flag=True, help="Replace an earlier master at OUT (else that is an error).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result record as JSON.")
 def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: float | None,
            reference: str | None, style: str | None, max_limiting_db: float | None, formats: tuple[str, ...],
-           dither: str, report_path: str | None, as_json: bool) -> None:
+           dither: str, report_path: str | None, overwrite: bool, as_json: bool) -> None:
     """Master a mix for a platform or to a reference; writes OUT, OUT.json and the delivery files.
 
     \b
@@ -73,6 +75,15 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
 
     check_file(out)
     check_file(report_path)
+    from studioflow.mastering.delivery import output_path
+
+    earlier = [p for p in {Path(out), Path(out).with_suffix(".json"), *(output_path(Path(out), f) for f in formats)}
+               if p.exists()]
+    if earlier and not overwrite:
+        from studioflow.errors import OutputExistsError
+
+        raise OutputExistsError(f"{earlier[0]}: an earlier master is there; write to a new name (masters are never "
+                                "replaced unasked) or pass --overwrite")
     console = Console(stderr=True)
     with _progress(console) as progress:
         task = progress.add_task("mastering", total=1.0)

@@ -66,7 +66,27 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
     """Master ``mix_path`` to ``out_path`` (24-bit WAV at the mix's rate, plus ``formats``: wav16, flac, mp3, aac)
     for ``target`` (a name from ``studioflow targets``, or ``lufs`` LUFS / ``ceiling_dbtp`` dBTP), optionally
     matching ``reference``; ``style`` as ``--style``; ``max_limiting_db`` caps the limiter's gain reduction (dB);
-    ``dither`` "shaped" or "tpdf" for wav16. Writes ``OUT.json`` (and ``report`` HTML) and returns the same record."""
+    ``dither`` "shaped" or "tpdf" for wav16. Writes ``OUT.json`` (and ``report`` HTML) and returns the same record.
+
+    A run that fails or is interrupted takes back the files it had already delivered, so no partial set is left."""
+    written: list[Path] = []
+    try:
+        return _master(mix_path, out_path, target=target, lufs=lufs, ceiling_dbtp=ceiling_dbtp, reference=reference,
+                       style=style, max_limiting_db=max_limiting_db, formats=formats, report=report, dither=dither,
+                       progress=progress, written=written)
+    except BaseException:
+        for path in written:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        raise
+
+
+def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *, target: str | Target | None,
+            lufs: float | None, ceiling_dbtp: float | None, reference: str | os.PathLike[str] | None,
+            style: str | None, max_limiting_db: float | None, formats: Sequence[str],
+            report: str | os.PathLike[str] | None, dither: str, progress: Callable[[str, float], None] | None,
+            written: list[Path]) -> dict:
+    """The work of :func:`master`; every file delivered is added to ``written`` as soon as it is in place."""
     started = time.perf_counter()
     say = progress or (lambda stage, fraction: None)
     mix_path, out = Path(mix_path), Path(out_path)
@@ -159,12 +179,14 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
             d = fit["kept"].record(goal.ceiling_dbtp) if fmt == "wav24" and fit["kept"] is not None else None
             if d is not None:                      # written and checked in the limiter's pass
                 os.replace(spec_path, out)
+                written.append(out)
                 d["path"] = str(out)
                 deliveries.append(d)
                 continue
             # each file is checked on the independent 8x meter and made again lower if it is over
             d = delivery.deliver(fmt, lim_path, delivery.output_path(out, fmt), rate, channels, goal.ceiling_dbtp,
                                  fit["post_gain_db"], dither)
+            written.append(Path(d["path"]))
             if d["note"]:
                 warnings.append(f"{d['format']}: {d['note']}")
             deliveries.append(d)
@@ -191,11 +213,14 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
             "before": spectral_distance_db(mix["spectrum"]["level_db"][:n], ref["spectrum"]["level_db"][:n], fc[:n]),
             "after": spectral_distance_db(final["spectrum"]["level_db"][:n], ref["spectrum"]["level_db"][:n], fc[:n]),
         }
-    write_json(out.with_name(out.name + ".json") if out.suffix == "" else out.with_suffix(".json"), record)
+    json_path = out.with_name(out.name + ".json") if out.suffix == "" else out.with_suffix(".json")
+    write_json(json_path, record)
+    written.append(json_path)
     if report is not None:
         from studioflow.mastering.report import write_report
 
         write_report(record, report)
+        written.append(Path(report))
     say("done", 1.0)
     return record
 
