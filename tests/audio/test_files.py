@@ -7,7 +7,7 @@ import pytest
 import soundfile as sf
 
 from studioflow.audio import files
-from studioflow.audio.stream import BlockReader
+from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.errors import AudioFileError
 from signals import sine
 
@@ -99,6 +99,35 @@ def test_write_24_bit_code_values_and_round_trip_exact(tmp_path):
         files.write(tmp_path / f"r{suffix}", y, RATE, subtype="PCM_24")
         back, _ = files.read(tmp_path / f"r{suffix}")
         assert np.max(np.abs(back.astype(np.float64) - y)) <= 2.0 ** -24  # half a 24-bit step
+
+
+def _rule_codes(x: np.ndarray, bits: int) -> np.ndarray:
+    """The documented rule in its plainest numpy form, in float64: clip(rint(x * 2**(bits-1))), (frames, channels)."""
+    full = float(1 << (bits - 1))
+    return np.clip(np.rint(np.asarray(x, dtype=np.float64).T * full), -full, full - 1).astype(np.int64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bits,subtype", [(16, "PCM_16"), (24, "PCM_24")])
+def test_integer_writes_match_the_rule_bit_for_bit(tmp_path, bits, subtype, dtype):
+    rng = np.random.default_rng(bits)
+    full = 1 << (bits - 1)
+    x = rng.uniform(-1.6, 1.6, size=(2, 70000)).astype(dtype)            # over full scale too; past one chunk
+    ties = (rng.integers(-full - 40, full + 40, size=(2, 3000)) + 0.5) / full  # exact halves, both parities
+    x[:, :3000] = ties.astype(dtype)
+    x[:, 3000:3006] = [[1.0, -1.0, 1e30, -1e30, (full - 0.5) / full, -(full + 0.5) / full]] * 2
+    want = _rule_codes(x, bits)
+    direct = files._to_file_samples(x, subtype, tmp_path / "x.wav", RATE)
+    assert direct.dtype == (np.int16 if bits == 16 else np.int32) and direct.flags.c_contiguous
+    np.testing.assert_array_equal(direct.astype(np.int64) >> (32 - bits if bits == 24 else 0), want)
+    read_as = "int16" if bits == 16 else "int32"
+    files.write(tmp_path / "w.wav", x, RATE, subtype=subtype)
+    with BlockWriter(tmp_path / "s.flac", RATE, 2, subtype=subtype) as out:
+        for pos in (0, 1, 4801, 65536 + 4801):                            # blocks of changing sizes
+            out.write(x[:, pos:{0: 1, 1: 4801, 4801: 65536 + 4801}.get(pos, x.shape[1])])
+    for name in ("w.wav", "s.flac"):
+        codes, _ = sf.read(tmp_path / name, dtype=read_as, always_2d=True)
+        np.testing.assert_array_equal(codes.astype(np.int64) >> (32 - bits if bits == 24 else 0), want)
 
 
 def test_write_float_round_trip_is_bit_exact(tmp_path):

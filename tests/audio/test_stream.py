@@ -91,6 +91,13 @@ def test_writer_error_leaves_nothing_and_keeps_old_file(tmp_path):
     with pytest.raises(AudioFileError, match="block has 1 channels, the file 2"):
         with BlockWriter(target, RATE, 2) as out:
             out.write(np.zeros((1, 1000), np.float32))
+    bad = np.zeros((2, 1000), np.float32)
+    bad[1, 300], bad[0, 700] = np.inf, np.nan                  # the earlier one, in channel 2, is reported
+    with pytest.raises(AudioFileError, match=r"render.wav: cannot write a Inf sample in channel 2 at "
+                                             r"0.027083 s \(frame 1300\)"):
+        with BlockWriter(target, RATE, 2) as out:
+            out.write(np.zeros((2, 1000), np.float32))
+            out.write(bad)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["render.wav"]
     with pytest.raises(AudioFileError, match="cannot write FLAC as 'FLOAT'"):

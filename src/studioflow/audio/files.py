@@ -152,13 +152,14 @@ def _check_finite(block: np.ndarray, path: Path, first_frame: int, rate: int, do
                          f"(frame {at})")
 
 
-def _iter_blocks(handle: sf.SoundFile, path: Path, start: int, stop: int, block_frames: int) -> Iterator[np.ndarray]:
-    """Yield float32 (channels, n) C-contiguous blocks of frames [start, stop), checked for NaN/Inf and short reads.
+def _read_chunks(handle: sf.SoundFile, path: Path, start: int, stop: int,
+                 block_frames: int) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield (first frame, float32 (n, channels) view of a reused buffer) for frames [start, stop), read by
+    libsndfile straight as float32; raise on short reads.
 
     A file that ends before its header says is truncated, except MP3, whose length libsndfile estimates from the
     file size when there is no Xing/Info header: there reading simply stops where the audio ends.
     """
-    check = handle.subtype in _FLOAT_SUBTYPES
     rate = handle.samplerate
     if start:
         handle.seek(start)
@@ -176,13 +177,21 @@ def _iter_blocks(handle: sf.SoundFile, path: Path, start: int, stop: int, block_
                                  f"promises {handle.frames / rate:.3f} s")
         if got == 0:
             return
-        block = buffer[:got].T.copy()  # a new C-ordered array: the buffer is reused
-        if check:
-            _check_finite(block, path, pos, rate)
-        yield block
+        yield pos, buffer[:got]
         pos += got
         if got < want:
             return
+
+
+def _iter_blocks(handle: sf.SoundFile, path: Path, start: int, stop: int, block_frames: int) -> Iterator[np.ndarray]:
+    """Yield float32 (channels, n) C-contiguous blocks of frames [start, stop), checked for NaN/Inf and short reads
+    (see ``_read_chunks``)."""
+    check = handle.subtype in _FLOAT_SUBTYPES
+    for pos, chunk in _read_chunks(handle, path, start, stop, block_frames):
+        block = chunk.T.copy()  # a new C-ordered array: the buffer is reused
+        if check:
+            _check_finite(block, path, pos, handle.samplerate)
+        yield block
 
 
 def _frame_range(path: Path, rate: int, frames: int, start_s: float | None, stop_s: float | None) -> tuple[int, int]:
@@ -206,10 +215,14 @@ def read(path: str | os.PathLike[str], *, start_s: float | None = None,
     with _open_read(path) as handle:
         start, stop = _frame_range(path, handle.samplerate, handle.frames, start_s, stop_s)
         out = np.empty((handle.channels, stop - start), dtype=np.float32)
+        check = handle.subtype in _FLOAT_SUBTYPES
         pos = 0
-        for block in _iter_blocks(handle, path, start, stop, _CHUNK_FRAMES):
-            out[:, pos:pos + block.shape[1]] = block
-            pos += block.shape[1]
+        for first, chunk in _read_chunks(handle, path, start, stop, _CHUNK_FRAMES):
+            part = out[:, pos:pos + chunk.shape[0]]
+            part[...] = chunk.T  # transposed once, from libsndfile's interleaved float32 into the output
+            if check:
+                _check_finite(part, path, first, handle.samplerate)
+            pos += chunk.shape[0]
         if pos < out.shape[1]:  # an MP3 shorter than libsndfile's estimate
             out = np.ascontiguousarray(out[:, :pos])
         return out, int(handle.samplerate)
@@ -269,21 +282,57 @@ def _open_write(tmp: Path, target: Path, sample_rate: int, channels: int, subtyp
     return handle
 
 
-def _to_file_samples(block: np.ndarray, subtype: str) -> np.ndarray:
-    """Turn a float (channels, n) block into the (n, channels) array handed to libsndfile for ``subtype``.
+def _int_codes(x, start, stop, full, shift, out):  # pragma: no cover - numba
+    """out[f - start, c] = clip(rint(x[c, f] * full), -full, full - 1) << shift, in float64 per sample (one pass:
+    scale, round half to even, clip and interleave); return the first non-finite frame, or -1."""
+    for f in range(start, stop):
+        for c in range(x.shape[0]):
+            value = np.float64(x[c, f])
+            if not np.isfinite(value):
+                return f
+            code = min(max(np.rint(value * full), -full), full - 1.0)
+            out[f - start, c] = np.int64(code) << shift
+    return -1
 
-    Integer subtypes: round half to even, clip to the format's range (see the module docstring); 24-bit codes go
-    left-justified in int32, which is how libsndfile takes them.
+
+_INT_CODES = None
+
+
+def _int_codes_kernel():
+    """``_int_codes`` compiled by numba (``cache=True``), made on first use so importing this module stays light."""
+    global _INT_CODES
+    if _INT_CODES is None:
+        from numba import njit
+
+        _INT_CODES = njit(cache=True, nogil=True)(_int_codes)
+    return _INT_CODES
+
+
+def _to_file_samples(audio: np.ndarray, subtype: str, path: Path, rate: int, first_frame: int = 0,
+                     start: int = 0, stop: int | None = None, buffer: np.ndarray | None = None) -> np.ndarray:
+    """Turn frames [start, stop) of a float (channels, frames) array into the (n, channels) array handed to
+    libsndfile for ``subtype``, refusing NaN/Inf (named at ``first_frame + frame`` at ``rate`` Hz).
+
+    Integer subtypes: round half to even, clip to the format's range (see the module docstring), in one pass into
+    ``buffer`` when it is an array of the right type and big enough (reused between blocks); 24-bit codes go
+    left-justified in int32 (``code << 8``), which is how libsndfile takes them.
     """
+    stop = audio.shape[1] if stop is None else stop
     bits = _INT_BITS.get(subtype)
     if bits is None:
+        block = audio[:, start:stop]
+        _check_finite(block, path, first_frame + start, rate, "cannot write a ")
         return np.ascontiguousarray(block.T, dtype=np.float32)
-    full = float(1 << (bits - 1))
-    codes = np.rint(np.asarray(block, dtype=np.float64).T * full)
-    np.clip(codes, -full, full - 1, out=codes)
-    if bits == 16:
-        return codes.astype(np.int16)
-    return codes.astype(np.int32) << (32 - bits)
+    dtype = np.int16 if bits == 16 else np.int32
+    n, channels = stop - start, audio.shape[0]
+    if buffer is None or buffer.dtype != dtype or buffer.shape[0] < n or buffer.shape[1] != channels:
+        buffer = np.empty((n, channels), dtype=dtype)
+    out = buffer[:n]
+    x = audio if audio.dtype in (np.float32, np.float64) else audio.astype(np.float64)
+    bad = _int_codes_kernel()(x, start, stop, float(1 << (bits - 1)), 32 - bits if bits == 24 else 0, out)
+    if bad >= 0:
+        _check_finite(audio[:, bad:stop], path, first_frame + bad, rate, "cannot write a ")
+    return out
 
 
 def _as_audio(audio: np.ndarray, path: Path) -> np.ndarray:
@@ -312,8 +361,9 @@ def write(path: str | os.PathLike[str], audio: np.ndarray, rate: int, *, subtype
     arr = _as_audio(audio, path)
     with atomic_write(path) as tmp:
         with _open_write(tmp, path, rate, arr.shape[0], subtype, arr.shape[1]) as handle:
+            buffer = None
             for pos in range(0, arr.shape[1], _CHUNK_FRAMES):
-                block = arr[:, pos:pos + _CHUNK_FRAMES]
-                _check_finite(block, path, pos, int(rate), "cannot write a ")
-                handle.write(_to_file_samples(block, subtype))
+                buffer = _to_file_samples(arr, subtype, path, int(rate), 0, pos, min(pos + _CHUNK_FRAMES,
+                                                                                     arr.shape[1]), buffer)
+                handle.write(buffer)
     return path

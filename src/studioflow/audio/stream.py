@@ -28,7 +28,7 @@ import numpy as np
 import soundfile as sf
 
 from studioflow.audio.atomic import atomic_write
-from studioflow.audio.files import (_as_audio, _check_finite, _frame_range, _iter_blocks, _open_read,
+from studioflow.audio.files import (_as_audio, _frame_range, _iter_blocks, _open_read,
                                     _open_write, _to_file_samples, _write_format)
 from studioflow.errors import AudioFileError, ParameterError
 
@@ -100,6 +100,7 @@ class BlockWriter:
         self.frames = 0
         self._atomic = None
         self._handle: sf.SoundFile | None = None
+        self._buffer: np.ndarray | None = None  # the integer codes of the last block, reused for the next
 
     def __enter__(self) -> "BlockWriter":
         self._atomic = atomic_write(self.path)
@@ -118,8 +119,9 @@ class BlockWriter:
         arr = _as_audio(block, self.path)
         if arr.shape[0] != self.channels:
             raise AudioFileError(f"{self.path}: block has {arr.shape[0]} channels, the file {self.channels}")
-        _check_finite(arr, self.path, self.frames, int(self.sample_rate), "cannot write a ")
-        self._handle.write(_to_file_samples(arr, self.subtype))
+        self._buffer = _to_file_samples(arr, self.subtype, self.path, int(self.sample_rate), self.frames,
+                                        buffer=self._buffer)
+        self._handle.write(self._buffer)
         self.frames += arr.shape[1]
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
