@@ -2,8 +2,8 @@
 
 Passes over the audio, each streamed in blocks (memory flat except MP3/AAC: ``audio.encode`` takes the whole song as
 one float32 array, 23 MB per minute of 48 kHz stereo, and the check decodes it whole again):
-1. measure the mix, and the reference in a second thread (its measurement cached by content beside it,
-   ``measure.measure_reference``); decide every stage from the numbers (the EQ is fitted for what the stereo stages
+1. measure the mix, and the reference in a second thread (its measurement cached by content hash
+   in the user's cache folder, ``measure.measure_reference``); decide every stage from the numbers (the EQ is fitted for what the stereo stages
    after it do to each band);
 2. run the chain before the limiter (cleanup, tonal balance, compression, stereo) into a temporary float file,
    measured in a second thread as it is written;
