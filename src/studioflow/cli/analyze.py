@@ -70,14 +70,19 @@ def print_reports(reports: list[dict], console: Console) -> None:
     from rich.table import Table
 
     if len(reports) > 1:
-        table = Table(title="Analysis (EBU R128 / BS.1770-4)", title_justify="left")
-        for name in ("file", "s", "LUFS", "LRA LU", "M max", "S max", "dBTP", "PLR dB", "DC", "clipped", "corr"):
-            table.add_column(name, justify="left" if name == "file" else "right")
+        from rich import box
+
+        table = Table(title="Analysis (EBU R128 / BS.1770-4)", title_justify="left", box=box.SIMPLE_HEAD,
+                      collapse_padding=True, pad_edge=False)
+        names = [Path(r["file"]).name for r in reports]
+        table.add_column("file", no_wrap=True, min_width=min(32, max(len(n) for n in names)))
+        for name in ("s", "LUFS", "LRA\nLU", "M max\nLUFS", "S max\nLUFS", "dBTP", "PLR\ndB", "DC", "clip", "corr"):
+            table.add_column(name, justify="right", no_wrap=True)
         for r in reports:
             dc = max((abs(v) for v in r["dc_offset"]), default=0.0)
             table.add_row(Path(r["file"]).name, _fmt(r["duration_s"]), _fmt(r["integrated_lufs"]),
                           _fmt(r["loudness_range_lu"]), _fmt(r["momentary_max_lufs"]), _fmt(r["short_term_max_lufs"]),
-                          _fmt(r["true_peak_dbtp"]), _fmt(r["plr_db"]), f"{dc:.4f}",
+                          _fmt(r["true_peak_dbtp"]), _fmt(r["plr_db"]), f"{dc:.3f}",
                           _fmt(r["clipped_samples"]), _fmt(r["correlation"], digits=2))
         console.print(table)
         return
