@@ -358,7 +358,7 @@ def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin
     W = box.size
     L = delay.shape[1]
     pk = np.empty(CHUNK, dtype=np.float32)
-    acc = np.empty(CHUNK, dtype=np.float32)
+    acc = np.empty((K1, CHUNK), dtype=np.float32)
     xx = np.empty(CHUNK + T, dtype=np.float32)
     g = np.empty(CHUNK)
     prev, r, total = fstate[0], fstate[1], fstate[2]
@@ -380,15 +380,33 @@ def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin
                 top = max(top, abs(float(xx[i])))
             if top * bound * margin <= ceiling:
                 continue
-            for k in range(K1):
-                acc[:m] = 0.0
-                for j in range(T):
-                    h = phases[k, j]
-                    src = xx[T - j:T - j + m]
+            # all phases in one pass per tap (each input value loaded once for the K-1 products); every phase still
+            # sums its taps in order j = 0..T-1 in float32, so the values are the same as phase by phase
+            acc[:, :m] = 0.0
+            for j in range(T):
+                src = xx[T - j:T - j + m]
+                if K1 == 3:
+                    h0 = phases[0, j]
+                    h1 = phases[1, j]
+                    h2 = phases[2, j]
+                    a0 = acc[0]
+                    a1 = acc[1]
+                    a2 = acc[2]
                     for i in range(m):
-                        acc[i] = acc[i] + h * src[i]
+                        v = src[i]
+                        a0[i] = a0[i] + h0 * v
+                        a1[i] = a1[i] + h1 * v
+                        a2[i] = a2[i] + h2 * v
+                else:
+                    for k in range(K1):
+                        h = phases[k, j]
+                        a = acc[k]
+                        for i in range(m):
+                            a[i] = a[i] + h * src[i]
+            for k in range(K1):
+                a = acc[k]
                 for i in range(m):
-                    pk[i] = max(pk[i], abs(acc[i]))
+                    pk[i] = max(pk[i], abs(a[i]))
         for i in range(m):
             p = float(pk[i])
             both = max(p, prev)
@@ -397,13 +415,18 @@ def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin
             if both * margin > ceiling:
                 need = ceiling / (both * margin)
             # sliding minimum over the last W required gains: expire the front, drop larger ones at the back, push
+            # (ring indices wrap by one subtraction: head < W and count <= W, so no integer division per frame)
             if count > 0 and mins_t[head] <= t - W:
-                head = (head + 1) % W
+                head = head + 1 if head + 1 < W else 0
                 count -= 1
-            while count > 0 and mins[(head + count - 1) % W] >= need:
+            back = head + count - 1
+            back = back - W if back >= W else back
+            while count > 0 and mins[back] >= need:
                 count -= 1
-            mins[(head + count) % W] = need
-            mins_t[(head + count) % W] = t
+                back = back - 1 if back > 0 else W - 1
+            back = back + 1 if back + 1 < W else 0
+            mins[back] = need
+            mins_t[back] = t
             count += 1
             low = mins[head]
             t += 1
