@@ -21,6 +21,7 @@ POST_GAIN_PEAK_MARGIN_DB = 0.1
 MAX_GAIN_ITERATIONS = 6
 IR_TAIL_DB = -150.0          # the EQ's impulse response is cut where the rest holds this little of its energy
 IR_MAX_FRAMES = 1 << 16
+WORKERS = 2                  # threads of the EQ's FFTs (one channel each; the limiter render waits on them)
 
 
 def build(stages: list[Stage], rate: int) -> list[tuple[str, Processor]]:
@@ -94,11 +95,17 @@ class ConvolvedEQ(Processor):
         spectrum = self._spectra.get(size)
         if spectrum is None:
             spectrum = self._spectra[size] = scipy.fft.rfft(self.ir, size).astype(np.complex64)
-        x = np.concatenate([self._history, block], axis=1)
-        self._history = x[:, n:]
-        y = scipy.fft.rfft(x, size, axis=-1)
+        # history, block and the zero padding laid out once in the transform's own buffer (no padded copy); the
+        # channels' transforms run on both cores (each is the same 1-D transform, so the same values)
+        x = np.empty((block.shape[0], size), dtype=np.float32)
+        x[:, :taps - 1] = self._history
+        x[:, taps - 1:taps - 1 + n] = block
+        x[:, taps - 1 + n:] = 0.0
+        self._history = x[:, n:n + taps - 1]
+        y = scipy.fft.rfft(x, axis=-1, workers=WORKERS)
         y *= spectrum
-        return np.ascontiguousarray(scipy.fft.irfft(y, size, axis=-1)[:, taps - 1:taps - 1 + n])
+        return np.ascontiguousarray(scipy.fft.irfft(y, size, axis=-1, overwrite_x=True, workers=WORKERS)
+                                    [:, taps - 1:taps - 1 + n])
 
 
 def stream(processor: Processor, blocks: Iterable[np.ndarray], channels: int,
