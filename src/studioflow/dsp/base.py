@@ -166,6 +166,26 @@ def check_range(owner: str, name: str, value: Any, low: float | None = None, hig
     return x
 
 
+class Checked:
+    """A processor parameter validated with :func:`check_range` on every change (at build and when automated),
+    stored as ``_<name>``: ``mix = Checked(0.0, 1.0, doc="Dry/wet balance: 0 dry only, 1 wet only.")``."""
+
+    def __init__(self, low: float | None, high: float | None, unit: str = "", *, high_open: bool = False,
+                 doc: str = "") -> None:
+        self.low, self.high, self.unit, self.high_open = low, high, unit, high_open
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.public, self.private = name, "_" + name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        return self if obj is None else getattr(obj, self.private)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        setattr(obj, self.private, check_range(obj.name, self.public, value, self.low, self.high, self.unit,
+                                               high_open=self.high_open))
+
+
 def check_choice(owner: str, name: str, value: Any, choices: Sequence[Any]) -> Any:
     """Return ``value`` if it is one of ``choices``, else raise ParameterError listing them."""
     if value not in choices:

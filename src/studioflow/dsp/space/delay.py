@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from studioflow.dsp.base import Processor, check_range
+from studioflow.dsp.base import Checked, Processor, check_range
 from studioflow.dsp.space.kernels import delay_kernel
 from studioflow.errors import ParameterError
 
@@ -73,23 +73,8 @@ class Delay(Processor):
         low = 1000.0 / self.sample_rate
         self._time_ms = check_range(self.name, "time_ms", value, low, MAX_DELAY_MS, "ms")
 
-    @property
-    def feedback(self) -> float:
-        """Share of each echo fed back into the line, 0..1 (exclusive)."""
-        return self._feedback
-
-    @feedback.setter
-    def feedback(self, value: float) -> None:
-        self._feedback = check_range(self.name, "feedback", value, 0.0, 1.0, high_open=True)
-
-    @property
-    def mix(self) -> float:
-        """Dry/wet balance: 0 dry only, 1 wet only."""
-        return self._mix
-
-    @mix.setter
-    def mix(self, value: float) -> None:
-        self._mix = check_range(self.name, "mix", value, 0.0, 1.0)
+    feedback = Checked(0.0, 1.0, high_open=True, doc="Share of each echo fed back into the line, 0..1 (exclusive).")
+    mix = Checked(0.0, 1.0, doc="Dry/wet balance: 0 dry only, 1 wet only.")
 
     # processing -----------------------------------------------------------------------------------------
     def _targets(self) -> np.ndarray:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from studioflow.dsp.base import Processor, check_range
+from studioflow.dsp.base import Checked, Processor, check_range
 from studioflow.dsp.space.kernels import fdn_kernel
 from studioflow.errors import ParameterError
 
@@ -66,23 +66,8 @@ class Reverb(Processor):
         self._lengths = _primes_near(np.geomspace(_SHORTEST_MS, _LONGEST_MS, LINES) * scale)
         self._design()
 
-    @property
-    def width(self) -> float:
-        """Stereo width of the wet signal: 0 mono, 1 natural, 2 widest."""
-        return self._width
-
-    @width.setter
-    def width(self, value: float) -> None:
-        self._width = check_range(self.name, "width", value, 0.0, 2.0)
-
-    @property
-    def mix(self) -> float:
-        """Dry/wet balance: 0 dry only, 1 wet only."""
-        return self._mix
-
-    @mix.setter
-    def mix(self, value: float) -> None:
-        self._mix = check_range(self.name, "mix", value, 0.0, 1.0)
+    width = Checked(0.0, 2.0, doc="Stereo width of the wet signal: 0 mono, 1 natural, 2 widest.")
+    mix = Checked(0.0, 1.0, doc="Dry/wet balance: 0 dry only, 1 wet only.")
 
     def _design(self) -> None:
         """Absorption shelves from the RT60s: gain per line at DC and at Nyquist, bilinear first-order shelf."""
