@@ -340,17 +340,21 @@ def transient_kernel(x, out, coefs, sens_db, cur, tgt, param_coef, env):
 # true-peak limiter -----------------------------------------------------------------------------------------------
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin, rel, fstate, istate, mins, mins_t,
-                   box):
+def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin, rel, fstate, istate, seg, suf, box):
     """Lookahead true-peak limiter, one gain for all channels.
 
     phases (K-1, T) float32: the non-trivial phases of a K-times polyphase interpolator whose phase 0 is the input
-    delayed by T//2; bound >= the largest sum of |taps| of a phase. hist (C, T) float32: the last T input frames. delay (C, T//2 + W - 1) float32: the audio delay line.
+    delayed by T//2; bound >= the largest sum of |taps| of a phase. hist (C, T) float32: the last T input frames.
+    delay (C, T//2 + W - 1) float32: the audio delay line.
     Per frame: true-peak estimate = max over channels of |x| and the K-1 interpolated values (two adjacent intervals);
-    required gain = min(1, ceiling / (peak * margin)); then a sliding minimum over W frames (monotonic deque: mins,
-    mins_t), an exponential release, and a moving average over the same W frames. Each averaged value is a mean of
-    minima that all include the required gain of the frame leaving the delay line, so the gain never exceeds it.
-    fstate: [previous peak, release state, box sum]; istate: [frame counter, deque head, deque count, box position].
+    required gain = min(1, ceiling / (peak * margin)); then a sliding minimum over W frames, an exponential release,
+    and a moving average over the same W frames. Each averaged value is a mean of minima that all include the
+    required gain of the frame leaving the delay line, so the gain never exceeds it.
+    Sliding minimum (van Herk 1992; Gil & Werman 1993), branch-free: time is cut into segments of W frames (q = frame
+    index mod W); the minimum over frames t-W+1..t is min(suffix minimum of the previous segment from q+1, prefix
+    minimum of the current segment up to q). seg (W,) holds the current segment's required gains, suf (W+1,) the
+    previous segment's suffix minima (suf[W] = 1, the largest required gain; all ones before the first segment).
+    fstate: [previous peak, release state, box sum, prefix minimum]; istate: [q, the box position].
     """
     C, n = x.shape
     K1, T = phases.shape
@@ -361,8 +365,9 @@ def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin
     acc = np.empty((K1, CHUNK), dtype=np.float32)
     xx = np.empty(CHUNK + T, dtype=np.float32)
     g = np.empty(CHUNK)
-    prev, r, total = fstate[0], fstate[1], fstate[2]
-    t, head, count, pos = istate[0], istate[1], istate[2], istate[3]
+    need = np.empty(CHUNK)
+    prev, r, total, f = fstate[0], fstate[1], fstate[2], fstate[3]
+    pos = istate[0]
     for start in range(0, n, CHUNK):
         m = min(CHUNK, n - start)
         pk[:m] = 0.0
@@ -407,39 +412,44 @@ def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin
                 a = acc[k]
                 for i in range(m):
                     pk[i] = max(pk[i], abs(a[i]))
+        # required gain of each frame: the peak over this frame and the previous one (two adjacent intervals)
         for i in range(m):
             p = float(pk[i])
             both = max(p, prev)
             prev = p
-            need = 1.0
-            if both * margin > ceiling:
-                need = ceiling / (both * margin)
-            # sliding minimum over the last W required gains: expire the front, drop larger ones at the back, push
-            # (ring indices wrap by one subtraction: head < W and count <= W, so no integer division per frame)
-            if count > 0 and mins_t[head] <= t - W:
-                head = head + 1 if head + 1 < W else 0
-                count -= 1
-            back = head + count - 1
-            back = back - W if back >= W else back
-            while count > 0 and mins[back] >= need:
-                count -= 1
-                back = back - 1 if back > 0 else W - 1
-            back = back + 1 if back + 1 < W else 0
-            mins[back] = need
-            mins_t[back] = t
-            count += 1
-            low = mins[head]
-            t += 1
-            r = low if low < r else low + rel * (r - low)
-            total += r - box[pos]
-            box[pos] = r
-            pos += 1
+            need[i] = ceiling / (both * margin) if both * margin > ceiling else 1.0
+        # sliding minimum, release and moving average, one segment piece at a time (no boundary test per frame)
+        i = 0
+        while i < m:
+            q0 = pos
+            k = min(m - i, W - q0)
+            for j in range(k):
+                q = q0 + j
+                v = need[i + j]
+                seg[q] = v
+                f = min(f, v)
+                low = min(suf[q + 1], f)
+                r = low if low < r else low + rel * (r - low)
+                total += r - box[q]
+                box[q] = r
+                g[i + j] = total
+            i += k
+            pos = q0 + k
             if pos == W:
+                # segment complete: exact box sum again, this segment's suffix minima, a fresh prefix minimum
                 pos = 0
                 total = 0.0
                 for j in range(W):
                     total += box[j]
-            g[i] = min(total / W, 1.0)
+                g[i - 1] = total
+                low = seg[W - 1]
+                suf[W - 1] = low
+                for j in range(W - 2, -1, -1):
+                    low = min(seg[j], low)
+                    suf[j] = low
+                f = 1.0
+        for i in range(m):
+            g[i] = min(g[i] / W, 1.0)
             gain_out[start + i] = g[i]
         for c in range(C):
             dst = out[c, start:start + m]
@@ -458,5 +468,5 @@ def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin
             else:
                 delay[c, :L - m] = delay[c, m:].copy()
                 delay[c, L - m:] = x[c, start:start + m]
-    fstate[0], fstate[1], fstate[2] = prev, r, total
-    istate[0], istate[1], istate[2], istate[3] = t, head, count, pos
+    fstate[0], fstate[1], fstate[2], fstate[3] = prev, r, total, f
+    istate[0] = pos

@@ -78,10 +78,10 @@ class TruePeakLimiter(Processor):
         w = self._window
         self._hist = np.zeros((channels, TAPS_PER_PHASE), dtype=np.float32)
         self._delay = np.zeros((channels, self.latency), dtype=np.float32)
-        self._f = np.array([0.0, 1.0, float(w)])
-        self._i = np.zeros(4, dtype=np.int64)
-        self._mins = np.ones(w)
-        self._mins_t = np.zeros(w, dtype=np.int64)
+        self._f = np.array([0.0, 1.0, float(w), 1.0])
+        self._i = np.zeros(1, dtype=np.int64)
+        self._seg = np.ones(w)
+        self._suf = np.ones(w + 1)
         self._box = np.ones(w)
 
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
@@ -89,7 +89,7 @@ class TruePeakLimiter(Processor):
         gain = np.empty(block.shape[1])
         kernels.limiter_kernel(block, out, gain, self._phases, self._bound, self._hist, self._delay, db_to_gain(self.ceiling_dbtp),
                                db_to_gain(SAFETY_DB), time_coef(self.release_ms, self.sample_rate), self._f, self._i,
-                               self._mins, self._mins_t, self._box)
+                               self._seg, self._suf, self._box)
         self.last_gain = gain
         return out
 
