@@ -380,15 +380,40 @@ def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin
                 pk[i] = max(pk[i], abs(src[i]))
             # skip the interpolator where no interpolated value can reach the ceiling: |y| <= bound * max|x|.
             # The skipped values could only have set a required gain of 1, which the plain samples give too.
-            top = 0.0
-            for i in range(m + T):
-                top = max(top, abs(float(xx[i])))
+            # (max is exact in any order: four running maxima, so the scan is not one serial chain)
+            t0 = t1 = t2 = t3 = np.float32(0.0)
+            e4 = (m + T) // 4 * 4
+            for i in range(0, e4, 4):
+                t0 = max(t0, abs(xx[i]))
+                t1 = max(t1, abs(xx[i + 1]))
+                t2 = max(t2, abs(xx[i + 2]))
+                t3 = max(t3, abs(xx[i + 3]))
+            for i in range(e4, m + T):
+                t0 = max(t0, abs(xx[i]))
+            top = float(max(max(t0, t1), max(t2, t3)))
             if top * bound * margin <= ceiling:
                 continue
             # all phases in one pass per tap (each input value loaded once for the K-1 products); every phase still
             # sums its taps in order j = 0..T-1 in float32, so the values are the same as phase by phase
             acc[:, :m] = 0.0
-            for j in range(T):
+            j0 = 0
+            if K1 == 3:
+                # four taps per pass: each accumulator is loaded and stored once per four taps, same order of sums
+                while j0 + 4 <= T:
+                    s0 = xx[T - j0:T - j0 + m]
+                    s1 = xx[T - j0 - 1:T - j0 - 1 + m]
+                    s2 = xx[T - j0 - 2:T - j0 - 2 + m]
+                    s3 = xx[T - j0 - 3:T - j0 - 3 + m]
+                    for k in range(3):
+                        h0 = phases[k, j0]
+                        h1 = phases[k, j0 + 1]
+                        h2 = phases[k, j0 + 2]
+                        h3 = phases[k, j0 + 3]
+                        a = acc[k]
+                        for i in range(m):
+                            a[i] = (((a[i] + h0 * s0[i]) + h1 * s1[i]) + h2 * s2[i]) + h3 * s3[i]
+                    j0 += 4
+            for j in range(j0, T):
                 src = xx[T - j:T - j + m]
                 if K1 == 3:
                     h0 = phases[0, j]
