@@ -339,6 +339,61 @@ def transient_kernel(x, out, coefs, sens_db, cur, tgt, param_coef, env):
 
 # true-peak limiter -----------------------------------------------------------------------------------------------
 
+SKIP = 64  # frames per piece of the limiter's interpolator skip test
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _abs_max(x):
+    """max |x| of a float32 array, as float64 (four running maxima: max is exact in any order)."""
+    t0 = t1 = t2 = t3 = np.float32(0.0)
+    n = x.size
+    e4 = n // 4 * 4
+    for i in range(0, e4, 4):
+        t0 = max(t0, abs(x[i]))
+        t1 = max(t1, abs(x[i + 1]))
+        t2 = max(t2, abs(x[i + 2]))
+        t3 = max(t3, abs(x[i + 3]))
+    for i in range(e4, n):
+        t0 = max(t0, abs(x[i]))
+    return float(max(max(t0, t1), max(t2, t3)))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _interpolated_peaks(xs, phases, acc, pk, m):
+    """pk[:m] = max(pk, |phase k output|) over the K-1 phases; output i sums phases[k, j] * xs[T - j + i], j = 0..T-1.
+
+    Every phase sums its taps in order j = 0..T-1 in float32, four taps per pass over its accumulator.
+    """
+    K1, T = phases.shape
+    acc[:, :m] = 0.0
+    j0 = 0
+    while j0 + 4 <= T:
+        s0 = xs[T - j0:T - j0 + m]
+        s1 = xs[T - j0 - 1:T - j0 - 1 + m]
+        s2 = xs[T - j0 - 2:T - j0 - 2 + m]
+        s3 = xs[T - j0 - 3:T - j0 - 3 + m]
+        for k in range(K1):
+            h0 = phases[k, j0]
+            h1 = phases[k, j0 + 1]
+            h2 = phases[k, j0 + 2]
+            h3 = phases[k, j0 + 3]
+            a = acc[k]
+            for i in range(m):
+                a[i] = (((a[i] + h0 * s0[i]) + h1 * s1[i]) + h2 * s2[i]) + h3 * s3[i]
+        j0 += 4
+    for j in range(j0, T):
+        src = xs[T - j:T - j + m]
+        for k in range(K1):
+            h = phases[k, j]
+            a = acc[k]
+            for i in range(m):
+                a[i] = a[i] + h * src[i]
+    for k in range(K1):
+        a = acc[k]
+        for i in range(m):
+            pk[i] = max(pk[i], abs(a[i]))
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin, rel, fstate, istate, seg, suf, box):
     """Lookahead true-peak limiter, one gain for all channels.
@@ -378,65 +433,15 @@ def limiter_kernel(x, out, gain_out, phases, bound, hist, delay, ceiling, margin
             src = xx[T - D:T - D + m]
             for i in range(m):
                 pk[i] = max(pk[i], abs(src[i]))
-            # skip the interpolator where no interpolated value can reach the ceiling: |y| <= bound * max|x|.
-            # The skipped values could only have set a required gain of 1, which the plain samples give too.
-            # (max is exact in any order: four running maxima, so the scan is not one serial chain)
-            t0 = t1 = t2 = t3 = np.float32(0.0)
-            e4 = (m + T) // 4 * 4
-            for i in range(0, e4, 4):
-                t0 = max(t0, abs(xx[i]))
-                t1 = max(t1, abs(xx[i + 1]))
-                t2 = max(t2, abs(xx[i + 2]))
-                t3 = max(t3, abs(xx[i + 3]))
-            for i in range(e4, m + T):
-                t0 = max(t0, abs(xx[i]))
-            top = float(max(max(t0, t1), max(t2, t3)))
-            if top * bound * margin <= ceiling:
-                continue
-            # all phases in one pass per tap (each input value loaded once for the K-1 products); every phase still
-            # sums its taps in order j = 0..T-1 in float32, so the values are the same as phase by phase
-            acc[:, :m] = 0.0
-            j0 = 0
-            if K1 == 3:
-                # four taps per pass: each accumulator is loaded and stored once per four taps, same order of sums
-                while j0 + 4 <= T:
-                    s0 = xx[T - j0:T - j0 + m]
-                    s1 = xx[T - j0 - 1:T - j0 - 1 + m]
-                    s2 = xx[T - j0 - 2:T - j0 - 2 + m]
-                    s3 = xx[T - j0 - 3:T - j0 - 3 + m]
-                    for k in range(3):
-                        h0 = phases[k, j0]
-                        h1 = phases[k, j0 + 1]
-                        h2 = phases[k, j0 + 2]
-                        h3 = phases[k, j0 + 3]
-                        a = acc[k]
-                        for i in range(m):
-                            a[i] = (((a[i] + h0 * s0[i]) + h1 * s1[i]) + h2 * s2[i]) + h3 * s3[i]
-                    j0 += 4
-            for j in range(j0, T):
-                src = xx[T - j:T - j + m]
-                if K1 == 3:
-                    h0 = phases[0, j]
-                    h1 = phases[1, j]
-                    h2 = phases[2, j]
-                    a0 = acc[0]
-                    a1 = acc[1]
-                    a2 = acc[2]
-                    for i in range(m):
-                        v = src[i]
-                        a0[i] = a0[i] + h0 * v
-                        a1[i] = a1[i] + h1 * v
-                        a2[i] = a2[i] + h2 * v
-                else:
-                    for k in range(K1):
-                        h = phases[k, j]
-                        a = acc[k]
-                        for i in range(m):
-                            a[i] = a[i] + h * src[i]
-            for k in range(K1):
-                a = acc[k]
-                for i in range(m):
-                    pk[i] = max(pk[i], abs(a[i]))
+            # the interpolator runs per piece of SKIP frames, skipped where no interpolated value can reach the
+            # ceiling: |y| <= bound * max|x| over the piece's span. The skipped values could only have set a required
+            # gain of 1 (and never the larger peak of two adjacent frames), which the plain samples give too.
+            for b0 in range(0, m, SKIP):
+                b1 = min(b0 + SKIP, m)
+                xs = xx[b0:b1 + T]
+                if _abs_max(xs) * bound * margin <= ceiling:
+                    continue
+                _interpolated_peaks(xs, phases, acc, pk[b0:b1], b1 - b0)
         # required gain of each frame: the peak over this frame and the previous one (two adjacent intervals)
         for i in range(m):
             p = float(pk[i])
