@@ -122,10 +122,11 @@ def test_integer_writes_match_the_rule_bit_for_bit(tmp_path, bits, subtype, dtyp
     np.testing.assert_array_equal(direct.astype(np.int64) >> (32 - bits if bits == 24 else 0), want)
     read_as = "int16" if bits == 16 else "int32"
     files.write(tmp_path / "w.wav", x, RATE, subtype=subtype)
-    with BlockWriter(tmp_path / "s.flac", RATE, 2, subtype=subtype) as out:
-        for pos in (0, 1, 4801, 65536 + 4801):                            # blocks of changing sizes
-            out.write(x[:, pos:{0: 1, 1: 4801, 4801: 65536 + 4801}.get(pos, x.shape[1])])
-    for name in ("w.wav", "s.flac"):
+    for name in ("s.flac", "s.wav"):
+        with BlockWriter(tmp_path / name, RATE, 2, subtype=subtype) as out:
+            for pos in (0, 1, 4801, 65536 + 4801):                        # blocks of changing sizes
+                out.write(x[:, pos:{0: 1, 1: 4801, 4801: 65536 + 4801}.get(pos, x.shape[1])])
+    for name in ("w.wav", "s.flac", "s.wav"):
         codes, _ = sf.read(tmp_path / name, dtype=read_as, always_2d=True)
         np.testing.assert_array_equal(codes.astype(np.int64) >> (32 - bits if bits == 24 else 0), want)
 
@@ -256,3 +257,77 @@ def test_mp3_without_xing_header_reads_to_its_end(tmp_path):
     assert rate == 44100 and audio.flags.c_contiguous
     assert 0 <= audio.shape[1] - x.shape[1] <= 2 * 1152 + 529  # no gapless info: delay and padding stay
     assert sum(b.shape[1] for b in BlockReader(path, 1000)) == audio.shape[1]
+
+
+@pytest.mark.parametrize("fmt", ["WAV", "WAVEX", "RF64"])
+@pytest.mark.parametrize("channels", [1, 2, 3])
+def test_24_bit_wav_reads_equal_libsndfile_bit_for_bit(tmp_path, fmt, channels):
+    """24-bit WAV is decoded by our kernel from the raw bytes: the same floats as libsndfile's own conversion, for
+    the whole file, a part of it and any block size."""
+    rng = np.random.default_rng(channels)
+    codes = rng.integers(-(1 << 23), 1 << 23, size=(70001, channels), dtype=np.int32)
+    codes[:4] = [[-(1 << 23)] * channels, [(1 << 23) - 1] * channels, [0] * channels, [-1] * channels]
+    path = tmp_path / "c.wav"
+    sf.write(path, codes << 8, RATE, subtype="PCM_24", format=fmt)
+    want = sf.read(path, dtype="float32", always_2d=True)[0].T
+    got, _ = files.read(path)
+    assert got.dtype == np.float32 and got.flags.c_contiguous
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(got[:, :4] * 2.0 ** 23, codes[:4].T)
+    part, _ = files.read(path, start_s=4801 / RATE, stop_s=65537 / RATE)
+    np.testing.assert_array_equal(part, want[:, 4801:65537])
+    for size in (1, 4801, 65536):
+        if size == 1:
+            blocks = list(BlockReader(path, 1, stop_s=300 / RATE))
+            np.testing.assert_array_equal(np.concatenate(blocks, axis=1), want[:, :300])
+            continue
+        np.testing.assert_array_equal(np.concatenate(list(BlockReader(path, size)), axis=1), want)
+
+
+@pytest.mark.parametrize("frames", [None, 70001])
+def test_24_bit_wav_written_as_bytes_is_the_file_libsndfile_writes(tmp_path, frames):
+    """Our byte packing gives the very file libsndfile writes from the same codes (header, data and all)."""
+    x = np.random.default_rng(5).uniform(-1.2, 1.2, size=(2, 70001)).astype(np.float32)
+    ours = tmp_path / "ours.wav"
+    if frames is None:                                             # streamed: RF64 auto-downgrade header
+        with BlockWriter(ours, RATE, 2, subtype="PCM_24") as out:
+            for pos in range(0, x.shape[1], 30000):
+                out.write(x[:, pos:pos + 30000])
+        fmt = "RF64"
+    else:
+        files.write(ours, x, RATE, subtype="PCM_24")
+        fmt = "WAV"
+    theirs = tmp_path / "theirs.wav"
+    with sf.SoundFile(theirs, "w", RATE, 2, "PCM_24", format=fmt) as handle:
+        if frames is None:
+            sf._snd.sf_command(handle._file, files._SFC_RF64_AUTO_DOWNGRADE, sf._ffi.NULL, 1)
+        handle.write((_rule_codes(x, 24) << 8).astype(np.int32))
+    assert ours.read_bytes() == theirs.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["WAV", "RF64"])
+def test_float_wav_moved_as_bytes_matches_libsndfile(tmp_path, fmt):
+    """Float WAV is written and read as bytes by our kernels: the same file and the same floats as libsndfile."""
+    x = np.random.default_rng(9).standard_normal((3, 70001)).astype(np.float32)
+    ours = tmp_path / "ours.wav"
+    with BlockWriter(ours, RATE, 3, subtype="FLOAT") as out:
+        for pos in range(0, x.shape[1], 30000):
+            out.write(x[:, pos:pos + 30000].astype(np.float64))
+    theirs = tmp_path / "theirs.wav"
+    with sf.SoundFile(theirs, "w", RATE, 3, "FLOAT", format="RF64") as handle:
+        sf._snd.sf_command(handle._file, files._SFC_RF64_AUTO_DOWNGRADE, sf._ffi.NULL, 1)
+        handle.write(x.T)
+    assert ours.read_bytes() == theirs.read_bytes()
+    path = tmp_path / "f.wav"
+    sf.write(path, x.T, RATE, subtype="FLOAT", format=fmt)
+    np.testing.assert_array_equal(files.read(path)[0], x)
+    np.testing.assert_array_equal(np.concatenate(list(BlockReader(path, 4801)), axis=1), x)
+
+
+@pytest.mark.parametrize("subtype", ["PCM_24", "FLOAT"])
+def test_empty_blocks_write_and_read_back(tmp_path, subtype):
+    with BlockWriter(tmp_path / "e.wav", RATE, 2, subtype=subtype) as out:
+        out.write(np.zeros((2, 0), np.float32))
+        out.write(np.full((2, 3), 0.5, np.float32))
+        out.write(np.zeros((2, 0), np.float32))
+    np.testing.assert_array_equal(files.read(tmp_path / "e.wav")[0], np.full((2, 3), 0.5, np.float32))

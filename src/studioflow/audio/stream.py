@@ -29,7 +29,7 @@ import soundfile as sf
 
 from studioflow.audio.atomic import atomic_write
 from studioflow.audio.files import (_as_audio, _frame_range, _iter_blocks, _open_read,
-                                    _open_write, _to_file_samples, _write_format)
+                                    _open_write, _write_format, _write_samples)
 from studioflow.errors import AudioFileError, ParameterError
 
 __all__ = ["BlockReader", "BlockWriter", "blocks"]
@@ -119,9 +119,8 @@ class BlockWriter:
         arr = _as_audio(block, self.path)
         if arr.shape[0] != self.channels:
             raise AudioFileError(f"{self.path}: block has {arr.shape[0]} channels, the file {self.channels}")
-        self._buffer = _to_file_samples(arr, self.subtype, self.path, int(self.sample_rate), self.frames,
-                                        buffer=self._buffer)
-        self._handle.write(self._buffer)
+        self._buffer = _write_samples(self._handle, arr, self.subtype, self.path, int(self.sample_rate), self.frames,
+                                      0, arr.shape[1], self._buffer)
         self.frames += arr.shape[1]
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

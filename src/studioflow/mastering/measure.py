@@ -130,7 +130,7 @@ def reference_cache_folder() -> Path:
 
 
 def _digest(path: Path) -> str:
-    h = hashlib.blake2b(digest_size=20)
+    h = hashlib.sha256()       # hardware-accelerated (SHA-NI) on current CPUs: ~2x BLAKE2b's speed here
     with open(path, "rb") as f:
         while chunk := f.read(1 << 20):
             h.update(chunk)
@@ -142,13 +142,13 @@ def _cache_file(digest: str) -> Path:
 
 
 def reference_cache_path(path: str | os.PathLike[str]) -> Path:
-    """Where the measurement of the reference ``path`` is cached: a JSON file named by the BLAKE2b digest of its
+    """Where the measurement of the reference ``path`` is cached: a JSON file named by the SHA-256 digest of its
     content in :func:`reference_cache_folder` (reads the file to hash it)."""
     return _cache_file(_digest(Path(path)))
 
 
 def measure_reference(path: str | os.PathLike[str]) -> tuple[dict, bool]:
-    """``measure_file`` of a reference, cached by content: a JSON file named by the file's BLAKE2b digest in the
+    """``measure_file`` of a reference, cached by content: a JSON file named by the file's SHA-256 digest in the
     user's cache folder (:func:`reference_cache_folder`) holds the measurement with ``MEASURE_VERSION``, so an album
     mastered against one reference measures it once (a different version or an unreadable cache is measured again;
     a cache folder that cannot be written is simply not used). Nothing is written beside the reference, and the
@@ -162,12 +162,12 @@ def measure_reference(path: str | os.PathLike[str]) -> tuple[dict, bool]:
     cache = _cache_file(digest)
     try:
         held = json.loads(cache.read_text())
-        if held.get("blake2b") == digest and held.get("version") == MEASURE_VERSION:
+        if held.get("sha256") == digest and held.get("version") == MEASURE_VERSION:
             return held["measurement"], True
     except (OSError, ValueError, AttributeError, KeyError):
         pass
     measured = measure_file(str(src))
     with contextlib.suppress(OSError):  # OutputError is an OSError: an unwritable cache folder is not an error
         cache.parent.mkdir(parents=True, exist_ok=True)
-        write_json(cache, {"file": src.name, "blake2b": digest, "version": MEASURE_VERSION, "measurement": measured})
+        write_json(cache, {"file": src.name, "sha256": digest, "version": MEASURE_VERSION, "measurement": measured})
     return measured, False
