@@ -34,6 +34,9 @@ def test_controlled_low_band_gets_no_multiband(tmp_path):
     stage = _compression(rec)
     assert stage["processor"] != "multiband_compressor"
     assert rec["analysis"]["input"]["band_dynamics"]["low"]["range_db"] < 1.0
+    if not stage["enabled"]:      # nothing compressed: the chain's band dynamics are not measured again
+        assert rec["analysis"]["after_chain"]["band_dynamics"] is None
+    assert rec["analysis"]["after_chain"]["integrated_lufs"] is not None
 
 
 def test_gain_reduction_meter_statistics_and_windows():

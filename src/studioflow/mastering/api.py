@@ -136,7 +136,10 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
             _temp_wav(out.parent, out.stem + "-24") as spec_path:
         # 2. the chain before the limiter ---------------------------------------------------------------------
         procs = chain.build(stages, rate)
-        pre_meter = MixMeter(rate, channels)
+        # the chain's output is measured for the gain (loudness, true peak) and, when it compresses, for what that
+        # did to the band dynamics; left without a compressor its spectrum would only repeat the mix's, so it is skipped
+        compresses = any(s.enabled and s.name == "compression" for s in stages)
+        pre_meter = MixMeter(rate, channels, spectrum=compresses, stats=False)
         reader = BlockReader(mix_path, BLOCK)
         with BlockWriter(pre_path, rate, channels, subtype="FLOAT") as w, parallel.Beside(pre_meter.add) as side, \
                 parallel.Beside(w.write) as writer:

@@ -20,17 +20,20 @@ from studioflow.mastering.spectral import LongTermSpectrum, normalized_bands_db
 class MixMeter:
     """Feed blocks with ``add``; ``result()`` returns the measurements as plain data (dB, LUFS, LU, Hz, s)."""
 
-    def __init__(self, rate: int, channels: int, *, true_peak: bool = True, beside: bool = False) -> None:
-        """``beside``: the spectrum (the costliest measurement) runs in a thread of its own; ``result()`` joins it."""
+    def __init__(self, rate: int, channels: int, *, true_peak: bool = True, beside: bool = False,
+                 spectrum: bool = True, stats: bool = True) -> None:
+        """``beside``: the spectrum (the costliest measurement) runs in a thread of its own; ``result()`` joins it.
+        ``spectrum``/``stats`` false leave out the spectrum (and what is read from it: band dynamics, stereo width,
+        subsonic energy) or DC and clipping; their keys then hold None."""
         self.rate, self.channels = int(rate), int(channels)
         self.loudness = loudness_floor.Loudness(self.rate, self.channels)
         self.true_peak = TruePeakMeter(self.rate, self.channels) if true_peak else None
-        self.spectrum = LongTermSpectrum(self.rate)
-        self.stats = SignalStats(self.rate, self.channels)   # DC and clipped runs (analysis.stats definition)
+        self.spectrum = LongTermSpectrum(self.rate) if spectrum else None
+        self.stats = SignalStats(self.rate, self.channels) if stats else None   # DC, clipped runs (analysis.stats)
         self.frames = 0
         self.peak = 0.0
         self._side = None
-        if beside:
+        if beside and spectrum:
             from studioflow.mastering.parallel import Beside
 
             self._side = Beside(self.spectrum.add)
@@ -42,12 +45,13 @@ class MixMeter:
         self.peak = max(self.peak, peak)
         if self._side is not None:
             self._side.put(block)
-        else:
+        elif self.spectrum is not None:
             self.spectrum.add(block)
         self.loudness.add(block)
         if self.true_peak is not None:
             self.true_peak.process(block, peak)
-        self.stats.process(block)
+        if self.stats is not None:
+            self.stats.process(block)
         self.frames += block.shape[1]
 
     def result(self) -> dict:
@@ -56,18 +60,9 @@ class MixMeter:
             self._side.close()
         loud = self.loudness.result()
         integrated = loud["integrated_lufs"]
-        bands = self.spectrum.bands()
         tp = self.true_peak.dbtp if self.true_peak is not None else None
         sp = 20 * np.log10(self.peak) if self.peak > 0 else None
-        freqs, mid, side = self.spectrum.power()
-        total = mid + side
-        sub = float(np.sum(total[(freqs > 0) & (freqs < 20)]) / max(np.sum(total[freqs > 0]), 1e-30))
-        low = freqs < 120
-        side_low = float(np.sum(side[low & (freqs > 20)]) / max(np.sum(mid[low & (freqs > 20)]), 1e-30))
-        body = (freqs >= 120) & (freqs <= 8000)
-        side_body = float(np.sum(side[body]) / max(np.sum(mid[body]), 1e-30))
-        level = integrated if integrated is not None else -70.0
-        stats = self.stats.result()
+        stats = self.stats.result() if self.stats is not None else None
         return {
             "rate": self.rate,
             "channels": self.channels,
@@ -78,11 +73,30 @@ class MixMeter:
             "sample_peak_dbfs": sp,
             "plr_db": (tp - integrated) if (tp is not None and integrated is not None) else None,
             "short_term": loud["short_term"],
-            "dc_offset": stats.dc_offset,
+            "dc_offset": stats.dc_offset if stats is not None else None,
+            "clipped_samples": stats.clipped_samples if stats is not None else None,
+            **self._spectral(integrated),
+        }
+
+    def _spectral(self, integrated: float | None) -> dict:
+        """What the spectrum tells: subsonic share, side-minus-mid overall and below 120 Hz (dB), band dynamics and
+        the loudness-normalized third-octave spectrum; all None when the spectrum was left out."""
+        keys = ("subsonic_db", "side_minus_mid_db", "low_side_minus_mid_db", "band_dynamics", "spectrum")
+        if self.spectrum is None:
+            return dict.fromkeys(keys)
+        bands = self.spectrum.bands()
+        freqs, mid, side = self.spectrum.power()
+        total = mid + side
+        sub = float(np.sum(total[(freqs > 0) & (freqs < 20)]) / max(np.sum(total[freqs > 0]), 1e-30))
+        low = freqs < 120
+        side_low = float(np.sum(side[low & (freqs > 20)]) / max(np.sum(mid[low & (freqs > 20)]), 1e-30))
+        body = (freqs >= 120) & (freqs <= 8000)
+        side_body = float(np.sum(side[body]) / max(np.sum(mid[body]), 1e-30))
+        level = integrated if integrated is not None else -70.0
+        return {
             "subsonic_db": 10 * np.log10(max(sub, 1e-12)),
             "side_minus_mid_db": 10 * np.log10(max(side_body, 1e-12)) if self.channels > 1 else None,
             "low_side_minus_mid_db": 10 * np.log10(max(side_low, 1e-12)) if self.channels > 1 else None,
-            "clipped_samples": stats.clipped_samples,
             "band_dynamics": self.spectrum.band_dynamics(),
             "spectrum": {
                 "centers_hz": bands["centers_hz"].tolist(),
