@@ -21,7 +21,7 @@ from scipy.signal import firwin
 FACTOR = 8
 HALF = 10 * FACTOR                     # resample_poly's half length for up=8: 161 taps
 REACH = HALF // FACTOR                 # input samples on each side that feed one output (10)
-CHUNK_FRAMES = 32     # small chunks: a limited master has peaks near its ceiling everywhere, so bounds must be local
+CHUNK_FRAMES = 32     # small chunks (>= 2 * REACH): a limited master peaks near its ceiling everywhere; bounds stay local
 
 
 def branches(factor: int = FACTOR) -> np.ndarray:
@@ -60,28 +60,56 @@ def _chunk_max(x, a, stop, taps_t):  # pragma: no cover - numba
 @njit(cache=True, nogil=True)
 def _peak(ext, taps, gain_bound, floor, chunk):  # pragma: no cover - numba
     """Max |y| over the outputs of ``ext`` whose inputs are all inside it, skipping chunks bounded below ``floor``
-    (``taps`` transposed, as ``_chunk_max`` takes them); also returns the number of chunks computed."""
+    (``taps`` transposed, as ``_chunk_max`` takes them); also returns the number of chunks computed.
+
+    A chunk's bound is ``gain_bound`` times max |x| over the inputs feeding it: its own ``chunk`` samples and the
+    first 2 * reach of the next, both found in one pass. Chunks over the floor are computed largest bound first."""
     channels, m = ext.shape
     reach = (taps.shape[0] - 1) // 2
+    if chunk < 2 * reach:
+        raise ValueError("chunks must be at least 2 * reach long")
     n = m - 2 * reach
     if n <= 0:
         return floor, 0
     nchunks = (n + chunk - 1) // chunk
-    bounds = np.empty(channels * nchunks)
+    segments = (m + chunk - 1) // chunk
+    own = np.zeros((channels, segments + 1))
+    head = np.zeros((channels, segments + 1))
     for c in range(channels):
-        for q in range(nchunks):
+        for q in range(segments):
             a = q * chunk
-            b = min(n, a + chunk) + 2 * reach
-            mx = 0.0
-            for i in range(a, b):
-                v = abs(ext[c, i])
+            b = min(m, a + chunk)
+            h = 0.0
+            for i in range(a, min(b, a + 2 * reach)):
+                v = abs(np.float64(ext[c, i]))
+                if v > h:
+                    h = v
+            mx = h
+            for i in range(a + 2 * reach, b):
+                v = abs(np.float64(ext[c, i]))
                 if v > mx:
                     mx = v
-            bounds[c * nchunks + q] = mx * gain_bound
-    order = np.argsort(-bounds)
+            own[c, q] = mx
+            head[c, q] = h
+    bounds = np.empty(channels * nchunks)
+    count = 0
+    for c in range(channels):
+        for q in range(nchunks):
+            bound = max(own[c, q], head[c, q + 1]) * gain_bound
+            bounds[c * nchunks + q] = bound
+            if bound > floor:
+                count += 1
+    candidates = np.empty(count, np.int64)
+    k = 0
+    for idx in range(channels * nchunks):
+        if bounds[idx] > floor:
+            candidates[k] = idx
+            k += 1
+    order = np.argsort(-bounds[candidates])
     best = floor
     done = 0
-    for idx in order:
+    for o in order:
+        idx = candidates[o]
         if bounds[idx] <= best:
             break
         c = idx // nchunks
