@@ -180,7 +180,7 @@ def measure_reference(path: str | os.PathLike[str]) -> tuple[dict, bool]:
             return held["measurement"], True
     except (OSError, ValueError, AttributeError, KeyError):
         pass
-    measured = measure_file(str(src))
+    measured = measure_file(str(src), beside=True)
     with contextlib.suppress(OSError):  # OutputError is an OSError: an unwritable cache folder is not an error
         cache.parent.mkdir(parents=True, exist_ok=True)
         write_json(cache, {"file": src.name, "sha256": digest, "version": MEASURE_VERSION, "measurement": measured})
