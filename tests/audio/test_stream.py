@@ -127,3 +127,17 @@ def test_reading_ten_minutes_in_blocks_keeps_memory_flat(tmp_path):
     assert frames == minutes * 60 * rate
     assert peak_abs == pytest.approx(0.1, abs=1e-4)
     assert peak < size / 50  # a few blocks (32 kB each), nothing like the file
+
+
+@pytest.mark.parametrize("scratch,syncs", [(False, 1), (True, 0)])
+def test_outputs_are_synced_once_and_scratch_files_not_at_all(tmp_path, monkeypatch, scratch, syncs):
+    import os
+
+    calls = []
+    real = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append(fd), real(fd)))
+    with BlockWriter(tmp_path / "o.wav", 48000, 2, subtype="FLOAT", scratch=scratch) as out:
+        out.write(np.full((2, 4800), 0.25, np.float32))
+    assert len(calls) == syncs
+    back, _ = files.read(tmp_path / "o.wav")
+    assert back.shape == (2, 4800) and np.all(back == np.float32(0.25))

@@ -54,11 +54,12 @@ def check_folder(path: str | os.PathLike[str]) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_write(path: str | os.PathLike[str], *, durable: bool = True) -> Iterator[Path]:
     """Yield a temporary path beside ``path`` (same suffix); rename it onto ``path`` on success, delete it on error.
 
     The temporary name is hidden (``.stem-XXXX.part.suffix``) and keeps the real suffix, so libraries that pick
-    the format from the suffix (soundfile, PyAV) work on it. The file is flushed to disk before the rename.
+    the format from the suffix (soundfile, PyAV) work on it. The file is flushed to disk (fsync) before the rename,
+    unless ``durable`` is false (scratch files deleted within the run: an fsync of 60 MB costs ~20 ms of waiting).
     """
     target = Path(path)
     folder = check_folder(target)
@@ -74,8 +75,9 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[Path]:
         if not tmp.exists():
             raise FileNotFoundError(f"{target}: nothing was written to the temporary file {tmp.name}")
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
+        if durable:
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -306,6 +306,17 @@ def _open_write(tmp: Path, target: Path, sample_rate: int, channels: int, subtyp
     return handle
 
 
+def _close_written(handle: sf.SoundFile) -> None:
+    """Close a file open for writing (libsndfile completes its header) without soundfile's ``sf_write_sync``, an
+    fsync: ``atomic_write`` makes the one fsync a durable output needs, and scratch files need none."""
+    if handle.closed:
+        return
+    err = sf._snd.sf_close(handle._file)
+    handle._file = None
+    if err:
+        raise sf.LibsndfileError(err)
+
+
 def _int_codes(x, start, stop, full, shift, out):  # pragma: no cover - numba
     """out[f - start, c] = clip(rint(x[c, f] * full), -full, full - 1) << shift, in float64 per sample (one pass:
     scale, round half to even, clip and interleave); return the first non-finite frame, or -1."""
@@ -457,9 +468,12 @@ def write(path: str | os.PathLike[str], audio: np.ndarray, rate: int, *, subtype
     _write_format(path, subtype)
     arr = _as_audio(audio, path)
     with atomic_write(path) as tmp:
-        with _open_write(tmp, path, rate, arr.shape[0], subtype, arr.shape[1]) as handle:
+        handle = _open_write(tmp, path, rate, arr.shape[0], subtype, arr.shape[1])
+        try:
             buffer = None
             for pos in range(0, arr.shape[1], _CHUNK_FRAMES):
                 buffer = _write_samples(handle, arr, subtype, path, int(rate), 0, pos,
                                         min(pos + _CHUNK_FRAMES, arr.shape[1]), buffer)
+        finally:
+            _close_written(handle)
     return path

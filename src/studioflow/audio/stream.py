@@ -28,7 +28,7 @@ import numpy as np
 import soundfile as sf
 
 from studioflow.audio.atomic import atomic_write
-from studioflow.audio.files import (_as_audio, _frame_range, _iter_blocks, _open_read,
+from studioflow.audio.files import (_as_audio, _close_written, _frame_range, _iter_blocks, _open_read,
                                     _open_write, _write_format, _write_samples)
 from studioflow.errors import AudioFileError, ParameterError
 
@@ -88,11 +88,13 @@ class BlockWriter:
     ``with`` block ends cleanly (on an exception the temporary file is deleted and nothing is left behind).
 
     ``subtype`` as for :func:`studioflow.audio.files.write`. ``frames`` counts what has been written so far.
+    A ``scratch`` file (one the run deletes again) is not synced to disk before it is renamed into place.
     """
 
     def __init__(self, path: str | os.PathLike[str], sample_rate: int, channels: int,
-                 subtype: str = "PCM_24") -> None:
+                 subtype: str = "PCM_24", *, scratch: bool = False) -> None:
         self.path = Path(path)
+        self.scratch = scratch
         _write_format(self.path, subtype)
         self.sample_rate = sample_rate
         self.channels = channels
@@ -103,7 +105,7 @@ class BlockWriter:
         self._buffer: np.ndarray | None = None  # the integer codes of the last block, reused for the next
 
     def __enter__(self) -> "BlockWriter":
-        self._atomic = atomic_write(self.path)
+        self._atomic = atomic_write(self.path, durable=not self.scratch)
         tmp = self._atomic.__enter__()
         try:
             self._handle = _open_write(tmp, self.path, self.sample_rate, self.channels, self.subtype)
@@ -130,7 +132,7 @@ class BlockWriter:
         close_error: BaseException | None = None
         try:
             if handle is not None:
-                handle.close()
+                _close_written(handle)
         except BaseException as raised:  # closing failed: the file is not good, so it must not be renamed
             close_error = raised
         if atomic is None:

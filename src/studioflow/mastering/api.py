@@ -41,8 +41,10 @@ SPECULATE_BELOW_LIMITING_DB = 2.0   # predicted limiting under which the first r
 KEEP_RENDER_LU = 0.05               # ... and is kept as it is when it lands this close to the target
 
 
-def _reader(path: Path) -> Iterable[np.ndarray]:
-    return parallel.ahead(BlockReader(path, BLOCK))     # read and decoded on the other core
+def _reader(path: Path, gain_db: float = 0.0) -> Iterable[np.ndarray]:
+    """The blocks of ``path`` times ``gain_db``, read, decoded and scaled on the other core."""
+    blocks = BlockReader(path, BLOCK)
+    return parallel.ahead(chain.gained(blocks, gain_db) if gain_db else blocks)
 
 
 @contextlib.contextmanager
@@ -141,7 +143,7 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         compresses = any(s.enabled and s.name == "compression" for s in stages)
         pre_meter = MixMeter(rate, channels, spectrum=compresses, stats=False)
         reader = BlockReader(mix_path, BLOCK)
-        with BlockWriter(pre_path, rate, channels, subtype="FLOAT") as w, parallel.Beside(pre_meter.add) as side, \
+        with BlockWriter(pre_path, rate, channels, subtype="FLOAT", scratch=True) as w, parallel.Beside(pre_meter.add) as side, \
                 parallel.Beside(w.write) as writer:
             done = 0
             for b in chain.stream(chain.chain_of(procs, rate), parallel.ahead(reader), channels):

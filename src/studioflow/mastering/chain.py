@@ -154,12 +154,13 @@ def gained(blocks: Iterable[np.ndarray], gain_db: float) -> Iterator[np.ndarray]
 
 
 def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, channels: int, target_lufs: float,
-                    read: Callable[[Path], Iterable[np.ndarray]],
+                    read: Callable[[Path, float], Iterable[np.ndarray]],
                     progress: Callable[[str, float], None] | None = None,
                     max_gain_db: float | None = None,
                     also: Callable[[int], Any] | None = None, keep_lu: float = 0.0) -> dict:
     """Render gain + true-peak limiter from ``pre_path`` into ``lim_path`` (float WAV), measured as it is written:
-    integrated loudness (BS.1770), 4x true peak and the limiter's own gain reduction. The limiter's output loudness
+    integrated loudness (BS.1770), 4x true peak and the limiter's own gain reduction (``read(path, gain_db)`` gives
+    the blocks of ``path`` times ``gain_db``). The limiter's output loudness
     is a smooth function of its input gain, so when a render misses ``target_lufs`` by at most ``POST_GAIN_MAX_DB``
     (and turning up keeps the 4x peaks ``POST_GAIN_PEAK_MARGIN_DB`` under the ceiling) a post-gain after the
     limiter lands it, inside the ceiling margin the limiter keeps;
@@ -194,11 +195,12 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
 
         sink = also(i) if also is not None else None
         own = not getattr(sink, "measures", False)      # a measuring sink reads the same samples: measured once
-        with BlockWriter(lim_path, rate, channels, subtype="FLOAT") as w, Beside(w.write) as writer, \
+        with BlockWriter(lim_path, rate, channels, subtype="FLOAT", scratch=True) as w, Beside(w.write) as writer, \
                 (Beside(measure) if own else contextlib.nullcontext()) as side, \
-                (sink if sink is not None else contextlib.nullcontext()) as extra:
-            for b in stream(lim, gained(read(pre_path), gain), channels,
-                            tap=lambda part: gr_meter.add_gain(lim.last_gain[part])):
+                (sink if sink is not None else contextlib.nullcontext()) as extra, \
+                Beside(gr_meter.add_gain) as reduction:
+            for b in stream(lim, read(pre_path, gain), channels,
+                            tap=lambda part: reduction.put(lim.last_gain[part])):   # new per block
                 writer.put(b)
                 if side is not None:
                     side.put(b)
