@@ -66,3 +66,22 @@ def test_report_stands_alone_with_its_plots_and_numbers(tmp_path):
     for heading in ("Loudness over time", "Spectrum", "Limiter gain reduction", "Numbers", "spectral distance"):
         assert heading in page
     assert f"{rec['analysis']['output']['integrated_lufs']:.2f} LUFS" in page
+
+
+@pytest.mark.parametrize("linear", [True, False])
+def test_gain_reduction_meter_equals_plain_numpy_for_any_blocks(linear):
+    rng = np.random.default_rng(4)
+    gain = np.ones(30000)
+    hits = rng.integers(0, gain.size, 800)
+    gain[hits] = rng.uniform(0.5, 1.0, hits.size)           # scattered limiting, most windows untouched
+    gain[12000:13000] = np.linspace(0.4, 1.0, 1000)
+    gr = -20 * np.log10(gain)
+    meter = GainReductionMeter(1000)                       # 100-frame windows
+    for i in range(0, gain.size, 777):
+        meter.add_gain(gain[i:i + 777]) if linear else meter.add(gr[i:i + 777])
+    r = meter.result()
+    active = gr > 0.1
+    assert r["max_db"] == pytest.approx(gr.max(), abs=1e-3)
+    assert r["active_pct"] == pytest.approx(100 * active.mean(), abs=0.01)
+    assert r["mean_db"] == pytest.approx(gr[active].mean(), abs=1e-3)
+    np.testing.assert_allclose(r["series"]["gr_db"], np.round(gr.reshape(-1, 100).max(axis=1), 2), atol=0.006)

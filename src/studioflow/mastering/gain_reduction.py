@@ -32,20 +32,29 @@ def _scan(values, linear, state, hist, series, window):  # pragma: no cover - nu
     active, active_sum, wfill = int(state[2]), state[3], int(state[5])
     last = hist.size - 1
     done = zero = 0
-    for i in range(values.size):
-        x = np.float64(values[i])
-        key = -x if linear else x
+    i = 0
+    while i < values.size:
+        end = min(values.size, i + window - wfill)      # the rest of the current window within these values
+        key = -np.float64(values[i]) if linear else np.float64(values[i])
+        for j in range(i + 1, end):                     # the window's largest key first: most are not limited
+            key = max(key, -np.float64(values[j]) if linear else np.float64(values[j]))
         top = max(top, key)
         wmax = key if wfill == 0 else max(wmax, key)
-        if (x > g_bin) if linear else (x < BIN_DB):
-            zero += 1                  # the first bin, counted in a register (most frames are not limited)
+        if (-key > g_bin) if linear else (key < BIN_DB):
+            zero += end - i            # the whole stretch lies in the first bin
         else:
-            v = -20.0 * np.log10(max(x, 1e-12)) if linear else x
-            if v > ACTIVE_DB:
-                active += 1
-                active_sum += v
-            hist[min(int(max(v, 0.0) / BIN_DB), last)] += 1
-        wfill += 1
+            for j in range(i, end):
+                x = np.float64(values[j])
+                if (x > g_bin) if linear else (x < BIN_DB):
+                    zero += 1
+                    continue
+                v = -20.0 * np.log10(max(x, 1e-12)) if linear else x
+                if v > ACTIVE_DB:
+                    active += 1
+                    active_sum += v
+                hist[min(int(max(v, 0.0) / BIN_DB), last)] += 1
+        wfill += end - i
+        i = end
         if wfill == window:
             series[done] = _db(wmax, linear)
             done += 1
