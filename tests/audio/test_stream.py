@@ -141,3 +141,16 @@ def test_outputs_are_synced_once_and_scratch_files_not_at_all(tmp_path, monkeypa
     assert len(calls) == syncs
     back, _ = files.read(tmp_path / "o.wav")
     assert back.shape == (2, 4800) and np.all(back == np.float32(0.25))
+
+
+@pytest.mark.parametrize("suffix,subtype", [(".wav", "PCM_24"), (".wav", "PCM_16"), (".flac", "PCM_24"),
+                                            (".wav", "FLOAT")])
+def test_write_held_returns_what_the_file_holds(tmp_path, suffix, subtype):
+    x = noise(0.3, channels=2, rms_dbfs=-6, seed=3) * 1.8           # some samples over full scale
+    held = []
+    with BlockWriter(tmp_path / f"h{suffix}", 48000, 2, subtype=subtype) as out:
+        for i in range(0, x.shape[1], 5000):
+            held.append(out.write_held(x[:, i:i + 5000]))
+    back, _ = files.read(tmp_path / f"h{suffix}")
+    assert all(h.dtype == np.float32 for h in held)
+    np.testing.assert_array_equal(np.concatenate(held, axis=1), back)

@@ -330,10 +330,12 @@ def _int_codes(x, start, stop, full, shift, out):  # pragma: no cover - numba
     return -1
 
 
-def _pcm24_bytes(x, start, stop, out):  # pragma: no cover - numba
+def _pcm24_bytes(x, start, stop, out, held):  # pragma: no cover - numba
     """The 24-bit codes of ``_int_codes`` (full 2^23), interleaved as the little-endian bytes a WAV file stores, into
-    the uint8 ``out``; return the first non-finite frame, or -1."""
+    the uint8 ``out``, and (when ``held`` has frames) the values they stand for, code / 2^23, into ``held``
+    (channels, stop - start) float32; return the first non-finite frame, or -1."""
     full = 8388608.0
+    keep = held.shape[1] > 0
     i = 0
     for f in range(start, stop):
         for c in range(x.shape[0]):
@@ -341,6 +343,8 @@ def _pcm24_bytes(x, start, stop, out):  # pragma: no cover - numba
             if not np.isfinite(value):
                 return f
             code = np.int64(min(max(np.rint(value * full), -full), full - 1.0))
+            if keep:
+                held[c, f - start] = np.float32(code / full)
             out[i] = code & 0xFF
             out[i + 1] = (code >> 8) & 0xFF
             out[i + 2] = (code >> 16) & 0xFF
@@ -418,22 +422,30 @@ def _float_audio(audio: np.ndarray) -> np.ndarray:
 
 
 def _write_samples(handle: sf.SoundFile, audio: np.ndarray, subtype: str, path: Path, rate: int, first_frame: int,
-                   start: int, stop: int, buffer: np.ndarray | None) -> np.ndarray:
+                   start: int, stop: int, buffer: np.ndarray | None, held: np.ndarray | None = None) -> np.ndarray:
     """Write frames [start, stop) of float ``audio`` (channels, frames) to ``handle`` in ``subtype`` (rules of the
-    module docstring), refusing NaN/Inf; return the buffer used, to be passed back for the next block."""
+    module docstring), refusing NaN/Inf; return the buffer used, to be passed back for the next block. ``held``, a
+    float32 (channels, stop - start) array, receives the values the file now holds (the samples on its grid)."""
     width = _raw_width(handle)
     if not width:
         buffer = _to_file_samples(audio, subtype, path, rate, first_frame, start, stop, buffer)
         handle.write(buffer)
+        if held is not None:
+            bits = _INT_BITS.get(subtype)
+            codes = buffer[:stop - start].T
+            held[...] = codes if bits is None else (codes >> (32 - bits if bits == 24 else 0)) / float(1 << (bits - 1))
         return buffer
     size = (stop - start) * audio.shape[0] * width
     if buffer is None or buffer.dtype != np.uint8 or buffer.size < size:
         buffer = np.empty(size, np.uint8)
     if width == 3:
-        bad = _kernel("pcm24_bytes")(_float_audio(audio), start, stop, buffer)
+        into = held if held is not None else np.empty((audio.shape[0], 0), np.float32)
+        bad = _kernel("pcm24_bytes")(_float_audio(audio), start, stop, buffer, into)
     else:
         interleaved = buffer[:size].view("<f4").reshape(stop - start, audio.shape[0])
         bad = _kernel("float_frames")(audio, start, stop, interleaved)
+        if held is not None:
+            held[...] = interleaved.T
     if bad >= 0:
         _check_finite(audio[:, bad:stop], path, first_frame + bad, rate, "cannot write a ")
     written = int(sf._snd.sf_write_raw(handle._file, sf._ffi.from_buffer(buffer), size))

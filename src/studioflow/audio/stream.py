@@ -116,13 +116,24 @@ class BlockWriter:
 
     def write(self, block: np.ndarray) -> None:
         """Append one float ``(channels, n)`` block (1-D for mono)."""
+        self._write(block, None)
+
+    def write_held(self, block: np.ndarray) -> np.ndarray:
+        """Append one block and return, as float32 ``(channels, n)``, the values the file now holds for it (the
+        block on the file's grid: measuring them is measuring the file)."""
+        arr = _as_audio(block, self.path)
+        held = np.empty((self.channels, arr.shape[1]), np.float32)
+        self._write(arr, held)
+        return held
+
+    def _write(self, block: np.ndarray, held: np.ndarray | None) -> None:
         if self._handle is None:
             raise AudioFileError(f"{self.path}: BlockWriter.write called outside its 'with' block")
         arr = _as_audio(block, self.path)
         if arr.shape[0] != self.channels:
             raise AudioFileError(f"{self.path}: block has {arr.shape[0]} channels, the file {self.channels}")
         self._buffer = _write_samples(self._handle, arr, self.subtype, self.path, int(self.sample_rate), self.frames,
-                                      0, arr.shape[1], self._buffer)
+                                      0, arr.shape[1], self._buffer, held)
         self.frames += arr.shape[1]
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

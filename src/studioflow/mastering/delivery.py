@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import numpy as np
-from numba import njit
 
 from studioflow.audio.resample import Resampler
 from studioflow.audio.stream import BlockReader, BlockWriter
@@ -84,26 +83,10 @@ class _FileMeter:
         return analysis["integrated_lufs"], analysis["true_peak_8x_dbtp"], analysis
 
 
-def quantize_24(block: np.ndarray) -> np.ndarray:
-    """``block`` on the 24-bit grid (round half to even, clipped to the codes' range), as float32: writing it as
-    PCM_24 stores exactly these values, so measuring them is measuring the file."""
-    x = np.ascontiguousarray(block, dtype=np.float32)
-    out = np.empty_like(x)
-    _quantize_24(x.ravel(), out.ravel())
-    return out
-
-
-@njit(cache=True, nogil=True)
-def _quantize_24(x, out):  # pragma: no cover - numba
-    """out = clip(rint(x * 2^23), -2^23, 2^23 - 1) / 2^23, in float64 per sample (one pass)."""
-    for i in range(x.size):
-        code = min(max(np.rint(np.float64(x[i]) * 8388608.0), -8388608.0), 8388607.0)
-        out[i] = code / 8388608.0
-
-
 class Wav24Master:
     """The 24-bit WAV master written as the limiter renders (one pass instead of a render, a write and a read):
-    ``put(block)`` quantizes (``quantize_24``), writes and measures the block in a thread beside the render. A
+    ``put(block)`` writes the block and measures it as written (``BlockWriter.write_held``: on the file's 24-bit
+    grid) in threads beside the render. A
     context manager; ``record(ceiling_dbtp)`` then gives what ``deliver`` gives for wav24, or None if the 8x check
     found the file over the ceiling (``deliver`` then makes it again lower)."""
 
@@ -127,9 +110,7 @@ class Wav24Master:
         return self
 
     def _consume(self, block: np.ndarray) -> None:
-        q = quantize_24(block)
-        self._measuring.put(q)
-        self._writer.write(q)
+        self._measuring.put(self._writer.write_held(block))   # measured as the file holds it, on the 24-bit grid
 
     def put(self, block: np.ndarray) -> None:
         """Write and measure the next block of the master."""
