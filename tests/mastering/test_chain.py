@@ -19,8 +19,10 @@ def test_limit_to_target_lands_with_a_bounded_post_gain(tmp_path, target):
     write(tmp_path / "pre.wav", pre, RATE, subtype="FLOAT")
     t = get_target(target)
     stage = decisions.loudness(integrated_loudness(pre, RATE), true_peak_dbtp(pre, RATE), t, None)
-    fit = chain.limit_to_target(tmp_path / "pre.wav", tmp_path / "lim.wav", stage, RATE, 2, t.lufs,
-                                lambda p, gain_db: chain.gained(BlockReader(p, 10000), gain_db))
+    def source(gain_db):
+        return (b * np.float32(10 ** (gain_db / 20)) for b in BlockReader(tmp_path / "pre.wav", 10000))
+
+    fit = chain.limit_to_target(source, tmp_path / "lim.wav", stage, RATE, 2, t.lufs)
     lim, _ = read(tmp_path / "lim.wav")
     last = fit["tried"][-1]
     # the file is the last render, measured as it was written

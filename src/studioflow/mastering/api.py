@@ -1,12 +1,14 @@
 """``master(mix_path, out_path, ...)``: one mix in, a master that meets its target and a record of what was done.
 
-Passes over the audio, each streamed in blocks (memory flat except MP3/AAC: ``audio.encode`` takes the whole song as
-one float32 array, 23 MB per minute of 48 kHz stereo, and the check decodes it whole again):
-1. measure the mix, and the reference in a second thread (its measurement cached by content hash
-   in the user's cache folder, ``measure.measure_reference``); decide every stage from the numbers (the EQ is fitted for what the stereo stages
-   after it do to each band);
-2. run the chain before the limiter (cleanup, tonal balance, compression, stereo) into a temporary float file,
-   measured in a second thread as it is written;
+Passes over the audio, each streamed in blocks. The decoded mix and the chain's output are kept between passes in
+memory up to 256 MB each (~12 minutes of 44.1 kHz stereo), the rest in scratch files (``scratch.Scratch``), so
+memory stays bounded; MP3/AAC are the exception: ``audio.encode`` takes the whole song as one float32 array, 23 MB
+per minute of 48 kHz stereo, and the check decodes it whole again.
+1. measure the mix (kept for pass 2), and the reference in a second thread (its measurement cached by content hash
+   in the user's cache folder, ``measure.measure_reference``); decide every stage from the numbers (the EQ is fitted
+   for what the stereo stages after it do to each band);
+2. run the chain before the limiter (cleanup, tonal balance, compression, stereo), kept for pass 3 and measured in
+   a second thread;
 3. gain + true-peak limiter rendered (float, temporary) and measured as it is written (loudness, 4x true peak, the
    limiter's own gain reduction); a render within 0.3 LU of the target is landed by a gain after the limiter
    (inside the ceiling margin), a farther one is rendered again at a secant-stepped gain; under light limiting the
@@ -22,16 +24,17 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
 from studioflow.audio.atomic import write_json
-from studioflow.audio.stream import BlockReader, BlockWriter
+from studioflow.audio.stream import BlockReader
 from studioflow.dsp.dither import SHAPES as DITHER_SHAPES
 from studioflow.errors import AudioFileError, ParameterError
 from studioflow.mastering import chain, decisions, delivery, parallel
 from studioflow.mastering.measure import MixMeter, measure_file, measure_reference
+from studioflow.mastering.scratch import Scratch
 from studioflow.mastering.spectral import spectral_distance_db
 from studioflow.mastering.styles import parse_style
 from studioflow.mastering.targets import Target, resolve_target
@@ -39,12 +42,6 @@ from studioflow.mastering.targets import Target, resolve_target
 BLOCK = 1 << 16
 SPECULATE_BELOW_LIMITING_DB = 2.0   # predicted limiting under which the first render also writes the master
 KEEP_RENDER_LU = 0.05               # ... and is kept as it is when it lands this close to the target
-
-
-def _reader(path: Path, gain_db: float = 0.0) -> Iterable[np.ndarray]:
-    """The blocks of ``path`` times ``gain_db``, read, decoded and scaled on the other core."""
-    blocks = BlockReader(path, BLOCK)
-    return parallel.ahead(chain.gained(blocks, gain_db) if gain_db else blocks)
 
 
 @contextlib.contextmanager
@@ -73,9 +70,10 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
     A run that fails or is interrupted takes back the files it had already delivered, so no partial set is left."""
     written: list[Path] = []
     try:
-        return _master(mix_path, out_path, target=target, lufs=lufs, ceiling_dbtp=ceiling_dbtp, reference=reference,
-                       style=style, max_limiting_db=max_limiting_db, formats=formats, report=report, dither=dither,
-                       progress=progress, written=written)
+        with contextlib.ExitStack() as scratch:
+            return _master(mix_path, out_path, target=target, lufs=lufs, ceiling_dbtp=ceiling_dbtp,
+                           reference=reference, style=style, max_limiting_db=max_limiting_db, formats=formats,
+                           report=report, dither=dither, progress=progress, written=written, scratch=scratch)
     except BaseException:
         for path in written:
             with contextlib.suppress(FileNotFoundError):
@@ -87,8 +85,9 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
             lufs: float | None, ceiling_dbtp: float | None, reference: str | os.PathLike[str] | None,
             style: str | None, max_limiting_db: float | None, formats: Sequence[str],
             report: str | os.PathLike[str] | None, dither: str, progress: Callable[[str, float], None] | None,
-            written: list[Path]) -> dict:
-    """The work of :func:`master`; every file delivered is added to ``written`` as soon as it is in place."""
+            written: list[Path], scratch: contextlib.ExitStack) -> dict:
+    """The work of :func:`master`; every file delivered is added to ``written`` as soon as it is in place; the
+    audio kept between passes (``Scratch``) lives as long as ``scratch``."""
     started = time.perf_counter()
     say = progress or (lambda stage, fraction: None)
     mix_path, out = Path(mix_path), Path(out_path)
@@ -111,8 +110,13 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
     # 1. measure and decide -------------------------------------------------------------------------------
     say("measuring the mix", 0.0)
     ref_job = parallel.start(measure_reference, reference) if reference is not None else None   # on the other core
-    # the mix's spectrum in a thread of its own too: the other core is free once a cached reference is read
-    mix = measure_file(str(mix_path), progress=lambda f: say("measuring the mix", 0.15 * f), beside=True)
+    # the mix's spectrum in a thread of its own too: the other core is free once a cached reference is read; the
+    # decoded mix is kept for the chain's pass
+    head = BlockReader(mix_path, BLOCK)
+    mix_kept = scratch.enter_context(Scratch(out.parent, out.stem + "-mix", head.sample_rate, head.channels))
+    mix = measure_file(str(mix_path), progress=lambda f: say("measuring the mix", 0.15 * f), beside=True,
+                       keep=mix_kept)
+    mix_kept.done()
     ref = ref_job.result()[0] if ref_job is not None else None
     if mix["integrated_lufs"] is None:
         raise AudioFileError(f"{mix_path}: the mix is silent (below the loudness gate); nothing to master")
@@ -134,23 +138,23 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
     goal = Target(tgt.name, ref["integrated_lufs"], tgt.ceiling_dbtp, tgt.source, tgt.note) \
         if (ref is not None and target is None and lufs is None) else tgt
 
-    with _temp_wav(out.parent, out.stem + "-pre") as pre_path, _temp_wav(out.parent, out.stem + "-lim") as lim_path, \
-            _temp_wav(out.parent, out.stem + "-24") as spec_path:
+    with _temp_wav(out.parent, out.stem + "-lim") as lim_path, _temp_wav(out.parent, out.stem + "-24") as spec_path:
         # 2. the chain before the limiter ---------------------------------------------------------------------
         procs = chain.build(stages, rate)
         # the chain's output is measured for the gain (loudness, true peak) and, when it compresses, for what that
         # did to the band dynamics; left without a compressor its spectrum would only repeat the mix's, so it is skipped
         compresses = any(s.enabled and s.name == "compression" for s in stages)
         pre_meter = MixMeter(rate, channels, spectrum=compresses, stats=False)
-        reader = BlockReader(mix_path, BLOCK)
-        with BlockWriter(pre_path, rate, channels, subtype="FLOAT", scratch=True) as w, parallel.Beside(pre_meter.add) as side, \
-                parallel.Beside(w.write) as writer:
+        pre_kept = scratch.enter_context(Scratch(out.parent, out.stem + "-pre", rate, channels))
+        with parallel.Beside(pre_meter.add) as side:
             done = 0
-            for b in chain.stream(chain.chain_of(procs, rate), parallel.ahead(reader), channels):
-                writer.put(b)                             # written, read and measured beside the chain
+            for b in chain.stream(chain.chain_of(procs, rate), parallel.ahead(mix_kept.blocks()), channels):
+                pre_kept.put(b)                           # kept for the limiter, measured beside the chain
                 side.put(b)
                 done += b.shape[1]
-                say("tonal balance, dynamics, stereo", 0.2 + 0.25 * done / max(reader.frames, 1))
+                say("tonal balance, dynamics, stereo", 0.2 + 0.25 * done / max(mix_kept.frames, 1))
+        pre_kept.done()
+        mix_kept.release()
         pre = pre_meter.result()
         if pre["integrated_lufs"] is None:
             raise AudioFileError(f"{mix_path}: the chain left nothing above the loudness gate")
@@ -160,7 +164,8 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         aim = loud_stage.settings["target_lufs"]
         # light limiting lands on the predicted gain: the first render also writes the 24-bit master, measured
         speculate = loud_stage.settings["predicted_limiting_db"] <= SPECULATE_BELOW_LIMITING_DB
-        fit = chain.limit_to_target(pre_path, lim_path, loud_stage, rate, channels, aim, _reader, say,
+        fit = chain.limit_to_target(lambda gain_db: parallel.ahead(pre_kept.blocks(gain_db)), lim_path, loud_stage,
+                                    rate, channels, aim, say,
                                     max_gain_db=loud_stage.settings.get("max_gain_db"),
                                     also=lambda i: delivery.Wav24Master(spec_path, rate, channels)
                                     if speculate and i == 0 else None, keep_lu=KEEP_RENDER_LU)

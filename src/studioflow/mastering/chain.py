@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
-from studioflow.dsp.base import Chain, Processor, db_to_gain
+from studioflow.dsp.base import Chain, Processor
 from studioflow.dsp.registry import create
 from studioflow.mastering.decisions import CEILING_MARGIN_DB, Stage
 
@@ -145,22 +145,13 @@ def limiter_for(stage: Stage, rate: int) -> Processor:
                   lookahead_ms=s["lookahead_ms"])
 
 
-def gained(blocks: Iterable[np.ndarray], gain_db: float) -> Iterator[np.ndarray]:
-    """The blocks times ``gain_db``, scaled in place (for blocks nobody else holds, as a file reader's)."""
-    g = np.float32(db_to_gain(gain_db))
-    for b in blocks:
-        b *= g
-        yield b
-
-
-def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, channels: int, target_lufs: float,
-                    read: Callable[[Path, float], Iterable[np.ndarray]],
-                    progress: Callable[[str, float], None] | None = None,
+def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], lim_path: Path, stage: Stage, rate: int,
+                    channels: int, target_lufs: float, progress: Callable[[str, float], None] | None = None,
                     max_gain_db: float | None = None,
                     also: Callable[[int], Any] | None = None, keep_lu: float = 0.0) -> dict:
-    """Render gain + true-peak limiter from ``pre_path`` into ``lim_path`` (float WAV), measured as it is written:
-    integrated loudness (BS.1770), 4x true peak and the limiter's own gain reduction (``read(path, gain_db)`` gives
-    the blocks of ``path`` times ``gain_db``). The limiter's output loudness
+    """Render gain + true-peak limiter over the chain's output into ``lim_path`` (float WAV), measured as it is
+    written: integrated loudness (BS.1770), 4x true peak and the limiter's own gain reduction (``source(gain_db)``
+    gives the chain's output blocks times ``gain_db``, as often as asked). The limiter's output loudness
     is a smooth function of its input gain, so when a render misses ``target_lufs`` by at most ``POST_GAIN_MAX_DB``
     (and turning up keeps the 4x peaks ``POST_GAIN_PEAK_MARGIN_DB`` under the ceiling) a post-gain after the
     limiter lands it, inside the ceiling margin the limiter keeps;
@@ -199,7 +190,7 @@ def limit_to_target(pre_path: Path, lim_path: Path, stage: Stage, rate: int, cha
                 (Beside(measure) if own else contextlib.nullcontext()) as side, \
                 (sink if sink is not None else contextlib.nullcontext()) as extra, \
                 Beside(gr_meter.add_gain) as reduction:
-            for b in stream(lim, read(pre_path, gain), channels,
+            for b in stream(lim, source(gain), channels,
                             tap=lambda part: reduction.put(lim.last_gain[part])):   # new per block
                 writer.put(b)
                 if side is not None:

@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import os
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -107,13 +107,16 @@ class MixMeter:
 
 
 def measure_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, *, frames: int | None = None,
-                   progress: Callable[[float], None] | None = None, beside: bool = False) -> dict:
+                   progress: Callable[[float], None] | None = None, beside: bool = False,
+                   keep: Any = None) -> dict:
     """Measure a stream of blocks (see ``MixMeter.result``); ``progress(fraction)`` is called as it goes;
-    ``beside`` runs the spectrum in a second thread."""
+    ``beside`` runs the spectrum in a second thread; ``keep.put(block)`` (a ``scratch.Scratch``) gets every block."""
     meter = MixMeter(rate, channels, beside=beside)
     done = 0
     for block in blocks:
         meter.add(block)
+        if keep is not None:
+            keep.put(block)
         done += block.shape[1]
         if progress and frames:
             progress(min(done / frames, 1.0))
@@ -121,13 +124,13 @@ def measure_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, *, fr
 
 
 def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[float], None] | None = None,
-                 beside: bool = False) -> dict:
-    """Measure an audio file in blocks (see ``MixMeter.result``); ``beside`` runs the spectrum in a second thread."""
+                 beside: bool = False, keep: Any = None) -> dict:
+    """Measure an audio file in blocks (see ``MixMeter.result``); ``beside`` and ``keep`` as ``measure_blocks``."""
     from studioflow.audio.stream import BlockReader
 
     reader = BlockReader(path, block_frames)
     return measure_blocks(reader, reader.sample_rate, reader.channels, frames=reader.frames,
-                          progress=progress, beside=beside)
+                          progress=progress, beside=beside, keep=keep)
 
 
 #: bump when what ``MixMeter.result`` measures or how changes: cached reference measurements of other versions are
