@@ -7,9 +7,10 @@ from songs import RATE, beat_song
 
 from studioflow.analysis.loudness import integrated_loudness
 from studioflow.analysis.truepeak import true_peak_dbtp
-from studioflow.audio.files import read, write
+from studioflow.audio.files import write
 from studioflow.audio.stream import BlockReader
 from studioflow.mastering import chain, decisions
+from studioflow.mastering.scratch import Scratch
 from studioflow.mastering.targets import get_target
 
 
@@ -22,10 +23,10 @@ def test_limit_to_target_lands_with_a_bounded_post_gain(tmp_path, target):
     def source(gain_db):
         return (b * np.float32(10 ** (gain_db / 20)) for b in BlockReader(tmp_path / "pre.wav", 10000))
 
-    fit = chain.limit_to_target(source, tmp_path / "lim.wav", stage, RATE, 2, t.lufs)
-    lim, _ = read(tmp_path / "lim.wav")
+    fit = chain.limit_to_target(source, lambda: Scratch(tmp_path, "lim", RATE, 2), stage, RATE, 2, t.lufs)
+    lim = np.concatenate(list(fit["render"].blocks()), axis=1)
     last = fit["tried"][-1]
-    # the file is the last render, measured as it was written
+    # the render kept is the last one, measured as it was made
     assert integrated_loudness(lim, RATE) == pytest.approx(last["integrated_lufs"], abs=1e-6)
     assert true_peak_dbtp(lim, RATE) == pytest.approx(last["true_peak_dbtp"], abs=1e-6)
     assert abs(fit["post_gain_db"]) <= chain.POST_GAIN_MAX_DB

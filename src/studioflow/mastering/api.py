@@ -138,7 +138,7 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
     goal = Target(tgt.name, ref["integrated_lufs"], tgt.ceiling_dbtp, tgt.source, tgt.note) \
         if (ref is not None and target is None and lufs is None) else tgt
 
-    with _temp_wav(out.parent, out.stem + "-lim") as lim_path, _temp_wav(out.parent, out.stem + "-24") as spec_path:
+    with _temp_wav(out.parent, out.stem + "-24") as spec_path:
         # 2. the chain before the limiter ---------------------------------------------------------------------
         procs = chain.build(stages, rate)
         # the chain's output is measured for the gain (loudness, true peak) and, when it compresses, for what that
@@ -164,8 +164,9 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         aim = loud_stage.settings["target_lufs"]
         # light limiting lands on the predicted gain: the first render also writes the 24-bit master, measured
         speculate = loud_stage.settings["predicted_limiting_db"] <= SPECULATE_BELOW_LIMITING_DB
-        fit = chain.limit_to_target(lambda gain_db: parallel.ahead(pre_kept.blocks(gain_db)), lim_path, loud_stage,
-                                    rate, channels, aim, say,
+        fit = chain.limit_to_target(lambda gain_db: parallel.ahead(pre_kept.blocks(gain_db)),
+                                    lambda: scratch.enter_context(Scratch(out.parent, out.stem + "-lim", rate, channels)),
+                                    loud_stage, rate, channels, aim, say,
                                     max_gain_db=loud_stage.settings.get("max_gain_db"),
                                     also=lambda i: delivery.Wav24Master(spec_path, rate, channels)
                                     if speculate and i == 0 else None, keep_lu=KEEP_RENDER_LU)
@@ -194,7 +195,8 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
                 deliveries.append(d)
                 continue
             # each file is checked on the independent 8x meter and made again lower if it is over
-            d = delivery.deliver(fmt, lim_path, delivery.output_path(out, fmt), rate, channels, goal.ceiling_dbtp,
+            d = delivery.deliver(fmt, fit["render"].blocks, delivery.output_path(out, fmt), rate, channels,
+                                 goal.ceiling_dbtp,
                                  fit["post_gain_db"], dither)
             written.append(Path(d["path"]))
             if d["note"]:

@@ -4,7 +4,6 @@ and render the gain and true-peak limiter so the master lands on its loudness ta
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -145,13 +144,15 @@ def limiter_for(stage: Stage, rate: int) -> Processor:
                   lookahead_ms=s["lookahead_ms"])
 
 
-def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], lim_path: Path, stage: Stage, rate: int,
-                    channels: int, target_lufs: float, progress: Callable[[str, float], None] | None = None,
+def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], keep: Callable[[], Any], stage: Stage,
+                    rate: int, channels: int, target_lufs: float,
+                    progress: Callable[[str, float], None] | None = None,
                     max_gain_db: float | None = None,
                     also: Callable[[int], Any] | None = None, keep_lu: float = 0.0) -> dict:
-    """Render gain + true-peak limiter over the chain's output into ``lim_path`` (float WAV), measured as it is
-    written: integrated loudness (BS.1770), 4x true peak and the limiter's own gain reduction (``source(gain_db)``
-    gives the chain's output blocks times ``gain_db``, as often as asked). The limiter's output loudness
+    """Render gain + true-peak limiter over the chain's output into a store from ``keep()`` (a ``scratch.Scratch``:
+    ``put``, ``done``, ``blocks``, ``release``), measured as it goes: integrated loudness (BS.1770), 4x true peak
+    and the limiter's own gain reduction (``source(gain_db)`` gives the chain's output blocks times ``gain_db``, as
+    often as asked; only the last render is kept, returned as ``render``). The limiter's output loudness
     is a smooth function of its input gain, so when a render misses ``target_lufs`` by at most ``POST_GAIN_MAX_DB``
     (and turning up keeps the 4x peaks ``POST_GAIN_PEAK_MARGIN_DB`` under the ceiling) a post-gain after the
     limiter lands it, inside the ceiling margin the limiter keeps;
@@ -160,10 +161,9 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], lim_path: P
     blocks too (the master written in the same pass); when that render lands within ``keep_lu`` of the target it is
     kept as it is (no post-gain) and returned as ``kept``. A sink whose ``measures`` is true measures its own copy
     (the render on the 24-bit grid, within one step of 2^-23 of it): that render's loudness and 4x true peak are
-    then its ``loudness_and_peak()``, not measured a second time. Returns gain_db, post_gain_db, kept, the tries and the
-    gain-reduction statistics."""
+    then its ``loudness_and_peak()``, not measured a second time. Returns gain_db, post_gain_db, kept, render, the
+    tries and the gain-reduction statistics."""
     from studioflow.analysis.truepeak import TruePeakMeter
-    from studioflow.audio.stream import BlockWriter
     from studioflow.mastering.gain_reduction import GainReductionMeter
     from studioflow.mastering.loudness_floor import Loudness
     from studioflow.mastering.parallel import Beside
@@ -173,7 +173,7 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], lim_path: P
     gain, post = min(stage.settings["gain_db"], cap), 0.0
     tried: list[dict] = []
     gr: dict = {}
-    kept = None
+    kept = render = None
     for i in range(MAX_GAIN_ITERATIONS):
         if progress:
             progress(f"limiting, pass {i + 1}", 0.5 + 0.08 * i)
@@ -186,17 +186,20 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], lim_path: P
 
         sink = also(i) if also is not None else None
         own = not getattr(sink, "measures", False)      # a measuring sink reads the same samples: measured once
-        with BlockWriter(lim_path, rate, channels, subtype="FLOAT", scratch=True) as w, Beside(w.write) as writer, \
-                (Beside(measure) if own else contextlib.nullcontext()) as side, \
+        if render is not None:
+            render.release()                            # only the last render is kept
+        render = keep()
+        with (Beside(measure) if own else contextlib.nullcontext()) as side, \
                 (sink if sink is not None else contextlib.nullcontext()) as extra, \
                 Beside(gr_meter.add_gain) as reduction:
             for b in stream(lim, source(gain), channels,
                             tap=lambda part: reduction.put(lim.last_gain[part])):   # new per block
-                writer.put(b)
+                render.put(b)
                 if side is not None:
                     side.put(b)
                 if extra is not None:
                     extra.put(b)
+        render.done()
         lufs, peak = (loud.result()["integrated_lufs"], tp.dbtp) if own else sink.loudness_and_peak()
         gr = gr_meter.result()
         tried.append({"gain_db": round(gain, 3), "integrated_lufs": lufs, "true_peak_dbtp": peak})
@@ -222,5 +225,5 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], lim_path: P
         # out of passes: the last render stays; a post-gain takes what it can of the rest
         err = target_lufs - tried[-1]["integrated_lufs"]
         post = max(-POST_GAIN_MAX_DB, min(err, POST_GAIN_MAX_DB, room))
-    return {"gain_db": tried[-1]["gain_db"], "post_gain_db": round(post, 4), "kept": kept, "tried": tried,
-            "gain_reduction": gr}
+    return {"gain_db": tried[-1]["gain_db"], "post_gain_db": round(post, 4), "kept": kept, "render": render,
+            "tried": tried, "gain_reduction": gr}

@@ -138,10 +138,9 @@ class Wav24Master:
                 "dither": None, "true_peak_dbtp": tp, "trim_db": 0.0, "note": "", "analysis": analysis}
 
 
-def _make_pcm(fmt: str, src: Path, out: Path, rate: int, channels: int, trim_db: float,
-              dither_shape: str = DITHER_DEFAULT) -> None:
-    reader = BlockReader(src, BLOCK)
-    blocks = _scaled(reader, trim_db)
+def _make_pcm(fmt: str, source: Callable[[float], Iterable[np.ndarray]], out: Path, rate: int, channels: int,
+              trim_db: float, dither_shape: str = DITHER_DEFAULT) -> None:
+    blocks = source(trim_db)
     if fmt == "wav16":
         from studioflow.dsp.registry import create
 
@@ -154,29 +153,30 @@ def _make_pcm(fmt: str, src: Path, out: Path, rate: int, channels: int, trim_db:
         _write_pcm(out, blocks, rate, channels, "PCM_24")
 
 
-def _make_lossy(fmt: str, src: Path, out: Path, rate: int, trim_db: float) -> None:
+def _make_lossy(fmt: str, source: Callable[[float], Iterable[np.ndarray]], out: Path, rate: int,
+                trim_db: float) -> None:
     """Encode through ``audio.encode.encode``, which takes the whole signal as one array (it has no streaming entry
     point), so this step is not flat in memory: the float32 master is held whole (4 bytes x channels x frames: 69 MB
     for 3 minutes of 48 kHz stereo, 23 MB per minute), plus a resampled copy when the codec's rate differs, and
     the check decodes the whole file again. Every other step streams in blocks."""
     from studioflow.audio.encode import encode
-    from studioflow.audio.files import read
 
-    audio, _ = read(src)
-    audio = audio * np.float32(db_to_gain(trim_db))
+    audio = np.concatenate(list(source(trim_db)), axis=1)
     encode(audio, rate, out, codec=FORMATS[fmt]["codec"], bitrate_kbps=FORMATS[fmt]["kbps"])
 
 
-def deliver(fmt: str, src: Path, out: Path, rate: int, channels: int, ceiling_dbtp: float,
-            trim_db: float = 0.0, dither_shape: str = DITHER_DEFAULT) -> dict:
-    """Make one delivery file from the float master ``src``, check it, and make it again lower if it went over."""
+def deliver(fmt: str, src: Path | Callable[[float], Iterable[np.ndarray]], out: Path, rate: int, channels: int,
+            ceiling_dbtp: float, trim_db: float = 0.0, dither_shape: str = DITHER_DEFAULT) -> dict:
+    """Make one delivery file from the float master ``src`` (a file, or a function of a gain in dB giving its blocks
+    times that gain), check it, and make it again lower if it went over."""
+    source = src if callable(src) else (lambda gain_db: _scaled(BlockReader(src, BLOCK), gain_db))
     note, analysis, asked_db = "", None, trim_db
     for attempt in range(3):
         if fmt in ("mp3", "aac"):
-            _make_lossy(fmt, src, out, rate, trim_db)
+            _make_lossy(fmt, source, out, rate, trim_db)
             lufs, tp = _measure_decoded(out)
         else:
-            _make_pcm(fmt, src, out, rate, channels, trim_db, dither_shape)
+            _make_pcm(fmt, source, out, rate, channels, trim_db, dither_shape)
             lufs, tp, analysis = _measure_file(out)
         if tp is None or tp <= ceiling_dbtp:
             break
