@@ -108,10 +108,11 @@ class MixMeter:
 
 def measure_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, *, frames: int | None = None,
                    progress: Callable[[float], None] | None = None, beside: bool = False,
-                   keep: Any = None) -> dict:
+                   keep: Any = None, stats: bool = True) -> dict:
     """Measure a stream of blocks (see ``MixMeter.result``); ``progress(fraction)`` is called as it goes;
-    ``beside`` runs the spectrum in a second thread; ``keep.put(block)`` (a ``scratch.Scratch``) gets every block."""
-    meter = MixMeter(rate, channels, beside=beside)
+    ``beside`` runs the spectrum in a second thread; ``keep.put(block)`` (a ``scratch.Scratch``) gets every block;
+    ``stats`` false leaves out DC and clipping."""
+    meter = MixMeter(rate, channels, beside=beside, stats=stats)
     done = 0
     for block in blocks:
         meter.add(block)
@@ -124,18 +125,19 @@ def measure_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, *, fr
 
 
 def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[float], None] | None = None,
-                 beside: bool = False, keep: Any = None) -> dict:
-    """Measure an audio file in blocks (see ``MixMeter.result``); ``beside`` and ``keep`` as ``measure_blocks``."""
+                 beside: bool = False, keep: Any = None, stats: bool = True) -> dict:
+    """Measure an audio file in blocks (see ``MixMeter.result``); ``beside``, ``keep``, ``stats`` as
+    ``measure_blocks``."""
     from studioflow.audio.stream import BlockReader
 
     reader = BlockReader(path, block_frames)
     return measure_blocks(reader, reader.sample_rate, reader.channels, frames=reader.frames,
-                          progress=progress, beside=beside, keep=keep)
+                          progress=progress, beside=beside, keep=keep, stats=stats)
 
 
 #: bump when what ``MixMeter.result`` measures or how changes: cached reference measurements of other versions are
 #: measured again
-MEASURE_VERSION = 1
+MEASURE_VERSION = 2   # 2: references measured without DC and clipping statistics
 
 
 def reference_cache_folder() -> Path:
@@ -183,7 +185,7 @@ def measure_reference(path: str | os.PathLike[str]) -> tuple[dict, bool]:
             return held["measurement"], True
     except (OSError, ValueError, AttributeError, KeyError):
         pass
-    measured = measure_file(str(src), beside=True)
+    measured = measure_file(str(src), beside=True, stats=False)   # a reference's DC and clipping decide nothing
     with contextlib.suppress(OSError):  # OutputError is an OSError: an unwritable cache folder is not an error
         cache.parent.mkdir(parents=True, exist_ok=True)
         write_json(cache, {"file": src.name, "sha256": digest, "version": MEASURE_VERSION, "measurement": measured})
