@@ -86,3 +86,19 @@ def test_next_version_is_safe_against_a_race(tmp_path):
     with ThreadPoolExecutor(8) as pool:
         names = list(pool.map(lambda _: next_version(tmp_path, "take", ".wav").name, range(40)))
     assert sorted(names) == [f"take-v{i:03d}.wav" for i in range(1, 41)]
+
+
+def test_json_files_indent_objects_and_keep_number_series_on_one_line(tmp_path):
+    import json
+
+    import numpy as np
+
+    from studioflow.audio.atomic import write_json
+
+    record = {"a": {"series": np.arange(5) * 0.5, "empty": {}, "none": None}, "rows": [{"x": 1}, {"y": [1, 2]}],
+              "name": "ü", "bad": float("nan")}
+    path = write_json(tmp_path / "r.json", record)
+    text = path.read_text(encoding="utf-8")
+    assert json.loads(text) == {"a": {"series": [0.0, 0.5, 1.0, 1.5, 2.0], "empty": {}, "none": None},
+                                "rows": [{"x": 1}, {"y": [1, 2]}], "name": "ü", "bad": None}
+    assert '    "series": [0.0, 0.5, 1.0, 1.5, 2.0],' in text.splitlines()

@@ -122,8 +122,20 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 def write_json(path: str | os.PathLike[str], obj: Any) -> Path:
     """Write ``obj`` as indented JSON to ``path`` atomically (numpy values converted, NaN and inf as null)."""
-    text = json.dumps(to_jsonable(obj), indent=2, allow_nan=False, ensure_ascii=False)
-    return write_text(path, text + "\n")
+    return write_text(path, json_text(to_jsonable(obj)) + "\n")
+
+
+def json_text(obj: Any, indent: int = 2, level: int = 0) -> str:
+    """Plain JSON data as text: objects and lists of objects indented ``indent`` spaces a level, a list of plain
+    values on one line (a series of 1800 numbers reads as one line, not 1800), each part made by the C encoder."""
+    pad, inner = " " * (indent * level), " " * (indent * (level + 1))
+    if isinstance(obj, dict) and obj:
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {json_text(v, indent, level + 1)}"
+                 for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(obj, list) and any(isinstance(v, (dict, list)) for v in obj):
+        return "[\n" + ",\n".join(inner + json_text(v, indent, level + 1) for v in obj) + "\n" + pad + "]"
+    return json.dumps(obj, allow_nan=False, ensure_ascii=False)
 
 
 def next_version(folder: str | os.PathLike[str], stem: str, suffix: str, digits: int = 3) -> Path:
