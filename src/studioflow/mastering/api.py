@@ -1,7 +1,7 @@
 """``master(mix_path, out_path, ...)``: one mix in, a master that meets its target and a record of what was done.
 
 Passes over the audio, each streamed in blocks. The decoded mix and the chain's output are kept between passes in
-memory up to 256 MB each (~12 minutes of 44.1 kHz stereo), the rest in scratch files (``scratch.Scratch``), so
+memory up to 128 MB each (~6 minutes of 44.1 kHz stereo), the rest in scratch files (``scratch.Scratch``), so
 memory stays bounded; MP3/AAC are the exception: ``audio.encode`` takes the whole song as one float32 array, 23 MB
 per minute of 48 kHz stereo, and the check decodes it whole again.
 1. measure the mix (kept for pass 2), and the reference in a second thread (its measurement cached by content hash

@@ -15,8 +15,9 @@ import numpy as np
 from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.mastering.parallel import Beside
 
-#: bytes of float32 samples one store keeps in memory: ~12 minutes of 44.1 kHz stereo (3 minutes take 64 MB)
-MEMORY_BYTES = 256 << 20
+#: bytes of float32 samples one store keeps in memory: ~6 minutes of 44.1 kHz stereo (3 minutes take 64 MB); two
+#: stores are alive at a time, so a master holds at most ~256 MB of audio however long the song
+MEMORY_BYTES = 128 << 20
 SPILL_BLOCK = 1 << 16
 
 
