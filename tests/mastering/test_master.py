@@ -83,3 +83,17 @@ def test_reference_is_measured_without_a_cache_when_the_cache_folder_cannot_be_w
         assert not cached
         assert measured["integrated_lufs"] == pytest.approx(measure_file(str(ref))["integrated_lufs"], abs=1e-12)
     assert [p.name for p in user.iterdir()] == ["ref.wav"] and blocked.read_text() == ""
+
+
+@pytest.mark.parametrize("mix_rate,ref_rate", [(96000, 44100), (44100, 96000)])
+def test_a_reference_at_another_rate_is_matched_on_the_bands_both_hold(tmp_path, mix_rate, ref_rate):
+    write(tmp_path / "mix.wav", beat_song(-20.0, seconds=4.0, rate=mix_rate), mix_rate)
+    write(tmp_path / "ref.wav", beat_song(-12.0, seconds=4.0, rate=ref_rate), ref_rate)
+    rec = master(tmp_path / "mix.wav", tmp_path / "m.wav", target=None, reference=tmp_path / "ref.wav",
+                 report=tmp_path / "r.html")   # no target: the reference's loudness
+    assert any("only bands both share count" in w for w in rec["warnings"])
+    goal = rec["tonal_target"]["level_db"]
+    assert len(goal) == len(rec["analysis"]["input"]["spectrum"]["level_db"])
+    assert rec["spectral_distance_db"]["after"] < rec["spectral_distance_db"]["before"] + 0.5
+    assert rec["analysis"]["output"]["integrated_lufs"] == pytest.approx(rec["analysis"]["reference"]["integrated_lufs"],
+                                                                          abs=0.5)

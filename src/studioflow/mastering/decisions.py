@@ -65,11 +65,13 @@ def cleanup(mix: dict, reference: dict | None = None) -> Stage:
 
 
 def tonal_target(mix: dict, curve: str, reference: dict | None) -> dict:
-    """The spectrum aimed at (loudness-normalized band levels): the reference's, or the genre curve."""
+    """The spectrum aimed at (loudness-normalized band levels): the reference's, or the genre curve. Bands a
+    reference at a lower rate does not reach keep the mix's own levels (nothing to match there)."""
     fc = np.asarray(mix["spectrum"]["centers_hz"])
     if reference is not None:
+        shared = reference["spectrum"]["level_db"][:len(fc)]
         return {"kind": "reference", "name": "reference", "centers_hz": fc.tolist(),
-                "level_db": list(reference["spectrum"]["level_db"][:len(fc)])}
+                "level_db": list(shared) + list(mix["spectrum"]["level_db"][len(shared):len(fc)])}
     return {"kind": "curve", "name": curve, "centers_hz": fc.tolist(), "level_db": curve_db(curve, fc).tolist()}
 
 
