@@ -331,3 +331,14 @@ def test_empty_blocks_write_and_read_back(tmp_path, subtype):
         out.write(np.full((2, 3), 0.5, np.float32))
         out.write(np.zeros((2, 0), np.float32))
     np.testing.assert_array_equal(files.read(tmp_path / "e.wav")[0], np.full((2, 3), 0.5, np.float32))
+
+
+@pytest.mark.parametrize("subtype", ["PCM_24", "FLOAT"])
+def test_big_endian_rifx_wav_reads_like_libsndfile(tmp_path, subtype):
+    """RIFX (a WAV stored big-endian) is left to libsndfile, not read as little-endian bytes."""
+    x = np.random.default_rng(2).uniform(-0.9, 0.9, size=(2, 5000)).astype(np.float32)
+    sf.write(tmp_path / "x.wav", x.T, RATE, subtype=subtype, format="WAV", endian="BIG")
+    assert (tmp_path / "x.wav").read_bytes()[:4] == b"RIFX"
+    want = sf.read(tmp_path / "x.wav", dtype="float32", always_2d=True)[0].T
+    np.testing.assert_array_equal(files.read(tmp_path / "x.wav")[0], want)
+    np.testing.assert_array_equal(np.concatenate(list(BlockReader(tmp_path / "x.wav", 777)), axis=1), want)
