@@ -135,7 +135,7 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
                         "over full scale in a float file): the master cannot restore them; a mix with headroom would sound cleaner")
     if ref is not None and ref["rate"] != rate:
         warnings.append(f"the reference runs at {ref['rate']} Hz and the mix at {rate} Hz: only bands both share count")
-    goal = Target(tgt.name, ref["integrated_lufs"], tgt.ceiling_dbtp, tgt.source, tgt.note) \
+    goal = Target(tgt.name, round(ref["integrated_lufs"], 2), tgt.ceiling_dbtp, tgt.source, tgt.note) \
         if (ref is not None and target is None and lufs is None) else tgt
 
     with _temp_wav(out.parent, out.stem + "-24") as spec_path:
