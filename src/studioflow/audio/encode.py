@@ -1,16 +1,18 @@
 """Lossy delivery formats through PyAV (FFmpeg): MP3 (LAME), AAC in .m4a, Opus in .opus/.ogg; and decoding them.
+Both directions stream in blocks (:func:`encode_blocks`, :class:`DecodeReader`), so memory stays flat however long
+the song; :func:`encode` and :func:`decode` are the whole-array forms of the same code.
 
 Encoder delay ("priming") and end padding: every one of these codecs adds silence at the start (LAME 576 + 529
 decoder samples, FFmpeg's AAC 1024, Opus a pre-skip of 312 at 48 kHz) and pads the last frame. The containers we
 write record both — the LAME/Xing header in MP3, an edit list in MP4 (.m4a), the pre-skip and final granule
-position in Ogg — and :func:`decode` (FFmpeg's demuxers) honours them, so a round trip gives back the original
+position in Ogg — and decoding (FFmpeg's demuxers) honours them, so a round trip gives back the original
 length and timing. Players that honour the same fields (most do) play gaplessly. One known shortfall: when
 the last MP3 frame holds fewer than 47 samples, FFmpeg's MP3 writer records up to 46 samples too little end
 padding, so such a file decodes (here, in FFmpeg and in libsndfile/mpg123 alike) up to 46 samples (< 1 ms) of
 silence longer than it was. MP4 lengths are exact because we set the movie timescale to the sample rate.
 
-Sample rates: Opus works at 48 kHz, so other rates are resampled to it (soxr VHQ); MP3 takes 8 to 48 kHz, so
-higher rates are resampled to 48 kHz (or 44.1 kHz for multiples of 44.1 kHz). Decoded audio comes back at the
+Sample rates: Opus works at 48 kHz, so other rates are resampled to it (soxr VHQ, streaming); MP3 takes 8 to 48 kHz,
+so higher rates are resampled to 48 kHz (or 44.1 kHz for multiples of 44.1 kHz). Decoded audio comes back at the
 rate in the file.
 
 >>> import tempfile, pathlib, numpy as np
@@ -19,19 +21,27 @@ rate in the file.
 >>> audio, rate = decode(path)
 >>> audio.shape, rate
 ((1, 48000), 48000)
+>>> path = encode_blocks((tone[:, i:i + 5000] for i in range(0, 48000, 5000)), 48000, 1, path, codec="mp3")
+>>> reader = DecodeReader(path, block_frames=20000)
+>>> reader.sample_rate, reader.channels, [block.shape[1] for block in reader]
+(48000, 1, [20000, 20000, 8000])
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import numpy as np
 
 from studioflow.audio.atomic import atomic_write
+from studioflow.audio.stream import _check_block_frames
 from studioflow.errors import AudioFileError, ParameterError
 
-__all__ = ["encode", "decode", "CODECS"]
+__all__ = ["encode", "encode_blocks", "decode", "DecodeReader", "CODECS"]
 
 #: codec name -> (FFmpeg encoder, container suffixes it may go in, highest bitrate in kbps per channel)
 CODECS = {
@@ -43,6 +53,7 @@ _MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 _LAYOUTS = {1: "mono", 2: "stereo", 6: "5.1"}
 _FEED_FRAMES = 4096
 _MAX_END_PADDING = 4096  # frames; more than any codec's last-frame padding
+_INT_SCALES = {"s16": 2.0 ** -15, "s32": 2.0 ** -31, "u8": 2.0 ** -7}
 
 
 def _encode_rate(codec: str, rate: int) -> int:
@@ -54,7 +65,7 @@ def _encode_rate(codec: str, rate: int) -> int:
     return rate
 
 
-def _check_encode(audio: np.ndarray, rate: int, path: Path, codec: str, bitrate_kbps: int) -> np.ndarray:
+def _check_encode(rate: int, channels: int, path: Path, codec: str, bitrate_kbps: int) -> None:
     if codec not in CODECS:
         raise ParameterError(f"encode: codec must be one of {', '.join(CODECS)}, got {codec!r}")
     _, suffixes, max_kbps = CODECS[codec]
@@ -62,99 +73,198 @@ def _check_encode(audio: np.ndarray, rate: int, path: Path, codec: str, bitrate_
         raise AudioFileError(f"{path}: {codec} goes in a {' or '.join(suffixes)} file, not {path.suffix or 'none'}")
     if isinstance(rate, bool) or int(rate) != rate or rate <= 0:
         raise ParameterError(f"encode: rate must be a positive whole number of Hz, got {rate!r}")
-    arr = np.asarray(audio)
-    if arr.ndim == 1:
-        arr = arr[np.newaxis, :]
-    if arr.ndim != 2 or arr.shape[0] not in _LAYOUTS or (codec == "mp3" and arr.shape[0] > 2):
-        raise AudioFileError(f"{path}: cannot encode audio shaped {arr.shape} as {codec} "
+    if channels not in _LAYOUTS or (codec == "mp3" and channels > 2):
+        raise AudioFileError(f"{path}: cannot encode audio shaped ({channels}, frames) as {codec} "
                              f"(channels first; mono or stereo{', or 5.1' if codec != 'mp3' else ''})")
-    if not np.isfinite(arr).all():
-        raise AudioFileError(f"{path}: cannot encode NaN or Inf samples")
-    channels = arr.shape[0]
     if not 8 <= bitrate_kbps <= max_kbps * channels or (codec == "mp3" and bitrate_kbps > 320):
         top = 320 if codec == "mp3" else max_kbps * channels
         raise ParameterError(f"encode: bitrate_kbps for {codec} with {channels} channels must be 8 to {top}, "
                              f"got {bitrate_kbps!r}")
-    return arr
+
+
+def _checked(blocks: Iterable[np.ndarray], channels: int, rate: int, path: Path, codec: str) -> Iterator[np.ndarray]:
+    """Each block as float32 C-contiguous ``(channels, n)`` (1-D taken as mono), refused when shaped otherwise or
+    holding NaN or Inf."""
+    start = 0
+    for block in blocks:
+        arr = np.asarray(block)
+        if arr.ndim == 1:
+            arr = arr[np.newaxis, :]
+        if arr.ndim != 2 or arr.shape[0] != channels:
+            raise AudioFileError(f"{path}: cannot encode audio shaped {arr.shape} as {channels}-channel {codec} "
+                                 "(channels first)")
+        finite = np.isfinite(arr)
+        if not finite.all():
+            at = start + int(np.argmin(finite.all(axis=0)))
+            raise AudioFileError(f"{path}: cannot encode NaN or Inf samples (the first at {at / rate:.3f} s)")
+        start += arr.shape[1]
+        yield np.ascontiguousarray(arr, dtype=np.float32)
+
+
+def _at_rate(blocks: Iterable[np.ndarray], rate: int, to_rate: int, channels: int) -> Iterator[np.ndarray]:
+    """The blocks resampled from ``rate`` to ``to_rate`` Hz by the streaming soxr VHQ resampler (as they are when
+    the rates are equal)."""
+    if rate == to_rate:
+        yield from blocks
+        return
+    from studioflow.audio.resample import Resampler
+
+    resampler = Resampler(rate, to_rate, channels)
+    for block in blocks:
+        yield resampler.process(block)
+    yield resampler.process(np.zeros((channels, 0), dtype=np.float32), last=True)
+
+
+@contextlib.contextmanager
+def _encoder_errors(path: Path, codec: str, bitrate_kbps: int) -> Iterator[None]:
+    """FFmpeg refusing to encode, as one AudioFileError line naming the file (errors of the blocks pass as they are,
+    which is why only the FFmpeg calls are wrapped)."""
+    import av
+
+    try:
+        yield
+    except (av.error.FFmpegError, ValueError) as exc:
+        raise AudioFileError(f"{path}: cannot encode {codec} at {bitrate_kbps} kbps ({exc})") from None
+
+
+def encode_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, path: str | os.PathLike[str], *,
+                  codec: str = "mp3", bitrate_kbps: int = 320) -> Path:
+    """Encode float ``(channels, n)`` blocks of any sizes at ``rate`` Hz to ``path`` as ``codec`` ("mp3", "aac",
+    "opus") at ``bitrate_kbps`` (constant bitrate for MP3; the encoder's target otherwise), atomically, holding one
+    block at a time; return the path. Each block is checked as it comes (shape, NaN/Inf); on any error nothing
+    is left behind."""
+    import av  # local: PyAV (FFmpeg) is heavy to import
+
+    path = Path(path)
+    _check_encode(rate, channels, path, codec, bitrate_kbps)
+    codec_rate = _encode_rate(codec, int(rate))
+    layout = _LAYOUTS[channels]
+    errors = functools.partial(_encoder_errors, path, codec, bitrate_kbps)
+    planar = _at_rate(_checked(blocks, channels, int(rate), path, codec), int(rate), codec_rate, channels)
+    with atomic_write(path) as tmp:
+        # MP4's edit list counts in the movie timescale (1000 by default, so lengths would round to the ms):
+        # make it the sample rate so the true length is recorded to the sample.
+        options = {"movie_timescale": str(codec_rate)} if codec == "aac" else {}
+        with errors():
+            container = av.open(str(tmp), mode="w", format="ogg" if codec == "opus" else None, options=options)
+        with container:
+            with errors():
+                stream = container.add_stream(CODECS[codec][0], rate=codec_rate, layout=layout)
+                stream.bit_rate = int(bitrate_kbps) * 1000
+            pts = 0
+            for block in planar:
+                for pos in range(0, block.shape[1], _FEED_FRAMES):  # PyAV re-cuts to the codec's frame size
+                    frame = av.AudioFrame.from_ndarray(block[:, pos:pos + _FEED_FRAMES], format="fltp",
+                                                       layout=layout)
+                    frame.sample_rate = codec_rate
+                    frame.pts = pts
+                    pts += frame.samples
+                    with errors():
+                        for packet in stream.encode(frame):
+                            container.mux(packet)
+            with errors():
+                for packet in stream.encode(None):
+                    container.mux(packet)
+                container.close()
+    return path
 
 
 def encode(audio: np.ndarray, rate: int, path: str | os.PathLike[str], *, codec: str = "mp3",
            bitrate_kbps: int = 320) -> Path:
     """Encode float ``audio`` (channels, frames) at ``rate`` Hz to ``path`` as ``codec`` ("mp3", "aac", "opus") at
     ``bitrate_kbps`` (constant bitrate for MP3; the encoder's target otherwise), atomically; return the path."""
-    import av  # local: PyAV (FFmpeg) is heavy to import
+    arr = np.atleast_2d(np.asarray(audio))
+    return encode_blocks([arr], rate, arr.shape[0], path, codec=codec, bitrate_kbps=bitrate_kbps)
 
-    path = Path(path)
-    arr = _check_encode(audio, rate, path, codec, bitrate_kbps)
-    codec_rate = _encode_rate(codec, int(rate))
-    if codec_rate != rate:
-        from studioflow.audio.resample import resample
-        arr = resample(arr, int(rate), codec_rate)
-    planar = np.ascontiguousarray(arr, dtype=np.float32)
-    layout = _LAYOUTS[planar.shape[0]]
-    with atomic_write(path) as tmp:
+
+def _as_float(frame, channels: int) -> np.ndarray:
+    """A decoded PyAV frame as float32 ``(channels, n)``, integer samples scaled like ``files.read``."""
+    data = frame.to_ndarray()
+    data = data.reshape(channels, -1) if frame.format.is_planar else data.reshape(-1, channels).T
+    kind = frame.format.name.rstrip("p")
+    if kind == "u8":
+        data = data.astype(np.float64) - 128
+    if kind in _INT_SCALES:
+        data = data * _INT_SCALES[kind]
+    return np.ascontiguousarray(data, dtype=np.float32)
+
+
+class DecodeReader:
+    """Iterate over the first audio stream of any file FFmpeg reads as float32 ``(channels, n)`` blocks of
+    ``block_frames`` frames (the last may be shorter), with the encoder delay and padding the container records
+    removed.
+
+    The file is checked (and its first frame decoded) when the reader is made, so errors come early, and decoded
+    afresh for each iteration. ``sample_rate`` (Hz) and ``channels`` are those of the decoded audio.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], block_frames: int = 65536) -> None:
+        self.path = Path(path)
+        self.block_frames = _check_block_frames(block_frames)
+        if not self.path.is_file():
+            raise AudioFileError(f"{self.path}: no such file")
+        if self.path.stat().st_size == 0:
+            raise AudioFileError(f"{self.path}: the file is empty (0 bytes)")
+        with self._opened() as (container, stream):
+            first = next(self._frames(container, stream), None)
+            if first is None:
+                raise AudioFileError(f"{self.path}: holds no decodable audio")
+            self.sample_rate: int = int(first.sample_rate)
+            self.channels: int = int(stream.codec_context.channels)
+
+    @contextlib.contextmanager
+    def _opened(self):
+        import av  # local: PyAV (FFmpeg) is heavy to import
+
         try:
-            # MP4's edit list counts in the movie timescale (1000 by default, so lengths would round to the ms):
-            # make it the sample rate so the true length is recorded to the sample.
-            options = {"movie_timescale": str(codec_rate)} if codec == "aac" else {}
-            with av.open(str(tmp), mode="w", format="ogg" if codec == "opus" else None,
-                         options=options) as container:
-                stream = container.add_stream(CODECS[codec][0], rate=codec_rate, layout=layout)
-                stream.bit_rate = int(bitrate_kbps) * 1000
-                for pos in range(0, planar.shape[1], _FEED_FRAMES):  # PyAV re-cuts to the codec's frame size
-                    frame = av.AudioFrame.from_ndarray(planar[:, pos:pos + _FEED_FRAMES], format="fltp",
-                                                       layout=layout)
-                    frame.sample_rate = codec_rate
-                    frame.pts = pos
-                    for packet in stream.encode(frame):
-                        container.mux(packet)
-                for packet in stream.encode(None):
-                    container.mux(packet)
-        except (av.error.FFmpegError, ValueError) as exc:
-            raise AudioFileError(f"{path}: cannot encode {codec} at {bitrate_kbps} kbps ({exc})") from None
-    return path
+            with av.open(str(self.path)) as container:
+                if not container.streams.audio:
+                    raise AudioFileError(f"{self.path}: holds no audio stream")
+                yield container, container.streams.audio[0]
+        except av.error.FFmpegError as exc:
+            raise AudioFileError(f"{self.path}: not a readable audio file ({exc})") from None
+
+    def _frames(self, container, stream) -> Iterator:
+        import av
+
+        try:
+            yield from container.decode(stream)
+        except av.error.FFmpegError as exc:
+            raise AudioFileError(f"{self.path}: not a readable audio file ({exc})") from None
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        with self._opened() as (container, stream):
+            declared = None
+            if stream.duration and stream.time_base:
+                declared = int(round(float(stream.duration * stream.time_base) * self.sample_rate))
+            # MP4 records the true length (edit list / track duration) but FFmpeg only trims the start: the end
+            # padding of the last frame is cut to the declared length, so the last frames are held back until the
+            # stream ends.
+            hold = 0 if declared is None else _MAX_END_PADDING
+            held: list[np.ndarray] = []
+            count = given = 0
+            for frame in self._frames(container, stream):
+                held.append(_as_float(frame, self.channels))
+                count += held[-1].shape[1]
+                if count >= self.block_frames + hold:
+                    joined = np.concatenate(held, axis=1)
+                    whole = (count - hold) // self.block_frames * self.block_frames
+                    held, count, given = [joined[:, whole:].copy()], count - whole, given + whole
+                    yield from self._cut(joined[:, :whole])
+                    del joined  # not kept while the next block is gathered
+            tail = np.concatenate([np.zeros((self.channels, 0), np.float32), *held], axis=1)
+            if declared is not None and 0 < given + count - declared <= _MAX_END_PADDING:
+                tail = tail[:, :declared - given]
+            yield from self._cut(tail)
+
+    def _cut(self, audio: np.ndarray) -> Iterator[np.ndarray]:
+        for pos in range(0, audio.shape[1], self.block_frames):
+            yield np.ascontiguousarray(audio[:, pos:pos + self.block_frames])
 
 
 def decode(path: str | os.PathLike[str]) -> tuple[np.ndarray, int]:
     """Decode the first audio stream of any file FFmpeg reads into float32 ``(channels, frames)`` and its rate
     (Hz), with the encoder delay and padding the container records removed."""
-    import av
-
-    path = Path(path)
-    if not path.is_file():
-        raise AudioFileError(f"{path}: no such file")
-    if path.stat().st_size == 0:
-        raise AudioFileError(f"{path}: the file is empty (0 bytes)")
-    chunks: list[np.ndarray] = []
-    try:
-        with av.open(str(path)) as container:
-            if not container.streams.audio:
-                raise AudioFileError(f"{path}: holds no audio stream")
-            stream = container.streams.audio[0]
-            channels = stream.codec_context.channels
-            declared_s = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else None
-            for frame in container.decode(stream):
-                data = frame.to_ndarray()
-                if frame.format.is_planar:
-                    chunks.append(data.reshape(channels, -1))
-                else:
-                    chunks.append(data.reshape(-1, channels).T)
-                rate = frame.sample_rate
-                kind = frame.format.name.rstrip("p")
-    except av.error.FFmpegError as exc:
-        raise AudioFileError(f"{path}: not a readable audio file ({exc})") from None
-    if not chunks:
-        raise AudioFileError(f"{path}: holds no decodable audio")
-    audio = np.concatenate(chunks, axis=1)
-    if declared_s is not None:
-        # MP4 records the true length (edit list / track duration) but FFmpeg only trims the start: cut the
-        # end padding of the last frame to the declared length.
-        declared = int(round(declared_s * rate))
-        if 0 < audio.shape[1] - declared <= _MAX_END_PADDING:
-            audio = audio[:, :declared]
-    scale = {"s16": 2.0 ** -15, "s32": 2.0 ** -31, "u8": 2.0 ** -7}.get(kind)
-    if kind == "u8":
-        audio = audio.astype(np.float64) - 128
-    if scale is not None:
-        audio = audio * scale
-    return np.ascontiguousarray(audio, dtype=np.float32), int(rate)
+    reader = DecodeReader(path)
+    audio = np.concatenate([np.zeros((reader.channels, 0), np.float32), *reader], axis=1)
+    return audio, reader.sample_rate
