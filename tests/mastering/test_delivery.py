@@ -69,3 +69,41 @@ def test_the_master_written_in_the_limiter_pass_is_measured_as_the_file_reads(tm
     assert rec["true_peak_dbtp"] == pytest.approx(checked_8x([back]), abs=1e-9)
     assert rec["integrated_lufs"] == pytest.approx(integrated_loudness(back, RATE), abs=1e-6)
     assert m.record(ceiling_dbtp=-1.0) is None           # over the ceiling: deliver makes it again
+
+
+def test_a_lossy_delivery_streams_in_flat_memory_and_is_measured_as_the_whole_file(tmp_path):
+    # one minute made block by block as it is asked for, so only what deliver holds shows in the peak
+    import tracemalloc
+
+    from studioflow.audio.encode import decode
+    from studioflow.mastering.delivery import deliver
+    from studioflow.mastering.loudness_floor import Loudness
+    from studioflow.mastering.verify import TruePeak8x
+
+    block = 1 << 16
+
+    def source(seconds):
+        def blocks(gain_db):
+            g = 10 ** (gain_db / 20) * 0.1
+            for pos in range(0, RATE * seconds, block):
+                rng = np.random.default_rng(pos)
+                yield (g * rng.standard_normal((2, min(block, RATE * seconds - pos)))).astype(np.float32)
+        return blocks
+
+    deliver("aac", source(1), tmp_path / "warm.m4a", RATE, 2, ceiling_dbtp=0.0)   # imports PyAV, loads the meters
+    tracemalloc.start()
+    try:
+        rec = deliver("aac", source(60), tmp_path / "m.m4a", RATE, 2, ceiling_dbtp=0.0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert rec["note"] == "" and rec["trim_db"] == 0.0        # made once, no second attempt
+    assert peak < 2 * RATE * 60 * 4 / 4                        # a quarter of the minute as one float32 array (23 MB)
+
+    audio, rate = decode(rec["path"])
+    assert audio.shape == (2, RATE * 60) and rate == RATE
+    meter, tp = Loudness(rate, 2), TruePeak8x()
+    meter.add(audio)
+    tp.add(audio)
+    assert rec["integrated_lufs"] == pytest.approx(meter.result()["integrated_lufs"], abs=1e-6)
+    assert rec["true_peak_dbtp"] == pytest.approx(tp.finish(), abs=1e-9)

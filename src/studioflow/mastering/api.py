@@ -2,8 +2,8 @@
 
 Passes over the audio, each streamed in blocks. The decoded mix and the chain's output are kept between passes in
 memory up to 128 MB each (~6 minutes of 44.1 kHz stereo), the rest in scratch files (``scratch.Scratch``), so
-memory stays bounded; MP3/AAC are the exception: ``audio.encode`` takes the whole song as one float32 array, 23 MB
-per minute of 48 kHz stereo, and the check decodes it whole again.
+memory stays bounded, the MP3/AAC deliveries included (``audio.encode`` encodes them, and decodes them again for
+the check, in blocks).
 1. measure the mix (kept for pass 2), and the reference in a second thread (its measurement cached by content hash
    in the user's cache folder, ``measure.measure_reference``); decide every stage from the numbers (the EQ is fitted
    for what the stereo stages after it do to each band);

@@ -153,16 +153,13 @@ def _make_pcm(fmt: str, source: Callable[[float], Iterable[np.ndarray]], out: Pa
         _write_pcm(out, blocks, rate, channels, "PCM_24")
 
 
-def _make_lossy(fmt: str, source: Callable[[float], Iterable[np.ndarray]], out: Path, rate: int,
+def _make_lossy(fmt: str, source: Callable[[float], Iterable[np.ndarray]], out: Path, rate: int, channels: int,
                 trim_db: float) -> None:
-    """Encode through ``audio.encode.encode``, which takes the whole signal as one array (it has no streaming entry
-    point), so this step is not flat in memory: the float32 master is held whole (4 bytes x channels x frames: 69 MB
-    for 3 minutes of 48 kHz stereo, 23 MB per minute), plus a resampled copy when the codec's rate differs, and
-    the check decodes the whole file again. Every other step streams in blocks."""
-    from studioflow.audio.encode import encode
+    """Encode the blocks of ``source(trim_db)`` as they come (``audio.encode.encode_blocks``, which resamples them
+    in a stream when the codec's rate differs), so this step is as flat in memory as the others."""
+    from studioflow.audio.encode import encode_blocks
 
-    audio = np.concatenate(list(source(trim_db)), axis=1)
-    encode(audio, rate, out, codec=FORMATS[fmt]["codec"], bitrate_kbps=FORMATS[fmt]["kbps"])
+    encode_blocks(source(trim_db), rate, channels, out, codec=FORMATS[fmt]["codec"], bitrate_kbps=FORMATS[fmt]["kbps"])
 
 
 def deliver(fmt: str, src: Path | Callable[[float], Iterable[np.ndarray]], out: Path, rate: int, channels: int,
@@ -173,7 +170,7 @@ def deliver(fmt: str, src: Path | Callable[[float], Iterable[np.ndarray]], out: 
     note, analysis, asked_db = "", None, trim_db
     for attempt in range(3):
         if fmt in ("mp3", "aac"):
-            _make_lossy(fmt, source, out, rate, trim_db)
+            _make_lossy(fmt, source, out, rate, channels, trim_db)
             lufs, tp = _measure_decoded(out)
         else:
             _make_pcm(fmt, source, out, rate, channels, trim_db, dither_shape)
@@ -192,13 +189,15 @@ def deliver(fmt: str, src: Path | Callable[[float], Iterable[np.ndarray]], out: 
 
 
 def _measure_decoded(path: Path) -> tuple[float | None, float | None]:
-    from studioflow.audio.encode import decode
+    """(integrated LUFS, 8x true peak dBTP) of a lossy file as it decodes, measured block by block."""
+    from studioflow.audio.encode import DecodeReader
     from studioflow.mastering.loudness_floor import Loudness
 
-    audio, rate = decode(path)
-    meter, tp = Loudness(rate, audio.shape[0]), TruePeak8x()
-    meter.add(audio)
-    tp.add(audio)
+    reader = DecodeReader(path, BLOCK)
+    meter, tp = Loudness(reader.sample_rate, reader.channels), TruePeak8x()
+    for block in reader:
+        meter.add(block)
+        tp.add(block)
     return meter.result()["integrated_lufs"], tp.finish()
 
 

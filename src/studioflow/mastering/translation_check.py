@@ -5,7 +5,7 @@ For each playback model (``translation.SYSTEMS``), the mono fold-down and a loss
 are lost or lifted, whether a lost low band keeps harmonics that let the ear still follow it (narrow-band peaks of the
 master's long-term spectrum at whole multiples of its strongest low frequency, where the model still passes them),
 the peaks the system's limits squash, mono cancellation per band (mid against side energy) and the codec's added
-true peak (8x, ``verify``). Every file is streamed in blocks except the codec round trip (PyAV takes the whole song).
+true peak (8x, ``verify``). Every file is streamed in blocks, the codec round trip included.
 """
 
 from __future__ import annotations
@@ -229,15 +229,20 @@ def mono_cancellation(bands: dict) -> tuple[np.ndarray, list[str], list[dict]]:
     return cancel, words, flagged
 
 
-def _codec_round_trip(path: Path, codec: str, kbps: int) -> tuple[np.ndarray, int]:
-    from studioflow.audio.encode import decode, encode
-    from studioflow.audio.files import read
+def _codec_round_trip(path: Path, codec: str, kbps: int) -> dict:
+    """What ``_Measure`` (with the 8x true peak) finds in the master at ``path`` after a ``codec`` round trip at
+    ``kbps``, encoded and decoded in blocks."""
+    from studioflow.audio.encode import DecodeReader, encode_blocks
 
-    audio, rate = read(path)
+    reader = BlockReader(path, BLOCK)
     with tempfile.TemporaryDirectory() as tmp:
-        enc = encode(audio, rate, Path(tmp) / ("trip.mp3" if codec == "mp3" else "trip.m4a"), codec=codec,
-                     bitrate_kbps=kbps)
-        return decode(enc)
+        enc = encode_blocks(reader, reader.sample_rate, reader.channels,
+                            Path(tmp) / ("trip.mp3" if codec == "mp3" else "trip.m4a"), codec=codec, bitrate_kbps=kbps)
+        decoded = DecodeReader(enc, BLOCK)
+        trip = _Measure(decoded.sample_rate, decoded.channels, true_peak=True)
+        for block in decoded:
+            trip.add(block)
+    return trip.result()
 
 
 def check_translation(master_path: str | os.PathLike[str], *, systems: Sequence[str] | None = None,
@@ -291,10 +296,7 @@ def check_translation(master_path: str | os.PathLike[str], *, systems: Sequence[
     checks.append(_entry("mono", "mono fold-down", "mono", "(L+R)/2 on both channels", lufs, mono, master_db,
                          mono_words, {}, cancellation_db=cancel.tolist(), out_of_phase=flagged))
     say(f"{codec} {kbps} kbps round trip", 0.9)
-    dec, dec_rate = _codec_round_trip(path, codec, kbps)
-    trip = _Measure(dec_rate, dec.shape[0], true_peak=True)
-    trip.add(dec)
-    got = trip.result()
+    got = _codec_round_trip(path, codec, kbps)
     n = min(len(fc), len(got["bands"]["total_db"]))
     words, facts = findings(f"after {codec.upper()} {kbps} kbps", fc[:n], master_db[:n], got["bands"]["total_db"][:n])
     added = (got["true_peak_dbtp"] - master["true_peak_dbtp"]) if got["true_peak_dbtp"] is not None else None
