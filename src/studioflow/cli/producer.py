@@ -94,6 +94,11 @@ def add_song(project: Path, name: str, stems: Path | None, as_json: bool) -> Non
 def approve(project: Path, song: str, stage: str, by: str | None, as_json: bool) -> None:
     """Approve a stage of a song (refused while notes for that stage are open).
 
+    An approval of mixing is of the newest mix, of mastering of the newest masters (their content, by hash): a
+    newer mix with other content ends the mixing approval and those after it, such a master the mastering and ready
+    approvals; status shows them as no longer approved, and produce and approve revoke them, saying why in
+    history.jsonl.
+
     \b
     Example:
       studioflow approve my-ep "Opening Song" mixing --by producer
@@ -104,7 +109,17 @@ def approve(project: Path, song: str, stage: str, by: str | None, as_json: bool)
     if as_json:
         _json(r)
         return
-    _console().print(f"{r['song']}: [bold green]{stage} approved[/] by {r['by']} at {r['at']} (next: {r['next']})")
+    console = _console()
+    print_revoked(console, r["revoked"])
+    files = [f["file"] for f in (r.get("files") or {}).values() if f]
+    console.print(f"{r['song']}: [bold green]{stage} approved[/] by {r['by']} at {r['at']}"
+                  + (f" ({', '.join(files)})" if files else "") + f" (next: {r['next']})")
+
+
+def print_revoked(console: Any, revoked: list[dict[str, Any]]) -> None:
+    """One line per approval revoked, with why."""
+    for g in revoked:
+        console.print(f"{g['song']}: [bold yellow]{g['stage']} approval by {g['by']} revoked[/]: {g['why']}")
 
 
 @click.command()
@@ -145,6 +160,7 @@ def produce(project: Path, song: str | None, until: str, force: bool, dry_run: b
     with ProduceProgress(console) as bar:
         result = run(project, song=song, until=until, force=force, dry_run=dry_run, apply_notes=apply_notes,
                      progress=bar.event)
+    print_revoked(console, result["revoked"])
     n = sum(s["status"] in ("run", "would run") for steps in result["songs"].values() for s in steps)
     console.print(f"{'would redo' if dry_run else 'redone'}: {n} step(s)"
                   + (f"; deliverables listed in {result['manifest']}" if result.get("manifest") else ""))
@@ -299,7 +315,9 @@ def print_notes(console: Any, by_role: dict[str, list[dict[str, Any]]], titles: 
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the dashboard's data as JSON.")
 def status(project: Path, as_json: bool) -> None:
-    """The project dashboard: songs x stages, open notes, latest mix and masters against targets, what to redo.
+    """The project dashboard: songs x stages (an approval a newer mix or master ended shows as "no longer approved",
+    and why), every song's open notes by role (and which mixing notes --apply-notes would apply), latest mix and
+    masters against targets, what to redo.
 
     \b
     Example:
@@ -314,9 +332,21 @@ def status(project: Path, as_json: bool) -> None:
     print_status(_console(), data)
 
 
+def stage_cell(a: dict[str, Any] | None, current: bool) -> str:
+    """A stage's cell: who approved it and when (and which versions), or that the approval no longer holds."""
+    if a is None:
+        return "[yellow]in progress[/]" if current else "[dim]-[/]"
+    versions = " ".join(sorted({f"v{f['version']:03d}" for f in (a.get("files") or {}).values() if f}))
+    if not a["holds"]:
+        return f"[red]no longer approved[/] ({a['by']}{', ' + versions if versions else ''})"
+    return f"[green]✓ {a['by']}[/] {a['at'][:10]}" + (f" {versions}" if versions else "")
+
+
 def print_status(console: Any, data: dict[str, Any]) -> None:
     """Print the dashboard as rich tables."""
     from rich.table import Table
+
+    from studioflow.producer.routing import ROLE_TITLES
 
     b = data["brief"]
     console.print(f"[bold]{b['title']}[/] by {b.get('artist') or '?'} · {b['release_format']} · "
@@ -327,14 +357,16 @@ def print_status(console: Any, data: dict[str, Any]) -> None:
         stages.add_column(s)
     stages.add_column("open notes (rec/mix/mst/prod)")
     for song in data["songs"]:
-        cells = []
-        for s in STAGE_CHOICES:
-            a = song["approvals"][s]
-            cells.append(f"[green]✓ {a['by']}[/] {a['at'][:10]}" if a else
-                         ("[yellow]in progress[/]" if song["stage"] == s else "[dim]-[/]"))
+        cells = [stage_cell(song["approvals"][s], song["stage"] == s) for s in STAGE_CHOICES]
         c = song["open_notes"]
         stages.add_row(song["name"], *cells, f"{c['recording']}/{c['mixing']}/{c['mastering']}/{c['producer']}")
     console.print(stages)
+    for song in data["songs"]:
+        for s, a in song["approvals"].items():
+            if a and not a["holds"]:
+                console.print(f"  {song['name']} · {s}: {a['why']}")
+    print_notes(console, {role: [{**n, "song": song["name"], "status": n["next"]} for song in data["songs"]
+                                 for n in song["notes"][role]] for role in ROLE_CHOICES}, ROLE_TITLES)
 
     levels = Table(title="Latest mix and masters (LUFS, dBTP against the targets)", title_justify="left")
     for col in ("song", "version", "file", "LUFS", "target", "dBTP", "ceiling", "ok"):

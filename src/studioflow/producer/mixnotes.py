@@ -23,9 +23,14 @@ from studioflow.producer.songs import SESSION_FILE
 ROLE = "mixing"
 
 
+def untried(note: dict[str, Any]) -> bool:
+    """Whether revise has not tried the note yet (so ``produce --apply-notes`` would apply it, if it is open)."""
+    return "revision" not in note
+
+
 def pending(song_dir: Path) -> list[dict[str, Any]]:
     """Open mixing notes of the song that revise has not tried yet."""
-    return [n for n in notes.open_notes(song_dir, ROLE) if "revision" not in n]
+    return [n for n in notes.open_notes(song_dir, ROLE) if untried(n)]
 
 
 def keep_edits(song_dir: Path) -> Path | None:

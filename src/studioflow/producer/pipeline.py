@@ -38,7 +38,7 @@ from studioflow.producer import history, mixnotes, starting_session
 from studioflow.producer.lock import project_lock
 from studioflow.producer.project import Project, load_project
 from studioflow.producer.songs import SESSION_FILE, is_starting_session, unity_session_text, write_unity_session
-from studioflow.producer.stages import STAGES, check_stage
+from studioflow.producer.stages import STAGES, check_stage, revoke_stale
 from studioflow.producer.state import State
 from studioflow.recording import takes
 
@@ -92,10 +92,13 @@ def api(module: str, name: str) -> Callable[..., Any] | None:
 
 def produce(project_dir: str | Path, *, song: str | None = None, until: str = "ready", force: bool = False,
             dry_run: bool = False, apply_notes: bool = False, progress: Progress | None = None) -> dict[str, Any]:
-    """Run (or with ``dry_run`` only plan) the chain for every song or one; return ``{"songs": {name: [steps]}}``.
+    """Run (or with ``dry_run`` only plan) the chain for every song or one; return ``{"songs": {name: [steps]},
+    "revoked": [approvals]}``.
 
     ``apply_notes`` first applies the open mixing notes to each song's session through revise (see mixnotes.py).
-    Raises ProduceError at the first failing step. The project is locked while it runs (not for a dry run).
+    After each song's chain (also when it fails), the approvals its new mix or masters no longer match are revoked
+    (stages.revoke_stale), not in a dry run. Raises ProduceError at the first failing step. The project is locked
+    while it runs (not for a dry run).
     """
     check_stage(until)
     if dry_run:
@@ -113,12 +116,16 @@ def _produce(project: Project, song: str | None, until: str, force: bool, dry: b
              progress: Progress | None) -> dict[str, Any]:
     say = progress or (lambda event: None)
     songs = [project.song(song)] if song else list(project.songs)
-    out: dict[str, Any] = {"project": str(project.path), "until": until, "dry_run": dry, "songs": {}}
+    out: dict[str, Any] = {"project": str(project.path), "until": until, "dry_run": dry, "songs": {}, "revoked": []}
     for index, entry in enumerate(project.songs, 1):
         if entry not in songs:
             continue
         chain = SongChain(project, entry, index, until, force, dry, say, apply_notes)
-        out["songs"][entry["name"]] = [s.as_dict() for s in chain.run()]
+        try:
+            out["songs"][entry["name"]] = [s.as_dict() for s in chain.run()]
+        finally:
+            if not dry:
+                out["revoked"] += revoke_stale(project, entry)
     if not dry and STAGES.index(until) >= STAGES.index("ready"):
         out["manifest"] = str(write_manifest(project))
     return out
