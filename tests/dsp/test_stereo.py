@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from signals import noise, process_in_blocks
-from studioflow.dsp import filters, registry
+from studioflow.dsp import filters, fractional, registry
 from studioflow.dsp.stereo import Balance, MonoBass, Pan, TimeAlign, Width
 from studioflow.errors import ParameterError
 
@@ -100,3 +100,28 @@ def test_block_size_invariance(sizes):
         p.set_param("pan", 0.8)
         return np.concatenate([first, process_in_blocks(lambda: p, x[:1, 700:], block_sizes)], axis=1)
     assert np.array_equal(automated(sizes), automated([x.shape[1]]))
+
+
+def test_time_align_takes_fractions_and_reports_the_fir_latency():
+    x = noise(0.05, RATE, channels=2, seed=7)
+    assert TimeAlign(RATE, delay_samples=[0, 17]).latency == 0
+    assert TimeAlign(RATE, delay_ms=1.0).latency == 0
+    mixed = TimeAlign(RATE, delay_samples=[3, 2.5])
+    assert mixed.latency == fractional.BULK
+    y = mixed(x)
+    late = 3 + fractional.BULK                                 # the whole channel waits for the FIR's bulk delay
+    assert np.array_equal(y[0, late:], x[0, :-late]) and not y[0, :late].any()
+    in_ms = TimeAlign(RATE, delay_ms=[3 / 48, 2.5 / 48])      # the same delays in ms
+    assert in_ms.latency == fractional.BULK
+    np.testing.assert_allclose(in_ms(x), y, atol=1e-6)
+    shared = TimeAlign(RATE, delay_samples=2.5)(x)             # one value for every channel
+    assert np.array_equal(shared[1], y[1])
+    assert np.array_equal(shared[0], TimeAlign(RATE, delay_samples=[2.5, 3])(x)[0])
+
+
+@settings(max_examples=15, deadline=None)
+@given(sizes=st.lists(st.integers(1, 9000), min_size=1, max_size=5))
+def test_fractional_time_align_block_size_invariance(sizes):
+    x = noise(0.1, RATE, channels=2, seed=8)
+    for make in (lambda: TimeAlign(RATE, delay_samples=[0.37, 12.5]), lambda: TimeAlign(RATE, delay_ms=[0.5, 0.0729])):
+        assert np.array_equal(process_in_blocks(make, x, sizes), process_in_blocks(make, x, [x.shape[1]]))

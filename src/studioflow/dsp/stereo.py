@@ -6,9 +6,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from studioflow.dsp import filters
+from studioflow.dsp import filters, fractional
 from studioflow.dsp.base import Processor, check_choice, check_range
-from studioflow.dsp.delayline import DelayLine
 from studioflow.dsp.gain import SMOOTH_S, Ramp
 from studioflow.errors import ParameterError
 
@@ -194,33 +193,39 @@ class Polarity(Processor):
 
 
 class TimeAlign(Processor):
-    """Sample-accurate delay per channel: ``delay_ms`` or ``delay_samples`` (one value for all, or a list);
-    ms are rounded to the nearest sample."""
+    """Delay per channel to a fraction of a sample: ``delay_ms`` or ``delay_samples`` (one value for all, or a list).
+
+    Whole samples are plain shifts. A fraction goes through a windowed-sinc FIR (``dsp.fractional``) that adds
+    ``fractional.BULK`` samples to every channel; ``latency`` reports them, so delay compensation keeps the session
+    in step and the channel still lands exactly its delay later than the others.
+    """
 
     name = "time_align"
 
     def __init__(self, sample_rate: int, *, delay_ms: float | Sequence[float] | None = None,
-                 delay_samples: int | Sequence[int] | None = None) -> None:
+                 delay_samples: float | Sequence[float] | None = None) -> None:
         super().__init__(sample_rate)
         if (delay_ms is None) == (delay_samples is None):
             raise ParameterError(f"{self.name}: give exactly one of delay_ms or delay_samples")
         self.delay_ms, self.delay_samples = delay_ms, delay_samples
+        self._param = "delay_ms" if delay_ms is not None else "delay_samples"
         raw = delay_ms if delay_ms is not None else delay_samples
-        for v in (raw if isinstance(raw, (list, tuple)) else [raw]):
-            check_range(self.name, "delay_ms" if delay_ms is not None else "delay_samples", v, 0.0, 10000.0 if
-                        delay_ms is not None else 10.0 * self.sample_rate)
+        self._shared = not isinstance(raw, (list, tuple))
+        values = [raw] if self._shared else list(raw)
+        high = 10000.0 if delay_ms is not None else 10.0 * self.sample_rate
+        scale = self.sample_rate / 1000.0 if delay_ms is not None else 1.0
+        self._samples = [check_range(self.name, self._param, v, 0.0, high) * scale for v in values]
+
+    @property
+    def latency(self) -> int:
+        return fractional.latency(self._samples)
 
     def params(self) -> dict[str, Any]:
         return {"delay_ms": self.delay_ms, "delay_samples": self.delay_samples}
 
     def _prepare(self, channels: int) -> None:
-        if self.delay_ms is not None:
-            ms = _per_channel(self.name, "delay_ms", self.delay_ms, channels)
-            self._delays = [int(round(float(v) * self.sample_rate / 1000.0)) for v in ms]
-        else:
-            self._delays = [int(round(float(v))) for v in _per_channel(self.name, "delay_samples",
-                                                                       self.delay_samples, channels)]
-        self._line = DelayLine(self._delays, channels)
+        given = self._samples[0] if self._shared else self._samples
+        self._line = fractional.FractionalDelay(_per_channel(self.name, self._param, given, channels), channels)
 
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
-        return self._line.process(block) if self._line.keep else block.copy()
+        return self._line.process(block)
