@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 from scipy import fft as sfft
 
+from studioflow.dsp import fractional
+
 #: seconds of the loudest overlapping region that are correlated (enough hits of any instrument for a time offset)
 EXCERPT_S = 5.0
 #: correlation samples either side of the peak used for its sinc interpolation (the PHAT peak is narrow)
@@ -120,11 +122,7 @@ def _refine(samples: np.ndarray, lag: int) -> tuple[float, float]:
 
 
 def apply(audio: np.ndarray, rate: int, alignment: Alignment) -> np.ndarray:
-    """``audio`` (channels, frames) shifted by the alignment's correction (whole samples) and polarity, same length."""
-    shift = int(round(alignment.delay_samples))
-    out = np.zeros_like(audio)
-    if shift >= 0:
-        out[:, :audio.shape[1] - shift] = audio[:, shift:]
-    else:
-        out[:, -shift:] = audio[:, :audio.shape[1] + shift]
+    """``audio`` (channels, frames) shifted by the alignment's correction, to the fraction of a sample (whole samples
+    exactly, a fraction by the windowed-sinc FIR of ``dsp.fractional``), polarity flipped when inverted; same length."""
+    out = fractional.shift(audio, -alignment.delay_samples)
     return -out if alignment.polarity_inverted else out

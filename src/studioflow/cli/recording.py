@@ -305,6 +305,7 @@ def align(song_dir: Path, ref: str, tracks: str, take: int | None, as_json: bool
         return
     for name, t in r["tracks"].items():
         click.echo(f"{t['take']}: {t['delay_ms']:+.3f} ms vs {r['reference']}, correlation {t['correlation']:+.2f}"
-                   f"{', polarity inverted' if t['polarity_inverted'] else ''} -> {t['aligned_file']}")
+                   f"{', polarity inverted' if t['polarity_inverted'] else ''}, "
+                   f"shifted {t['applied_shift_samples']:+.3f} samples -> {t['aligned_file']}")
     click.echo("session settings (instead of the aligned copies):")
     click.echo(yaml.safe_dump({"tracks": r["session"]}, sort_keys=False).rstrip())

@@ -1,8 +1,10 @@
 """Mic alignment of a song's tracks: each track's take measured against a reference track's take (GCC-PHAT) and
-written as an aligned copy (shifted in whole samples, polarity flipped when inverted), with the same correction as
-mix-session track settings (``delay_ms``: the shift to apply, negative = earlier; ``polarity``: normal/inverted).
+written as an aligned copy (shifted by the measured offset to the fraction of a sample, polarity flipped when
+inverted), with the same correction as mix-session track settings (``delay_ms``: the shift to apply, negative =
+earlier; ``polarity``: normal/inverted).
 
-Outputs: ``takes/<track>/take-NNN.aligned-vNNN.wav`` per track and ``takes/align-vNNN.json`` with the measurements.
+Outputs: ``takes/<track>/take-NNN.aligned-vNNN.wav`` per track and ``takes/align-vNNN.json`` with the measurements
+and, per track, ``applied_shift_samples``: the shift given to its aligned copy (negative = earlier).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ def align(song_dir: str | Path, ref: str, tracks: list[str], *, take: int | None
         al = alignment.measure(ref_audio, audio, rate, max_delay_ms=max_delay_ms)
         out = next_version(path.parent, f"take-{entry['take']:03d}.aligned", ".wav")
         write(out, alignment.apply(audio, rate, al), rate)
-        result["tracks"][name] = {"take": entry["id"], "aligned_file": str(out), **al.as_dict()}
+        result["tracks"][name] = {"take": entry["id"], "aligned_file": str(out), **al.as_dict(),
+                                  "applied_shift_samples": -al.delay_samples + 0.0}
     result["session"] = {name: t["correction"] for name, t in result["tracks"].items()}
     json_path = next_version(takes.takes_dir(song_dir), "align", ".json")
     write_json(json_path, result)
