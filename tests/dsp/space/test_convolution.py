@@ -1,4 +1,5 @@
-"""Convolution reverb: equals scipy's fftconvolve for any block size; IR files at any rate; mono/stereo; errors."""
+"""Convolution reverb: equals scipy's fftconvolve for any block size and IR length (a few taps to 10 s), bit-identical
+whatever the blocks; the partitions grow along the response; IR files at any rate; mono/stereo; errors."""
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ from signals import noise, process_in_blocks
 from studioflow.audio.files import write
 from studioflow.audio.resample import resample
 from studioflow.dsp.registry import create
-from studioflow.dsp.space.convolution import ConvolutionReverb
+from studioflow.dsp.space.convolution import ConvolutionReverb, partition_plan
 from studioflow.errors import AudioFileError, ParameterError
 
 RATE = 16000
@@ -37,6 +38,40 @@ def test_equals_fftconvolve_for_any_block_size(sizes, ir_frames, partition):
     ir = decaying_ir(ir_frames, channels=2)
     make = lambda: ConvolutionReverb(RATE, ir=ir, mix=1.0, normalize=False, partition_frames=partition)
     assert_close_relative(process_in_blocks(make, x, sizes), reference(x, ir))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(1, 70000), min_size=1, max_size=6), st.sampled_from([1, 15, 100, 2900, 20000, 10 * RATE]),
+       st.sampled_from([16, 64, 512]))
+def test_output_is_bit_identical_for_any_block_size(sizes, ir_frames, partition):
+    x = noise(ir_frames / RATE + 0.5, RATE, channels=2, seed=6)
+    ir = decaying_ir(ir_frames, channels=2)
+    make = lambda: ConvolutionReverb(RATE, ir=ir, mix=0.6, normalize=False, partition_frames=partition)
+    assert np.array_equal(process_in_blocks(make, x, sizes), make()(x))
+
+
+@pytest.mark.parametrize("ir_frames", [1, 3, 512, 513, 4096, 4097, 32768 + 4097, 10 * RATE])
+@pytest.mark.parametrize("sizes", [[1, 300, 2999], [70001, 4096]])
+def test_equals_fftconvolve_from_a_few_taps_to_ten_seconds(ir_frames, sizes):
+    x = noise(ir_frames / RATE + 0.3, RATE, channels=2, seed=7)
+    ir = decaying_ir(ir_frames, channels=2)
+    make = lambda: ConvolutionReverb(RATE, ir=ir, mix=1.0, normalize=False)
+    assert_close_relative(process_in_blocks(make, x, sizes), reference(x, ir))
+
+
+@pytest.mark.parametrize("frames", [1, 511, 512, 513, 4096, 4097, 32769, 480000, 3_000_000])
+def test_partitions_tile_the_response_and_grow_along_it(frames):
+    plan = partition_plan(frames, 512)
+    start = 512
+    for size, count in plan:
+        assert start == size      # a class starts one partition of its size in, so each output block is ready in time
+        start += size * count
+    assert start >= frames
+    assert not plan or start - plan[-1][0] < frames
+
+
+def test_a_ten_second_response_needs_few_partitions():
+    assert sum(count for _, count in partition_plan(10 * 48000, 512)) < 40     # uniform partitions of 512: 937
 
 
 def test_mono_ir_on_stereo_input_and_stereo_ir_on_mono_input():

@@ -1,11 +1,18 @@
-"""Convolution reverb: a user's impulse response, uniformly partitioned FFT convolution with zero latency.
+"""Convolution reverb: a user's impulse response, non-uniformly partitioned FFT convolution with zero latency.
 
-The first partition of the response (``partition_frames`` taps) is convolved directly in the time domain, so the
-output is not delayed; the rest runs as uniformly partitioned overlap-save convolution with a frequency-domain delay
-line (Wefers, "Partitioned convolution algorithms for real-time auralization", 2015, ch. 5): every time a partition's
-worth of input is complete, its spectrum enters the delay line and the spectra of the next partition's output are
-summed from all partitions of the response. Partition k >= 1 is needed only k partitions later, so the direct head
-covers exactly the time the FFT path needs.
+The first ``partition_frames`` taps of the response (the head, B) are convolved directly in the time domain, so the
+output is not delayed. The rest is cut into partitions that grow along the response (Gardner, "Efficient
+convolution without input-output delay", JAES 1995; Garcia, "Optimal filter partition for efficient convolution
+with short input/output delay", AES 2002; Wefers, "Partitioned convolution algorithms for real-time auralization",
+2015, ch. 6). A size class of partition size S runs uniformly partitioned overlap-save convolution on the grid of S
+frames, with its own FFT (2 S) and frequency-domain delay line, for the taps S .. GROWTH S: partitions 1 ..
+GROWTH - 1 of its grid. Partition k needs input at least k blocks old, so each time S input frames complete a block,
+the class sums the next block's output, ready just as that block starts. The classes are B, GROWTH B, GROWTH^2 B, ...
+up to MAX_PARTITION, whose class takes the rest of the response. The work per sample grows with the logarithm of
+the response's length instead of with the length.
+
+Every output sample is computed the same way whatever the block sizes (the head sample by sample, each class once
+per block of its grid), so processing in blocks of any size gives bit-identical output.
 """
 
 from __future__ import annotations
@@ -14,13 +21,93 @@ import os
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numba
 import numpy as np
-from scipy.signal import oaconvolve
+from numpy.lib.stride_tricks import sliding_window_view
+from scipy import fft
 
 from studioflow.dsp.base import Processor, check_range
 from studioflow.errors import ParameterError
 
 MAX_PREDELAY_MS = 1000.0
+GROWTH = 8                  # each size class's partitions are this many times the previous class's
+MAX_PARTITION = 1 << 15     # the class of this size (or the first above it) takes every remaining partition
+CHUNK_FRAMES = 1 << 16      # long blocks are processed in chunks of this many frames, to bound the working memory
+
+
+def partition_plan(frames: int, head: int) -> list[tuple[int, int]]:
+    """(partition size, partition count) of each size class after a ``head``-tap head, for a ``frames``-tap response.
+
+    The class of size S covers taps S .. S (count + 1).
+    """
+    plan, size = [], head
+    while size < frames:
+        count = -(-frames // size) - 1
+        if size >= MAX_PARTITION:
+            return plan + [(size, count)]
+        plan.append((size, min(count, GROWTH - 1)))
+        size *= GROWTH
+    return plan
+
+
+@numba.njit(cache=True, nogil=True)
+def _accumulate(spectra: np.ndarray, ring: np.ndarray, oldest: int, acc: np.ndarray) -> None:
+    """Sum into ``acc[:, j]`` the spectrum of the block after the j-th one completed: partition p times block j + 1 - p.
+
+    ``ring`` holds the input spectra, the j-th block completed in this call at slot ``(oldest + j) % slots``;
+    ``spectra[:, i]`` is partition i + 1.
+    """
+    channels, parts, bins = spectra.shape
+    slots = ring.shape[1]
+    for c in range(channels):
+        for j in range(acc.shape[1]):
+            for i in range(parts):
+                x = ring[c, (oldest + j - i + slots) % slots]
+                for f in range(bins):
+                    acc[c, j, f] += spectra[c, i, f] * x[f]
+
+
+class _SizeClass:
+    """Taps ``size`` .. ``size * (count + 1)`` of a response: partitions 1 .. count on the grid of ``size`` frames.
+
+    Float32; ``process`` takes at most CHUNK_FRAMES frames a call.
+    """
+
+    def __init__(self, ir: np.ndarray, size: int, count: int) -> None:
+        channels = ir.shape[0]
+        taps = np.zeros((channels, count * size), dtype=np.float32)
+        segment = ir[:, size:size * (count + 1)]
+        taps[:, :segment.shape[1]] = segment
+        self.size = size
+        self._spectra = fft.rfft(taps.reshape(channels, count, size), n=2 * size, axis=-1)    # (C, count, S + 1)
+        # frequency-domain delay line: the count - 1 spectra still needed, and room for one call's blocks
+        slots = count - 1 + (CHUNK_FRAMES + size - 1) // size
+        self._ring = np.zeros((channels, slots, size + 1), dtype=np.complex64)
+        self._next = 0                                                   # ring slot of the next block's spectrum
+        self._input = np.zeros((channels, 2 * size), dtype=np.float32)   # the last complete block, the one being filled
+        self._fill = 0
+        self._out = np.zeros((channels, size), dtype=np.float32)         # output of the block being filled
+
+    def process(self, x: np.ndarray) -> np.ndarray:
+        """This class's share of the output for the next frames of input ``x`` (channels, frames)."""
+        s, fill, (channels, n) = self.size, self._fill, x.shape
+        done = (fill + n) // s
+        self._fill = fill + n - done * s
+        if not done:
+            self._input[:, s + fill:s + self._fill] = x
+            return self._out[:, fill:self._fill]
+        signal = np.concatenate([self._input[:, :s + fill], x], axis=1)
+        windows = sliding_window_view(signal, 2 * s, axis=-1)[:, :done * s:s]               # (C, done, 2 S)
+        oldest, slots = self._next, self._ring.shape[1]
+        self._ring[:, (oldest + np.arange(done)) % slots] = fft.rfft(windows, axis=-1)
+        self._next = (oldest + done) % slots
+        acc = np.zeros((channels, done, s + 1), dtype=np.complex64)
+        _accumulate(self._spectra, self._ring, oldest, acc)
+        blocks = fft.irfft(acc, n=2 * s, axis=-1)[..., s:].reshape(channels, done * s)
+        self._input[:, :s + self._fill] = signal[:, done * s:]
+        out = np.concatenate([self._out[:, fill:], blocks[:, :n - (s - fill)]], axis=1)
+        self._out = blocks[:, (done - 1) * s:].copy()
+        return out
 
 
 class ConvolutionReverb(Processor):
@@ -80,7 +167,7 @@ class ConvolutionReverb(Processor):
 
     @property
     def latency(self) -> int:
-        """Zero: the first partition is convolved directly."""
+        """Zero: the head is convolved directly."""
         return 0
 
     def tail_seconds(self) -> float:
@@ -93,59 +180,25 @@ class ConvolutionReverb(Processor):
             ir = ir.mean(axis=0, keepdims=True)
         ir = np.repeat(ir, channels, axis=0) if ir.shape[0] == 1 else ir
         b = self.partition_frames
-        parts = -(-ir.shape[1] // b)
-        padded = np.zeros((channels, parts * b))
-        padded[:, :ir.shape[1]] = ir
-        self._head = padded[:, :b].copy()
-        tail = padded[:, b:].reshape(channels, parts - 1, b).transpose(1, 0, 2)          # (Q, C, B)
-        self._spectra = np.fft.rfft(tail, n=2 * b, axis=-1)                              # (Q, C, B + 1)
-        q = parts - 1
-        self._fdl = np.zeros((2 * q, channels, b + 1), dtype=complex)  # written twice: every window is contiguous
-        self._fdl_pos = 0
-        self._history = np.zeros((channels, b - 1))
-        self._fifo = np.zeros((channels, 2 * b))   # [previous partition, the one being filled]
-        self._fill = 0
-        self._tail_out = np.zeros((channels, b))
+        self._head = np.zeros((channels, b), dtype=np.float32)
+        self._head[:, :min(b, ir.shape[1])] = ir[:, :b]
+        self._history = np.zeros((channels, b - 1), dtype=np.float32)
+        self._classes = [_SizeClass(ir, size, count) for size, count in partition_plan(ir.shape[1], b)]
 
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
-        x = block.astype(np.float64)
-        wet = self._head_part(x)
-        if self._spectra.shape[0]:
-            wet += self._tail_part(x)
-        return ((1.0 - self.mix) * x + self.mix * wet).astype(np.float32)
+        wet = np.empty_like(block)
+        for i in range(0, block.shape[1], CHUNK_FRAMES):
+            chunk = block[:, i:i + CHUNK_FRAMES]
+            wet[:, i:i + CHUNK_FRAMES] = self._head_part(chunk)
+            for size_class in self._classes:
+                wet[:, i:i + CHUNK_FRAMES] += size_class.process(chunk)
+        return (1.0 - self.mix) * block + self.mix * wet
 
     def _head_part(self, x: np.ndarray) -> np.ndarray:
-        """Direct convolution with the first partition (taps 0 .. B-1)."""
+        """Direct convolution with the head (taps 0 .. B-1), each output sample the same dot product in any block."""
         ext = np.concatenate([self._history, x], axis=1)
-        b = self.partition_frames
-        self._history = ext[:, ext.shape[1] - (b - 1):].copy()
-        if x.shape[1] > 4 * b:
-            return oaconvolve(ext, self._head, mode="valid", axes=-1)
+        self._history = ext[:, x.shape[1]:].copy()
         return np.stack([np.convolve(ext[c], self._head[c], mode="valid") for c in range(ext.shape[0])])
-
-    def _tail_part(self, x: np.ndarray) -> np.ndarray:
-        """Partitions 1.. through the frequency-domain delay line; each output partition is ready one partition early."""
-        b = self.partition_frames
-        q = self._spectra.shape[0]
-        out = np.empty_like(x)
-        i, n = 0, x.shape[1]
-        while i < n:
-            take = min(b - self._fill, n - i)
-            self._fifo[:, b + self._fill:b + self._fill + take] = x[:, i:i + take]
-            out[:, i:i + take] = self._tail_out[:, self._fill:self._fill + take]
-            self._fill += take
-            i += take
-            if self._fill == b:
-                spectrum = np.fft.rfft(self._fifo, axis=-1)
-                self._fifo[:, :b] = self._fifo[:, b:]
-                self._fill = 0
-                self._fdl_pos = (self._fdl_pos - 1) % q
-                self._fdl[self._fdl_pos] = spectrum
-                self._fdl[self._fdl_pos + q] = spectrum
-                window = self._fdl[self._fdl_pos:self._fdl_pos + q]   # newest first, matching partitions 1, 2, ...
-                acc = np.einsum("kcf,kcf->cf", self._spectra, window)
-                self._tail_out = np.fft.irfft(acc, n=2 * b, axis=-1)[:, b:]
-        return out
 
     def params(self) -> dict[str, Any]:
         return {"ir_path": None if self.ir_path is None else str(self.ir_path), "predelay_ms": self.predelay_ms,
