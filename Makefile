@@ -21,7 +21,7 @@ test: install
 	$(PY) -m pytest -n 2 -q
 
 bench: install
-	for b in loudness dsp mix master; do $(PY) bench/$$b.py || exit 1; done
+	for b in loudness dsp dsp_convolution mix master; do $(PY) bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(STAMP) demo-out build src/*.egg-info
