@@ -125,14 +125,19 @@ def delay_kernel(x, out, buf, state, target, smooth, lp_a, hp_a, use_lp, use_hp,
 
 @njit(cache=True, nogil=True, inline="always")
 def _ring_read(ring, start, dst, nb):
-    """Copy ``nb`` frames of the circular ``ring`` from index ``start`` (any integer) into ``dst``."""
+    """Copy ``nb`` frames of the circular ``ring`` from index ``start`` (any integer) into ``dst``.
+
+    Loops index slices with the bare loop counter, which numba knows is not negative, so they vectorize.
+    """
     size = ring.shape[0]
     r = start & (size - 1)
     first = min(nb, size - r)
+    head = ring[r:r + first]
     for n in range(first):
-        dst[n] = ring[r + n]
-    for n in range(first, nb):
-        dst[n] = ring[n - first]
+        dst[n] = head[n]
+    rest = dst[first:nb]
+    for n in range(nb - first):
+        rest[n] = ring[n]
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -141,10 +146,13 @@ def _ring_write(ring, start, src, gain, add, add_gain, nb):
     size = ring.shape[0]
     r = start & (size - 1)
     first = min(nb, size - r)
+    head = ring[r:r + first]
     for n in range(first):
-        ring[r + n] = gain * src[n] + add_gain * add[n]
-    for n in range(first, nb):
-        ring[n - first] = gain * src[n] + add_gain * add[n]
+        head[n] = gain * src[n] + add_gain * add[n]
+    src2 = src[first:nb]
+    add2 = add[first:nb]
+    for n in range(nb - first):
+        ring[n] = gain * src2[n] + add_gain * add2[n]
 
 
 @njit(cache=True, nogil=True, fastmath=True)
