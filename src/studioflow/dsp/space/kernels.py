@@ -13,6 +13,7 @@ from numba import njit
 # a fifth up), so time changes bend the pitch like tape instead of clicking
 MAX_READ_SPEED_CHANGE = 0.5
 FDN_LINES = 8  # lines of the reverb's feedback delay network (a power of two)
+MOD_STEP = 256  # frames between exact values of a modulated line's delay (a power of two); linear in between
 
 
 @njit(cache=True, nogil=True)
@@ -155,26 +156,115 @@ def _ring_write(ring, start, src, gain, add, add_gain, nb):
         ring[n] = gain * src2[n] + add_gain * add2[n]
 
 
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _diffuse(rings, lengths, gain, w, x, nb, old, new):
+    """Run ``x`` (``nb`` frames, in place) through Schroeder allpasses in series, ``(-g + z^-M) / (1 - g z^-M)``.
+
+    ``rings`` (stages, 2**k) hold each allpass's internal signal, written from index ``w``; ``lengths`` their M.
+    Stage by stage over pieces no longer than the shortest M, so each piece reads only frames written before it.
+    ``old`` and ``new`` are scratch of ``nb`` frames.
+    """
+    piece = lengths.min()
+    one = np.float32(1.0)
+    for start in range(0, nb, piece):
+        m = min(piece, nb - start)
+        xs = x[start:]
+        for k in range(rings.shape[0]):
+            _ring_read(rings[k], w + start - lengths[k], old, m)
+            for n in range(m):
+                s = xs[n] + gain * old[n]
+                new[n] = s
+                xs[n] = old[n] - gain * s
+            _ring_write(rings[k], w + start, new, one, new, np.float32(0.0), m)
+
+
+@njit(cache=True, nogil=True)
+def _delay_at(d0, slope, m):
+    """A swinging line's delay (samples) ``m`` frames into its MOD_STEP segment.
+
+    Compiled without fastmath, so every caller gets the same bits (no fused multiply-add in one place and not in
+    another): the whole part of the delay, which decides the runs, never depends on where a block started.
+    """
+    return d0 + slope * m
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _modulated_read(line, w, t0, length, depth, omega, phase, dst, nb, window):
+    """Read ``nb`` frames of the circular ``line`` (write index ``w``) at a delay swinging around ``length``.
+
+    The delay is ``length + depth * sin(omega * t + phase)`` samples at frame ``t`` of a clock counted from the
+    stream's start (``t0`` at index 0 of ``dst``), taken exactly every MOD_STEP frames and linear in between, so it
+    depends on ``t`` alone, never on where a block starts. Fractional delays are read with 4-point cubic Hermite interpolation. The frames
+    are read in runs of one whole-sample delay, each copied into ``window`` (nb + 3) first, so the interpolation
+    loop reads contiguous memory.
+    """
+    n = 0
+    while n < nb:
+        t = t0 + n
+        base = t - (t & (MOD_STEP - 1))
+        d0 = length + depth * np.sin(omega * base + phase)
+        slope = (length + depth * np.sin(omega * (base + MOD_STEP) + phase) - d0) * (1.0 / MOD_STEP)
+        seg_end = min(nb, n + base + MOD_STEP - t)
+        off = t0 - base  # frame k of the chunk is frame k + off of the segment
+        while n < seg_end:
+            # a run: the frames whose delay has frame n's whole part (the delay is monotone within a segment)
+            di = np.int64(_delay_at(d0, slope, n + off))
+            end = seg_end
+            if np.int64(_delay_at(d0, slope, end - 1 + off)) != di:
+                lo, hi = n, end - 1
+                while hi - lo > 1:
+                    mid = (lo + hi) >> 1
+                    if np.int64(_delay_at(d0, slope, mid + off)) == di:
+                        lo = mid
+                    else:
+                        hi = mid
+                end = hi
+            count = end - n
+            _ring_read(line, w + n - di - 2, window, count + 3)
+            out = dst[n:end]
+            # the fraction in float32, a function of the frame's place in its segment alone
+            frac0 = np.float32(d0 - di)
+            step = np.float32(slope)
+            first = n + off
+            for k in range(count):
+                x = frac0 + step * np.float32(first + k)
+                y2 = window[k]
+                y1 = window[k + 1]
+                y0 = window[k + 2]
+                ym1 = window[k + 3]
+                c1 = np.float32(0.5) * (y1 - ym1)
+                c2 = ym1 - np.float32(2.5) * y0 + np.float32(2.0) * y1 - np.float32(0.5) * y2
+                c3 = np.float32(0.5) * (y2 - ym1) + np.float32(1.5) * (y0 - y1)
+                out[k] = ((c3 * x + c2) * x + c1) * x + y0
+            n = end
+
+
 @njit(cache=True, nogil=True, fastmath=True)
 def fdn_kernel(x, out, lines, lengths, pos, in_gain, b0, b1, a1, zs, pre, pre_len,
-               out_l, out_r, state, target, smooth, work):
+               out_l, out_r, state, target, smooth, work, diff, diff_len, diff_gain, mod):
     """Feedback delay network (Jot & Chaigne 1991) over stereo ``x`` (2, frames) into ``out`` (2, frames).
 
     ``lines`` (N, 2**k) delay lines with ``lengths`` (samples); N = FDN_LINES mixed by a normalised Hadamard matrix
     (fast Walsh-Hadamard transform). Each line ends in a first-order absorption shelf ``(b0 + b1 z^-1) / (1 + a1
-    z^-1)`` with state ``zs``; ``pre`` (2, 2**j) is the pre-delay line of ``pre_len`` samples. ``state`` = [mix,
-    width] current values (glide to ``target`` with ``smooth``); ``pos`` = [write index, pre-delay write index].
-    The network runs in chunks no longer than its shortest line, so every read comes from frames already written:
-    the result does not depend on the chunking. ``work`` (N + 4, chunk) is scratch.
+    z^-1)`` with state ``zs``; ``pre`` (2, 2**j) is the pre-delay line of ``pre_len`` samples. ``diff`` (2, stages,
+    2**m) are the input diffusers of each channel (allpasses of ``diff_len`` (2, stages) samples, gain
+    ``diff_gain``; 0 leaves them out). ``mod`` (N, 3) swings each line's length: depth (samples, 0 keeps the line
+    static), angular rate (radians a sample), phase. ``state`` = [mix, width] current values (glide to ``target``
+    with ``smooth``); ``pos`` = [write index, pre-delay write index, frames since the pre-delayed input's start, diffuser write
+    index].
+    The network runs in chunks no longer than its shortest line less its swing, so every read comes from frames
+    already written: the result does not depend on the chunking. ``work`` (N + 5, chunk + 3) is scratch.
     """
     n_lines = FDN_LINES
     mask = lines.shape[1] - 1
     pmask = pre.shape[1] - 1
     frames = x.shape[1]
-    chunk = work.shape[1]
+    chunk = work.shape[1] - 3
     norm = np.float32(1.0 / np.sqrt(n_lines))
     w = pos[0]
     pw = pos[1]
+    t = pos[2]
+    dw = pos[3]
     mix = state[0]
     width = state[1]
     v = work[:n_lines]
@@ -182,6 +272,7 @@ def fdn_kernel(x, out, lines, lengths, pos, in_gain, b0, b1, a1, zs, pre, pre_le
     ir = work[n_lines + 1]
     yl = work[n_lines + 2]
     yr = work[n_lines + 3]
+    window = work[n_lines + 4]
     start = 0
     while start < frames:
         nb = min(chunk, frames - start)
@@ -193,9 +284,17 @@ def fdn_kernel(x, out, lines, lengths, pos, in_gain, b0, b1, a1, zs, pre, pre_le
         _ring_read(pre[0], pw - pre_len, il, nb)
         _ring_read(pre[1], pw - pre_len, ir, nb)
         pw = (pw + nb) & pmask
+        if diff_gain != 0.0:
+            _diffuse(diff[0], diff_len[0], diff_gain, dw, il, nb, yl, yr)
+            _diffuse(diff[1], diff_len[1], diff_gain, dw, ir, nb, yl, yr)
+            dw = (dw + nb) & (diff.shape[2] - 1)
         # line outputs
         for i in range(n_lines):
-            _ring_read(lines[i], w - lengths[i], v[i], nb)
+            if mod[i, 0] == 0.0:
+                _ring_read(lines[i], w - lengths[i], v[i], nb)
+            else:
+                _modulated_read(lines[i], w, t, lengths[i], mod[i, 0], mod[i, 1], mod[i, 2], v[i], nb, window)
+        t += nb
         # absorption shelves: the lines' recursions interleaved
         for n in range(nb):
             for i in range(n_lines):
@@ -243,5 +342,7 @@ def fdn_kernel(x, out, lines, lengths, pos, in_gain, b0, b1, a1, zs, pre, pre_le
         start += nb
     pos[0] = w
     pos[1] = pw
+    pos[2] = t
+    pos[3] = dw
     state[0] = mix
     state[1] = width
