@@ -9,7 +9,7 @@ the check, in blocks).
    for what the stereo stages after it do to each band);
 2. run the chain before the limiter (cleanup, tonal balance, compression, stereo), kept for pass 3 and measured in
    a second thread;
-3. gain + true-peak limiter rendered (float, temporary) and measured as it is written (loudness, 4x true peak, the
+3. gain + true-peak limiter rendered (kept the same way, only the last render) and measured as it is made (loudness, 4x true peak, the
    limiter's own gain reduction); a render within 0.3 LU of the target is landed by a gain after the limiter
    (inside the ceiling margin), a farther one is rendered again at a secant-stepped gain; under light limiting the
    first render also writes the 24-bit master, measured and 8x-checked beside it, kept if it lands within 0.05 LU;
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -34,7 +33,7 @@ from studioflow.dsp.dither import SHAPES as DITHER_SHAPES
 from studioflow.errors import AudioFileError, ParameterError
 from studioflow.mastering import chain, decisions, delivery, parallel
 from studioflow.mastering.measure import MixMeter, measure_file, measure_reference
-from studioflow.mastering.scratch import Scratch
+from studioflow.mastering.scratch import Scratch, hidden_wav
 from studioflow.mastering.spectral import spectral_distance_db
 from studioflow.mastering.styles import parse_style
 from studioflow.mastering.targets import Target, resolve_target
@@ -46,9 +45,7 @@ KEEP_RENDER_LU = 0.05               # ... and is kept as it is when it lands thi
 
 @contextlib.contextmanager
 def _temp_wav(folder: Path, stem: str) -> Iterator[Path]:
-    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{stem}-", suffix=".tmp.wav")
-    os.close(fd)
-    path = Path(name)
+    path = hidden_wav(folder, stem)
     try:
         yield path
     finally:
@@ -196,8 +193,7 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
                 continue
             # each file is checked on the independent 8x meter and made again lower if it is over
             d = delivery.deliver(fmt, fit["render"].blocks, delivery.output_path(out, fmt), rate, channels,
-                                 goal.ceiling_dbtp,
-                                 fit["post_gain_db"], dither)
+                                 goal.ceiling_dbtp, fit["post_gain_db"], dither)
             written.append(Path(d["path"]))
             if d["note"]:
                 warnings.append(f"{d['format']}: {d['note']}")

@@ -21,6 +21,13 @@ MEMORY_BYTES = 128 << 20
 SPILL_BLOCK = 1 << 16
 
 
+def hidden_wav(folder: Path, stem: str) -> Path:
+    """A new, empty, hidden scratch file ``.STEM-XXXXXXXX.tmp.wav`` in ``folder`` (its name reserved by mkstemp)."""
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{stem}-", suffix=".tmp.wav")
+    os.close(fd)
+    return Path(name)
+
+
 class Scratch:
     """``put(block)`` float32 ``(channels, n)`` blocks in order (kept as they are: do not change them afterwards),
     ``done()``, then ``blocks(gain_db)`` gives them back in order, times the gain, as often as wanted. Blocks past
@@ -48,9 +55,7 @@ class Scratch:
             self._held_bytes += block.nbytes
         else:
             if self.path is None:
-                fd, name = tempfile.mkstemp(dir=self.folder, prefix=f".{self.stem}-", suffix=".tmp.wav")
-                os.close(fd)
-                self.path = Path(name)
+                self.path = hidden_wav(self.folder, self.stem)
                 self._writer = BlockWriter(self.path, self.rate, self.channels, subtype="FLOAT", scratch=True)
                 self._writer.__enter__()
                 self._spill = Beside(self._writer.write)
