@@ -14,8 +14,8 @@ import click
 @click.argument("stems_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The session file to write (YAML).")
-@click.option("--genre", type=click.Choice(["pop", "rock", "electronic", "hiphop", "ballad", "jazz"]),
-              help="Shift the balance and the reverb for a genre (default: pop).")
+@click.option("--genre", help="The song's genre in your words (\"jazz pop\", \"synthwave\"): shifts the balance "
+                             "and the reverb; unknown genres are said so.")
 @click.option("--reference", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="Match this track's broad tonal tilt with a tilt EQ on the master.")
 @click.option("--tempo", type=float, help="The song's tempo in BPM (default: estimated from the drums).")
@@ -31,7 +31,7 @@ def automix(stems_dir: Path, output: Path, genre: str | None, reference: Path | 
     \b
     Examples:
       studioflow automix song/stems -o song/mix.yaml --explain
-      studioflow automix stems/ -o mix.yaml --genre rock --reference ref.wav && studioflow mix mix.yaml
+      studioflow automix stems/ -o mix.yaml --genre "indie rock" --reference ref.wav && studioflow mix mix.yaml
     """
     from studioflow.cli.outputs import check_file
     from studioflow.mixing.automix import automix as run
@@ -56,6 +56,7 @@ def automix(stems_dir: Path, output: Path, genre: str | None, reference: Path | 
                       f"{t['gain_db']:+.1f} dB", f"{t['pan']:+.2f}", ", ".join(i["type"] for i in t["inserts"]))
     console.print(table)
     image = report["image_balance"]
+    console.print(f"genre: {report['genre_reason']}")
     console.print(f"tempo: {report['tempo_reason']}; left/right balance {_db(image['overall_db'])} "
                   f"(low {_db(image['low_db'])}, mid {_db(image['mid_db'])}, high {_db(image['high_db'])})")
     if report["reference"]:

@@ -273,8 +273,7 @@ class SongChain:
         if automix is None:
             self._unity_session(step, path)
             return
-        known = list(getattr(importlib.import_module("studioflow.mixing.automix.balance"), "GENRES", {}))
-        setting = starting_session.settings(self.entry, self.project.brief, known)
+        setting = starting_session.settings(self.entry, self.project.brief)
         made_from = starting_session.inputs(self.state, self.dir, setting)
         old = self.state.steps.get("session", {})
         comps = [c for c in self.dirty if c.startswith("comp:")]

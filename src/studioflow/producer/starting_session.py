@@ -10,7 +10,6 @@ sections or genre writes it again; an edited session is never rewritten.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,20 +21,11 @@ ENGINE = "automix"
 REPORT_FILE = "session.automix.json"
 
 
-def automix_genre(genre: str | None, known: list[str]) -> str | None:
-    """The automix genre a brief's free-text genre names (``synth pop`` -> ``pop``), or None (automix's default)."""
-    words = re.findall(r"[a-z]+", (genre or "").lower().replace("hip hop", "hiphop").replace("hip-hop", "hiphop"))
-    for word in words[::-1]:                    # the last word is the family: "synth pop" is pop, "indie rock" rock
-        if word in known:
-            return word
-    return None
-
-
-def settings(entry: dict[str, Any], brief: dict[str, Any], known_genres: list[str]) -> dict[str, Any]:
-    """What the starting session is made from besides the audio: tempo (BPM), sections, genre, session name."""
+def settings(entry: dict[str, Any], brief: dict[str, Any]) -> dict[str, Any]:
+    """What the starting session is made from besides the audio: tempo (BPM), sections, genre (the song's or the
+    brief's own words, which automix reads), session name."""
     return {"engine": ENGINE, "name": entry["name"], "tempo_bpm": entry.get("tempo_bpm"),
-            "sections": entry.get("sections"),
-            "genre": automix_genre(entry.get("genre") or brief.get("genre"), known_genres)}
+            "sections": entry.get("sections"), "genre": entry.get("genre") or brief.get("genre") or None}
 
 
 def inputs(state: State, song_dir: Path, setting: dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,11 @@ ROLE_DYNAMICS: dict[str, RoleDynamics] = {
     "keys":           RoleDynamics(16.0, 6.0, 2.0, 20.0, 150.0, 3.0, "rms"),
     "pads":           RoleDynamics(18.0, 10.0, 1.5, 50.0, 300.0, 4.0, "rms"),
     "fx":             RoleDynamics(24.0, 14.0, 2.0, 10.0, 150.0, 6.0, "rms"),
+    "drums":          RoleDynamics(22.0, 8.0, 2.0, 20.0, 120.0, 6.0, "peak"),
+    "strings":        RoleDynamics(18.0, 10.0, 1.5, 40.0, 250.0, 4.0, "rms"),
+    "brass":          RoleDynamics(16.0, 8.0, 2.0, 15.0, 120.0, 3.0, "rms"),
+    "winds":          RoleDynamics(16.0, 8.0, 2.0, 15.0, 120.0, 3.0, "rms"),
+    "unknown":        RoleDynamics(20.0, 10.0, 1.5, 20.0, 150.0, 6.0, "rms"),
 }
 
 

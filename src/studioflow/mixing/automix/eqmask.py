@@ -2,7 +2,8 @@
 other in the same 1/3-octave band, measured only over the frames where both play, at their levels in the mix.
 
 The cut goes on the less important part (``PRIORITY``), at the band where the more important part is strong and
-the other part comes within ``MASK_MARGIN_DB`` of it, with a depth that grows with how far it intrudes.
+the other part comes within ``MASK_MARGIN_DB`` of it, with a depth that grows with how far it intrudes, and never
+more than ``MAX_OWN_BAND_CUT_DB`` in a band that is among the cut part's own strongest (the band it owns).
 """
 
 from __future__ import annotations
@@ -17,20 +18,24 @@ USEFUL_BELOW_PEAK_DB = 30.0    # a band carries "useful" low end when it is with
 HPF_FRACTION = 0.7             # the high-pass sits this far below the lowest useful band
 HPF_MIN_HZ = 30.0              # below this a high-pass is not worth an insert
 # role -> highest high-pass frequency (Hz) automix will set, and the roles that keep their low end whole
-HPF_MAX_HZ = {"kick": 30.0, "bass": 35.0, "toms": 60.0, "snare": 90.0, "hats": 400.0, "overheads": 150.0,
-              "percussion": 200.0, "lead_vocal": 100.0, "backing_vocals": 150.0, "guitar": 120.0, "keys": 80.0,
-              "pads": 150.0, "synth_lead": 150.0, "fx": 100.0}
+HPF_MAX_HZ = {"drums": 30.0, "kick": 30.0, "bass": 35.0, "toms": 60.0, "snare": 90.0, "hats": 400.0,
+              "overheads": 150.0, "percussion": 200.0, "lead_vocal": 100.0, "backing_vocals": 150.0, "guitar": 120.0,
+              "keys": 80.0, "strings": 80.0, "brass": 100.0, "winds": 120.0, "pads": 150.0, "synth_lead": 150.0,
+              "fx": 100.0, "unknown": 40.0}
 # role -> lowest frequency its useful sound reaches (Hz): energy below it (hum, rumble, bleed) never counts as useful
-ROLE_FLOOR_HZ = {"kick": 0.0, "bass": 0.0, "toms": 50.0, "snare": 80.0, "hats": 250.0, "overheads": 80.0,
-                 "percussion": 120.0, "lead_vocal": 90.0, "backing_vocals": 120.0, "guitar": 75.0, "keys": 0.0,
-                 "pads": 60.0, "synth_lead": 100.0, "fx": 0.0}
-PRIORITY = {"lead_vocal": 10, "synth_lead": 9, "kick": 8, "snare": 8, "bass": 7, "backing_vocals": 5, "guitar": 5,
-            "keys": 4, "toms": 4, "pads": 3, "overheads": 3, "hats": 3, "percussion": 2, "fx": 1}
+ROLE_FLOOR_HZ = {"drums": 0.0, "kick": 0.0, "bass": 0.0, "toms": 50.0, "snare": 80.0, "hats": 250.0,
+                 "overheads": 80.0, "percussion": 120.0, "lead_vocal": 90.0, "backing_vocals": 120.0, "guitar": 75.0,
+                 "keys": 0.0, "strings": 0.0, "brass": 40.0, "winds": 60.0, "pads": 60.0, "synth_lead": 100.0,
+                 "fx": 0.0, "unknown": 0.0}
+PRIORITY = {"lead_vocal": 10, "synth_lead": 9, "drums": 8, "kick": 8, "snare": 8, "bass": 7, "backing_vocals": 5,
+            "guitar": 5, "brass": 5, "winds": 5, "strings": 4, "keys": 4, "toms": 4, "pads": 3, "overheads": 3,
+            "hats": 3, "percussion": 2, "fx": 1, "unknown": 1}
 MASK_LOW_HZ, MASK_HIGH_HZ = 50.0, 8000.0
 MASK_STRONG_DB = 8.0           # a band counts for the important part when within this of its strongest band
 MASK_MARGIN_DB = 3.0           # the other part masks when it comes within this of the important part in that band
 MIN_OVERLAP_S = 1.0            # both must play together at least this long
 MAX_CUT_DB = 4.5
+MAX_OWN_BAND_CUT_DB = 3.0      # ... and no more than this where the cut part owns the band (its own strongest bands)
 MAX_CUTS_PER_TRACK = 2
 CUT_Q = 2.0
 
@@ -44,11 +49,13 @@ class EqDecision:
     reasons: list[str] = field(default_factory=list)
 
 
-def highpass(f: StemFeatures, role: str) -> tuple[float | None, str]:
-    """High-pass frequency (Hz, or None) for a part, from the lowest band holding useful energy."""
+def highpass(f: StemFeatures, role: str, trust_role: bool = True) -> tuple[float | None, str]:
+    """High-pass frequency (Hz, or None) for a part, from the lowest band holding useful energy. A role guessed from
+    the sound (``trust_role=False``) does not rule out the low end: only the spectrum decides what is useful there,
+    so a kit taken for cymbals keeps its kick."""
     if f.spectrum_db.size == 0:
         return None, ""
-    floor = ROLE_FLOOR_HZ[role]
+    floor = ROLE_FLOOR_HZ[role] if trust_role else 0.0
     useful = (f.spectrum_db >= f.spectrum_db.max() - USEFUL_BELOW_PEAK_DB) & (f.band_hz >= floor)
     if not useful.any():
         return None, ""
@@ -88,7 +95,8 @@ def masking_cuts(tracks: list[tuple[StemFeatures, str, float]]) -> dict[str, lis
             k = int(np.argmax(intrusion))
             if not np.isfinite(intrusion[k]) or intrusion[k] <= 0:
                 continue
-            depth = round(min(MAX_CUT_DB, 1.0 + 0.5 * float(intrusion[k])), 1)
+            own = b[k] >= b[zone].max() - MASK_STRONG_DB
+            depth = round(min(MAX_OWN_BAND_CUT_DB if own else MAX_CUT_DB, 1.0 + 0.5 * float(intrusion[k])), 1)
             reason = (f"masks {hi.name} ({rh.replace('_', ' ')}) at {band[k]:.0f} Hz while both play "
                       f"({both.sum() * 0.1:.1f} s): {b[k] - a[k]:+.1f} dB against it in the mix; cut "
                       f"{depth:.1f} dB here to favour the {rh.replace('_', ' ')}")

@@ -16,7 +16,8 @@ import numpy as np
 from studioflow.errors import ParameterError
 from studioflow.mixing.automix import balance, dynamics, eqmask, panning, sends
 from studioflow.mixing.automix.measure import StemFeatures, analyse
-from studioflow.mixing.automix.roles import DRUMS, ROLES, RoleGuess, recognise
+from studioflow.mixing.automix.model import Model, feature_vector, shipped
+from studioflow.mixing.automix.roles import DRUMS, LEAD_MIN_ACTIVITY, ROLES, RoleGuess, recognise
 from studioflow.mixing.automix.writer import StripText, session_text
 
 STEM_SUFFIXES = (".wav", ".flac", ".aif", ".aiff")
@@ -31,6 +32,8 @@ class TrackPlan:
     guess: RoleGuess
     audio: np.ndarray = field(repr=False)
     stage_db: float = 0.0
+    target_lufs: float = balance.LEAD_LUFS
+    level_reason: str = ""
     inserts: list[dict[str, Any]] = field(default_factory=list)
     pan: float = 0.0
     fader_db: float = 0.0
@@ -59,30 +62,32 @@ def automix(stems_dir: str | os.PathLike[str] | Mapping[str, str | os.PathLike[s
             out_session: str | os.PathLike[str], *, tempo: float | None = None,
             sections: Iterable[Any] | None = None, genre: str | None = None,
             reference: str | os.PathLike[str] | None = None, roles: dict[str, str] | None = None,
-            name: str | None = None) -> dict[str, Any]:
+            name: str | None = None, model: Model | None = None) -> dict[str, Any]:
     """Write a first mix of the stems in ``stems_dir`` to the session file ``out_session``; return the report
     (also written beside it as ``<session>.automix.json``). ``stems_dir`` is a folder of stems (each track named after
-    its file) or a mapping {track name: audio file}. ``roles`` overrides recognition per track name."""
+    its file) or a mapping {track name: audio file}. ``roles`` overrides recognition per track name; ``genre`` is
+    free text ("jazz pop"); ``model`` replaces the shipped balance model (cross-validation)."""
     from studioflow.audio.atomic import write_json, write_text
     from studioflow.mixing.session import load_session
 
-    if genre is not None and genre not in balance.GENRES:
-        raise ParameterError(f"automix: genre must be one of {', '.join(balance.GENRES)}; got {genre!r}")
+    style = balance.resolve_genre(genre)
     out = Path(out_session)
-    plans, rate = _load(_stem_files(stems_dir), roles or {})
+    model = model or shipped()
+    plans, rate = _load(_stem_files(stems_dir), roles or {}, model)
+    _levels(plans, style, model)
     tempo_bpm, tempo_reason = _tempo(plans, rate, tempo)
     has_vocal = any(p.role == "lead_vocal" for p in plans)
     for p in plans:
-        _correct_and_compress(p, genre)
-    _masking(plans, genre)
+        _correct_and_compress(p)
+    _masking(plans)
     parts = _pan(plans, has_vocal)
     for p in plans:
-        _balance(p, genre)
+        _balance(p)
     master = StripText({})
     mix_peak = _headroom(plans, master)
-    bus_data, bus_reasons = sends.return_buses(genre, tempo_bpm)
+    bus_data, bus_reasons = sends.return_buses(style.space, tempo_bpm)
     for p in plans:
-        p.sends, why = sends.sends_for(p.role, genre)
+        p.sends, why = sends.sends_for(p.role, style.space)
         if p.sends:
             p.decide("sends", f"sends: {why}")
         else:
@@ -101,8 +106,7 @@ def automix(stems_dir: str | os.PathLike[str] | Mapping[str, str | os.PathLike[s
         origin = str(Path(stems_dir))
     top = {"session": name or song or "automix", "sample_rate": rate, "tempo": tempo_bpm,
            "sections": _sections(sections)}
-    header = [f"studioflow automix: a first mix of {len(plans)} stems from {origin}"
-              + (f" ({genre})" if genre else "") + ".",
+    header = [f"studioflow automix: a first mix of {len(plans)} stems from {origin} ({style.reason}).",
               f"tempo: {tempo_reason}. Left/right image balance {_db(image['overall_db'])} (low {_db(image['low_db'])},"
               f" mid {_db(image['mid_db'])}, high {_db(image['high_db'])}; + means the left is louder).",
               "Each decision's reason is the comment above it; edit freely, or use `studioflow revise`."]
@@ -111,7 +115,8 @@ def automix(stems_dir: str | os.PathLike[str] | Mapping[str, str | os.PathLike[s
     load_session(out)                        # the file we wrote must load; raises SessionError if not
     report = {
         "session": str(out), "sample_rate": rate, "tempo_bpm": tempo_bpm, "tempo_reason": tempo_reason,
-        "genre": genre or "pop", "image_balance": image, "dry_mix_peak_dbfs": mix_peak, "reference": ref_report,
+        "genre": list(style.names), "genre_reason": style.reason, "image_balance": image,
+        "dry_mix_peak_dbfs": mix_peak, "reference": ref_report,
         "master_gain_db": master.data.get("gain_db", 0.0),
         "tracks": [_track_report(p) for p in plans],
         "buses": [{"name": b["name"], "reason": bus_reasons[b["name"]]} for b in bus_data],
@@ -143,7 +148,7 @@ def _stem_files(stems: str | os.PathLike[str] | Mapping[str, str | os.PathLike[s
     return dict(zip(names, paths))
 
 
-def _load(files: dict[str, Path], overrides: dict[str, str]) -> tuple[list[TrackPlan], int]:
+def _load(files: dict[str, Path], overrides: dict[str, str], model: Model) -> tuple[list[TrackPlan], int]:
     from studioflow.audio.files import read
 
     loaded = [(name, p, *read(p)) for name, p in files.items()]
@@ -155,7 +160,7 @@ def _load(files: dict[str, Path], overrides: dict[str, str]) -> tuple[list[Track
             from studioflow.audio.resample import resample
             audio = resample(audio, r, rate)
         f = analyse(stem, path, audio, rate)
-        guess = recognise(f)
+        guess = recognise(f, model)
         if stem in overrides:
             role = overrides[stem]
             if role not in ROLES:
@@ -188,7 +193,40 @@ def _tempo(plans: list[TrackPlan], rate: int, tempo: float | None) -> tuple[floa
                 f"(confidence {est.confidence:.2f})"
 
 
-def _correct_and_compress(p: TrackPlan, genre: str | None) -> None:
+def _levels(plans: list[TrackPlan], style: balance.Genre, model: Model) -> None:
+    """Each part's target loudness in the mix from the balance model, the genre's offsets and the rare-part rule."""
+    levels: dict[str, float] = {}
+    why: dict[str, str] = {}
+    for p in plans:
+        if p.features.loudness_lufs is None:
+            continue
+        x = feature_vector(p.features)
+        if p.role in model.roles and p.guess.source != "sound":
+            probs = np.array([1.0 if r == p.role else 0.0 for r in model.roles])
+        else:
+            probs = model.role_probabilities(x)
+        offset = style.offset_lu(p.role)
+        levels[p.name] = model.relative_level_lu(x, probs) + offset
+        why[p.name] = f"corpus balance for a {p.role.replace('_', ' ')} playing {100 * p.features.activity:.0f}% " \
+                      f"of the song" + (f", {offset:+.1f} LU for the genre" if offset else "")
+    steady = [v for n, v in levels.items() if _plan(plans, n).features.activity >= LEAD_MIN_ACTIVITY]
+    for name in levels:
+        if _plan(plans, name).features.activity < LEAD_MIN_ACTIVITY and steady and levels[name] > max(steady):
+            levels[name] = max(steady)
+            why[name] += (f"; it plays under {100 * LEAD_MIN_ACTIVITY:.0f}% of the song, so no louder than the "
+                          f"loudest steady part")
+    goals = balance.targets_lufs(levels)
+    for p in plans:
+        if p.name in goals:
+            p.target_lufs = goals[p.name]
+            p.level_reason = f"{why[p.name]}: {goals[p.name] - balance.LEAD_LUFS:+.1f} LU from the loudest part"
+
+
+def _plan(plans: list[TrackPlan], name: str) -> TrackPlan:
+    return next(p for p in plans if p.name == name)
+
+
+def _correct_and_compress(p: TrackPlan) -> None:
     f = p.features
     p.text.note("", f"{p.name}: {p.role.replace('_', ' ')} ({100 * p.guess.confidence:.0f}% from its "
                     f"{p.guess.source}: {p.guess.reason})")
@@ -200,7 +238,7 @@ def _correct_and_compress(p: TrackPlan, genre: str | None) -> None:
     p.inserts.append({"type": "gain", "gain_db": p.stage_db})
     p.decide("inserts[0]", f"gain-staging: {f.loudness_lufs:.1f} LUFS where it plays (gated), peaks "
                            f"{f.peak_dbfs:.1f} dBFS -> {p.stage_db:+.1f} dB to about {balance.STAGE_LUFS:g} LUFS")
-    hp, why = eqmask.highpass(f, p.role)
+    hp, why = eqmask.highpass(f, p.role, trust_role=p.guess.source != "sound")
     p.eq = eqmask.EqDecision(highpass_hz=hp)
     if hp is not None:
         p.eq.reasons.append(f"high-pass: {why}")
@@ -210,17 +248,16 @@ def _correct_and_compress(p: TrackPlan, genre: str | None) -> None:
     p.compressor = (comp, why)
 
 
-def _gain_to_mix(p: TrackPlan, genre: str | None) -> float:
+def _gain_to_mix(p: TrackPlan) -> float:
     """Estimated gain (dB) from the raw stem to the mix, before the exact fader is known."""
     f = p.features
     if f.loudness_lufs is None:
         return -120.0
-    goal = balance.LEAD_LUFS + balance.role_target_lu(p.role, genre) + balance.busy_adjust_lu(f.activity)
-    return goal - f.loudness_lufs
+    return p.target_lufs - f.loudness_lufs
 
 
-def _masking(plans: list[TrackPlan], genre: str | None) -> None:
-    cuts = eqmask.masking_cuts([(p.features, p.role, _gain_to_mix(p, genre)) for p in plans
+def _masking(plans: list[TrackPlan]) -> None:
+    cuts = eqmask.masking_cuts([(p.features, p.role, _gain_to_mix(p)) for p in plans
                                 if p.features.loudness_lufs is not None])
     for p in plans:
         if p.features.loudness_lufs is None:
@@ -251,7 +288,7 @@ def _band_power(p: TrackPlan, gain_db: float) -> np.ndarray:
 
 
 def _pan(plans: list[TrackPlan], has_vocal: bool) -> list[panning.PanPart]:
-    parts = [panning.PanPart(p.name, p.role, p.features.channels, _band_power(p, _gain_to_mix(p, None)))
+    parts = [panning.PanPart(p.name, p.role, p.features.channels, _band_power(p, _gain_to_mix(p)))
              for p in plans]
     pans, reasons = panning.place_parts(parts, has_vocal=has_vocal)
     for p in plans:
@@ -273,7 +310,7 @@ def _processed(p: TrackPlan) -> np.ndarray:
     return place(np.asarray(x, np.float32), 1.0, p.pan, -3.0)
 
 
-def _balance(p: TrackPlan, genre: str | None) -> None:
+def _balance(p: TrackPlan) -> None:
     from studioflow.analysis.loudness import integrated_loudness
 
     if p.features.loudness_lufs is None:
@@ -281,7 +318,7 @@ def _balance(p: TrackPlan, genre: str | None) -> None:
         return
     p.processed = _processed(p)
     loud = integrated_loudness(p.processed.astype(np.float32), p.features.sample_rate)
-    b = balance.fader(p.role, genre, p.features.activity, loud)
+    b = balance.fader(p.target_lufs, loud, p.level_reason)
     p.fader_db = b.fader_db
     p.decide("gain_db", f"fader {b.fader_db:+.1f} dB: {b.reason}")
 
@@ -360,5 +397,6 @@ def _track_report(p: TrackPlan) -> dict[str, Any]:
             "role_reason": p.guess.reason, "loudness_lufs": f.loudness_lufs, "loudness_range_lu": f.loudness_range_lu,
             "peak_dbfs": f.peak_dbfs, "crest_db": f.crest_db, "activity": f.activity, "centroid_hz": f.centroid_hz,
             "low_share": f.low_share, "onsets_per_s": f.onsets_per_s, "voiced": f.voiced, "pitch_hz": f.pitch_hz,
-            "stage_gain_db": p.stage_db, "inserts": p.inserts, "gain_db": p.fader_db, "pan": p.pan,
+            "stage_gain_db": p.stage_db, "target_lufs": round(p.target_lufs, 2), "inserts": p.inserts,
+            "gain_db": p.fader_db, "pan": p.pan,
             "sends": p.sends, "explain": p.explain}

@@ -16,10 +16,11 @@ import numpy as np
 
 from studioflow.mixing.panning import mono_gains
 
-CENTRED = ("kick", "snare", "bass", "lead_vocal")
+CENTRED = ("drums", "kick", "snare", "bass", "lead_vocal")
 # role -> pan position magnitude (0 centre .. 1 hard) for a mono part that is spread
 SPREAD = {"hats": 0.35, "toms": 0.5, "overheads": 0.6, "percussion": 0.5, "backing_vocals": 0.45, "guitar": 0.6,
-          "keys": 0.35, "pads": 0.4, "synth_lead": 0.2, "fx": 0.4}
+          "keys": 0.35, "strings": 0.4, "brass": 0.35, "winds": 0.35, "pads": 0.4, "synth_lead": 0.2, "fx": 0.4,
+          "unknown": 0.3}
 PREFERRED_SIDE = {"hats": 1.0}
 REGISTERS_HZ = (("low", 0.0, 250.0), ("mid", 250.0, 4000.0), ("high", 4000.0, 1e9))
 

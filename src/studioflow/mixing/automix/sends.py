@@ -15,7 +15,8 @@ ROLE_SENDS: dict[str, tuple[float | None, float | None]] = {
     "lead_vocal": (-12.0, -18.0), "backing_vocals": (-10.0, None), "synth_lead": (-14.0, -16.0),
     "snare": (-14.0, None), "toms": (-16.0, None), "overheads": (-20.0, None), "kick": (None, None),
     "bass": (None, None), "hats": (-24.0, None), "percussion": (-16.0, None), "guitar": (-16.0, -22.0),
-    "keys": (-15.0, None), "pads": (-12.0, None), "fx": (-12.0, -18.0),
+    "keys": (-15.0, None), "pads": (-12.0, None), "fx": (-12.0, -18.0), "drums": (-20.0, None),
+    "strings": (-12.0, None), "brass": (-15.0, None), "winds": (-14.0, -22.0), "unknown": (-16.0, None),
 }
 # genre -> (reverb decay s, pre-delay ms, dB added to every reverb send)
 GENRE_SPACE: dict[str, tuple[float, float, float]] = {

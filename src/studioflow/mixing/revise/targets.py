@@ -1,5 +1,5 @@
 """Which strips a note is about: tracks by their own name, and by role synonyms ("vocal", "vox", "singer" -> the lead
-vocal; "drums" -> the drum bus, or kick + snare + hats + toms + overheads).
+vocal; "drums" -> the drum bus, or the kit and its pieces: drums + kick + snare + hats + toms + overheads).
 
 A track's role comes from its ``notes`` (``role: kick``, as automix writes it) or else from its name
 (``mixing.automix.roles.role_from_name``). A singular word that matches several tracks ("the guitar" with two
@@ -31,7 +31,11 @@ SYNONYMS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"bass|bass guitar|bassline|bass line|sub", r"basses", ("bass",)),
     (r"guitar|gtr|acoustic|electric guitar", r"guitars|gtrs", ("guitar",)),
     (r"keys|piano|keyboard|rhodes|organ|synth chords", r"pianos|keyboards", ("keys",)),
-    (r"pad|string section", r"pads|strings", ("pads",)),
+    (r"pad", r"pads", ("pads",)),
+    (r"string section|violin|viola|cello|fiddle", r"strings|violins|cellos", ("strings",)),
+    (r"brass|trumpet|trombone|horn|tuba", r"horns|trumpets|trombones|horn section", ("brass",)),
+    (r"sax|saxophone|flute|clarinet|oboe|woodwind|harmonica|accordion", r"saxes|flutes|woodwinds|winds",
+     ("winds",)),
     (r"fx|effect|riser|sweep", r"effects|risers|sweeps", ("fx",)),
 )
 DRUM_BUS_NAMES = ("drums", "drum bus", "drumbus", "kit")

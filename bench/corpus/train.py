@@ -1,0 +1,131 @@
+"""Fit automix's role classifier and balance model on the development corpus and ship them as ``model.json``.
+
+    python bench/corpus/build.py          # render the corpus first (Debian packages, a few minutes)
+    python bench/corpus/train.py          # fit on the development part, print cross-validated errors, write the model
+    python bench/corpus/train.py --cv     # only the leave-one-song-out figures, nothing written
+
+Held-out songs and soundfonts (``build.HELD_OUT_SOUNDFONTS``, every fifth song) are never fitted on; their errors are
+printed apart. Cross-validation leaves one song out (all its soundfonts together), so a song's own arrangement never
+teaches the model how to hear it. Needs scikit-learn (a development dependency, not a runtime one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dataset import Row, load  # noqa: E402
+
+HIDDEN_UNITS = 64
+L2 = 3e-3
+BALANCE_ALPHA = 30.0
+SEED = 0
+
+
+def fit(rows: list[Row]):
+    """A ``Model`` fitted on ``rows``: the classifier on every row, the balance on the rows with a composer level."""
+    from sklearn.linear_model import Ridge
+    from sklearn.neural_network import MLPClassifier
+
+    from studioflow.mixing.automix.model import Model
+    from studioflow.mixing.automix.roles import ROLES
+
+    x = np.stack([r.x for r in rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = (x - mean) / scale
+    y = np.array([r.role for r in rows])
+    clf = MLPClassifier(hidden_layer_sizes=(HIDDEN_UNITS,), alpha=L2, max_iter=2000, random_state=SEED)
+    clf.fit(z, y)
+    roles = tuple(str(c) for c in clf.classes_)
+    assert all(r in ROLES for r in roles), roles
+    lv = [i for i, r in enumerate(rows) if r.level_lu is not None]
+    onehot = np.array([[1.0 if rows[i].role == c else 0.0 for c in roles] for i in lv])
+    reg = Ridge(alpha=BALANCE_ALPHA).fit(np.hstack([onehot, z[lv]]), np.array([rows[i].level_lu for i in lv]))
+    return Model(roles=roles, mean=mean, scale=scale, w1=clf.coefs_[0], b1=clf.intercepts_[0], w2=clf.coefs_[1],
+                 b2=clf.intercepts_[1], balance_coef=reg.coef_, balance_intercept=float(reg.intercept_), record={})
+
+
+def evaluate(model, rows: list[Row]) -> dict:
+    """Role accuracy from sound and balance errors (ours vs equal loudness, RMS LU after the common offset)."""
+    correct = [model.roles[int(np.argmax(model.role_probabilities(r.x)))] == r.role for r in rows]
+    songs: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for r in rows:
+        if r.level_lu is None:
+            continue
+        p = model.role_probabilities(r.x)
+        songs.setdefault((r.song, r.soundfont), []).append((model.relative_level_lu(r.x, p), r.level_lu))
+    ours, equal = [], []
+    for pairs in songs.values():
+        pred, true = np.array(pairs).T
+        d = pred - true
+        ours.append(float(np.sqrt(np.mean((d - d.mean()) ** 2))))
+        equal.append(float(np.std(true)))
+    return {"roles": len(rows), "role_accuracy": float(np.mean(correct)) if correct else None,
+            "songs": len(songs), "balance_rms_lu": float(np.mean(ours)) if ours else None,
+            "equal_rms_lu": float(np.mean(equal)) if equal else None}
+
+
+def cross_validate(rows: list[Row]) -> tuple[dict, list[tuple[str, str, str]]]:
+    """Leave-one-song-out over the development rows; returns the pooled figures and the role confusions."""
+    dev = [r for r in rows if not r.held_out]
+    songs = sorted({r.song for r in dev})
+    results, confusions = [], []
+    for song in songs:
+        model = fit([r for r in dev if r.song != song])
+        test = [r for r in dev if r.song == song]
+        results.append((evaluate(model, test), len(test)))
+        for r in test:
+            guess = model.roles[int(np.argmax(model.role_probabilities(r.x)))]
+            if guess != r.role:
+                confusions.append((r.soundfont + "/" + r.song, r.name, f"{r.role} -> {guess}"))
+    total = sum(n for _, n in results)
+    pooled = {"role_accuracy": sum(e["role_accuracy"] * n for e, n in results) / total,
+              "balance_rms_lu": float(np.mean([e["balance_rms_lu"] for e, _ in results if e["balance_rms_lu"]])),
+              "equal_rms_lu": float(np.mean([e["equal_rms_lu"] for e, _ in results if e["equal_rms_lu"]]))}
+    return pooled, confusions
+
+
+def main(argv: list[str] | None = None) -> int:
+    from studioflow.mixing.automix.model import MODEL_FILE
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cv", action="store_true", help="only cross-validate; write nothing")
+    ap.add_argument("--confusions", action="store_true", help="list every cross-validated role mistake")
+    a = ap.parse_args(argv)
+    rows = load()
+    dev = [r for r in rows if not r.held_out]
+    print(f"corpus: {len(rows)} stems ({len(dev)} for development) from "
+          f"{len({(r.song, r.soundfont) for r in rows})} song renders")
+    cv, confusions = cross_validate(rows)
+    print(f"leave-one-song-out: role accuracy from sound {100 * cv['role_accuracy']:.1f}%, balance "
+          f"{cv['balance_rms_lu']:.2f} LU vs equal loudness {cv['equal_rms_lu']:.2f} LU "
+          f"(ratio {cv['balance_rms_lu'] / cv['equal_rms_lu']:.2f})")
+    if a.confusions:
+        for c in confusions:
+            print("  ", *c)
+    if a.cv:
+        return 0
+    model = fit(dev)
+    held = evaluate(model, [r for r in rows if r.held_out])
+    print(f"held out: role accuracy {100 * held['role_accuracy']:.1f}% of {held['roles']}, balance "
+          f"{held['balance_rms_lu']:.2f} LU vs equal {held['equal_rms_lu']:.2f} LU over {held['songs']} renders")
+    record = {"fitted": datetime.date.today().isoformat(), "by": "bench/corpus/train.py",
+              "corpus": f"{len(dev)} stems of {len({r.song for r in dev})} songs (openttd-openmsx rendered with "
+                        f"{', '.join(sorted({r.soundfont for r in dev}))})",
+              "cross_validated": {k: round(v, 3) for k, v in cv.items()},
+              "held_out": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in held.items()}}
+    model = type(model)(**{**model.__dict__, "record": record})
+    MODEL_FILE.write_text(json.dumps(model.to_json(), separators=(",", ":")))
+    print(f"wrote {MODEL_FILE} ({MODEL_FILE.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
