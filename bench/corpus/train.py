@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dataset import Row, load  # noqa: E402
 
 HIDDEN_UNITS = 64
-L2 = 3e-3
-BALANCE_ALPHA = 30.0
+L2 = 1.0
+BALANCE_ALPHA = 300.0
 SEED = 0
 
 

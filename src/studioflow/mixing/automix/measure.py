@@ -51,6 +51,10 @@ class StemFeatures:
     sustain: float = 0.0                  # share of sounding time within 10 dB of the local (1 s) envelope peak
     pitch_hz: float | None = None         # median pitch of the periodic frames
     pitch_span_st: float = 0.0            # 10th..90th percentile pitch span, semitones
+    attack_ms: float = 0.0                # median time from an onset to its envelope peak
+    decay_db_per_s: float = 0.0           # median fall of the envelope over the 250 ms after a note's peak
+    flatness: float = 0.0                 # median spectral flatness of the playing frames (0 tonal .. 1 noise)
+    centroid_spread: float = 0.0          # spread (std, octaves) of the per-frame spectral centroid
     correlation: float | None = None      # left/right correlation of a stereo stem
 
 
@@ -83,7 +87,8 @@ def analyse(name: str, path: Path, audio: np.ndarray, rate: int) -> StemFeatures
         if features.peak_dbfs is not None:
             features.crest_db = features.peak_dbfs - features.active_rms_dbfs
     _spectra(features, framed, rate)
-    features.onsets_per_s, features.sustain = _envelope(mono, rate, features.activity * features.duration_s)
+    (features.onsets_per_s, features.sustain, features.attack_ms,
+     features.decay_db_per_s) = _envelope(mono, rate, features.activity * features.duration_s)
     _pitch(features, framed, rate)
     return features
 
@@ -109,21 +114,31 @@ def _spectra(f: StemFeatures, framed: np.ndarray, rate: int) -> None:
     mean_power = bands[f.active].mean(axis=0)
     f.spectrum_db = 10 * np.log10(np.maximum(mean_power, 1e-20))
     total = float(mean_power.sum())
+    playing = bands[f.active]
+    frame_total = playing.sum(axis=1)
+    ok = frame_total > 0
+    if ok.any():
+        p = playing[ok] + 1e-20
+        f.flatness = float(np.median(np.exp(np.mean(np.log(p), axis=1)) / np.mean(p, axis=1)))
+        octaves = np.sum(p * np.log2(centres), axis=1) / p.sum(axis=1)
+        f.centroid_spread = float(np.std(octaves))
     if total > 0:
         f.centroid_hz = float(np.exp(np.sum(mean_power * np.log(centres)) / total))
         f.low_share = float(mean_power[centres < 150].sum() / total)
         f.high_share = float(mean_power[centres > 5000].sum() / total)
 
 
-def _envelope(mono: np.ndarray, rate: int, playing_s: float) -> tuple[float, float]:
-    """Onsets per second of playing time (rises of the 5 ms RMS envelope by ONSET_RISE_DB within 20 ms) and the
-    sustain: the share of sounding 5 ms frames within 10 dB of the envelope's peak over the surrounding second."""
+def _envelope(mono: np.ndarray, rate: int, playing_s: float) -> tuple[float, float, float, float]:
+    """Onsets per second of playing time (rises of the 5 ms RMS envelope by ONSET_RISE_DB within 20 ms), the
+    sustain (the share of sounding 5 ms frames within 10 dB of the envelope's peak over the surrounding second), and
+    per note the attack (ms from the onset to the envelope's peak within 150 ms) and the decay (dB/s over the 250 ms
+    after that peak; negative while a struck note dies away, near 0 for a held one), medians over the notes."""
     from scipy.ndimage import maximum_filter1d
 
     hop = max(1, int(rate * 0.005))
     n = mono.size // hop
     if n < 8 or playing_s <= 0:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0, 0.0
     env = 10 * np.log10(np.mean(mono[:n * hop].reshape(n, hop).astype(np.float64) ** 2, axis=1) + 1e-12)
     floor = env.max() - 40.0
     env = np.maximum(env, floor)
@@ -136,7 +151,15 @@ def _envelope(mono: np.ndarray, rate: int, playing_s: float) -> tuple[float, flo
     local_max = maximum_filter1d(env, size=200, mode="nearest")
     sounding = env > env.max() - ACTIVE_BELOW_MAX_LU
     sustain = float(np.mean(env[sounding] > local_max[sounding] - 10.0)) if sounding.any() else 0.0
-    return float(starts.size / playing_s), sustain
+    attack, decay = 0.0, 0.0
+    notes = starts[starts + 4 + 80 < n] + 4
+    if notes.size:
+        window = env[notes[:, None] + np.arange(30)]                 # 150 ms from each onset
+        peak = np.argmax(window, axis=1)
+        after = env[notes + peak + 50] - window[np.arange(notes.size), peak]
+        attack = float(np.median(peak) * 5.0)
+        decay = float(np.median(after) / 0.25)
+    return float(starts.size / playing_s), sustain, attack, decay
 
 
 def _pitch(f: StemFeatures, framed: np.ndarray, rate: int) -> None:

@@ -30,7 +30,8 @@ SHAPE_BANDS_HZ = 1000.0 * 10 ** (np.arange(-16, 11) * 0.1)     # 1/3-octave cent
 SHAPE_FLOOR_DB = -60.0
 REGISTERS_HZ = ((0.0, 150.0), (150.0, 2000.0), (2000.0, 1e9))
 SCALARS = ("log_centroid", "low_share", "high_share", "log_onsets", "voiced", "periodicity", "sustain", "has_pitch",
-           "log_pitch", "pitch_span", "activity", "crest", "lra")
+           "log_pitch", "pitch_span", "activity", "crest", "lra", "attack", "decay", "flatness", "centroid_spread",
+           "brightness_over_pitch")
 FEATURE_NAMES = tuple(f"shape_{c:.0f}hz" for c in SHAPE_BANDS_HZ) + tuple(
     f"{kind}_{lo:.0f}hz" for kind in ("motion", "level") for lo, _ in REGISTERS_HZ) + SCALARS
 
@@ -61,7 +62,9 @@ def feature_vector(f: StemFeatures) -> np.ndarray:
     pitch = f.pitch_hz
     scalars = [np.log2(max(f.centroid_hz, 20.0) / 1000.0), f.low_share, f.high_share, np.log1p(f.onsets_per_s),
                f.voiced, f.periodicity, f.sustain, 1.0 if pitch else 0.0, np.log2(pitch / 220.0) if pitch else 0.0,
-               f.pitch_span_st / 12.0, f.activity, (f.crest_db or 0.0) / 20.0, (f.loudness_range_lu or 0.0) / 20.0]
+               f.pitch_span_st / 12.0, f.activity, (f.crest_db or 0.0) / 20.0, (f.loudness_range_lu or 0.0) / 20.0,
+               np.log1p(f.attack_ms) / 5.0, np.clip(f.decay_db_per_s, -200.0, 50.0) / 50.0, f.flatness,
+               f.centroid_spread, np.log2(max(f.centroid_hz, 20.0) / pitch) / 4.0 if pitch else 0.0]
     out[:] = np.concatenate([shape, motion, level, scalars])
     return out
 
