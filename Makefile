@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := .make-stamps
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench bench-automix clean
 
 install: $(STAMP)/installed
 
@@ -22,6 +22,11 @@ test: install
 
 bench: install
 	for b in loudness dsp dsp_convolution mix master; do $(PY) bench/$$b.py || exit 1; done
+
+# automix's ear on real arrangements: render the corpus (Debian packages, ~25 min the first time), then judge
+bench-automix: install
+	$(PY) bench/corpus/build.py
+	$(PY) bench/automix.py --json bench/out/automix.json
 
 clean:
 	rm -rf $(STAMP) demo-out build src/*.egg-info

@@ -7,6 +7,10 @@ onsets, sustain, spectrum). Its cross-validated error is recorded in the shipped
 ``bench/automix.py``. The loudest part the model predicts sits at ``LEAD_LUFS`` where it plays (gated, BS.1770-4);
 the others keep their predicted distance from it.
 
+The corpus has no sung parts, so a lead vocal is not placed by the model: it sits level with the loudest other
+part, as in the mixes studied by B. De Man et al., "An analysis and evaluation of audio features for multitrack
+music mixtures" (ISMIR 2014), where the lead vocal is typically the loudest source.
+
 Genres (``GENRES``) are not in the corpus: their offsets are written down from common practice (a rock mix lifts the
 guitars, a hip-hop mix the kick and bass, a jazz mix keeps the kick and snare under the kit's cymbals) and are added
 to the model's levels. A brief's free-text genre is read word by word (``resolve_genre``): "jazz pop" blends jazz
@@ -42,6 +46,7 @@ GENRE_WORDS: dict[str, str] = {
                      "funk", "gospel", "bigband"), "jazz"),
     **dict.fromkeys(("dream", "synthpop", "kpop", "jpop", "schlager", "chanson"), "pop"),
 }
+LEAD_VOCAL_OVER_TOP_LU = 0.0   # a lead vocal's level against the loudest other part (see the module's docstring)
 STAGE_LUFS = -20.0             # gain-staging: every part enters its inserts at this loudness where it plays
 STAGE_MAX_PEAK_DBFS = -6.0     # ... unless that would put its peaks above this
 LEAD_LUFS = -20.0              # the loudest part's loudness in the mix before headroom (a mix near -14..-12 LUFS)

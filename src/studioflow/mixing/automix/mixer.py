@@ -209,6 +209,11 @@ def _levels(plans: list[TrackPlan], style: balance.Genre, model: Model) -> None:
         levels[p.name] = model.relative_level_lu(x, probs) + offset
         why[p.name] = f"corpus balance for a {p.role.replace('_', ' ')} playing {100 * p.features.activity:.0f}% " \
                       f"of the song" + (f", {offset:+.1f} LU for the genre" if offset else "")
+    sung = [n for n in levels if _plan(plans, n).role == "lead_vocal"]
+    others = [v for n, v in levels.items() if n not in sung]
+    for name in sung if others else []:
+        levels[name] = max(others) + balance.LEAD_VOCAL_OVER_TOP_LU
+        why[name] = "a lead vocal sits level with the loudest part (the corpus has no sung parts to learn from)"
     steady = [v for n, v in levels.items() if _plan(plans, n).features.activity >= LEAD_MIN_ACTIVITY]
     for name in levels:
         if _plan(plans, name).features.activity < LEAD_MIN_ACTIVITY and steady and levels[name] > max(steady):
