@@ -8,8 +8,8 @@ and reverb/chorus sends (CC91/CC93) are written beside the stems as the intended
 feature distances. The drum channel is rendered whole (``09_drums``: a full kit) and also as separate pieces (kick,
 snare, hi-hat, toms, cymbals, percussion) for the role recogniser.
 
-Nothing here is committed as audio: the corpus lands in ``bench/out/corpus`` (git-ignored). Reserved for checking and
-never rendered here: FluidR3 in any form and Debian's planetblupi music.
+Nothing here is committed as audio: the corpus lands in ``bench/out/corpus`` (git-ignored). Only the soundfonts and
+songs named below are used; the material the project reserves for checking is never rendered here.
 
     python bench/corpus/build.py                       # every song with the development soundfonts
     python bench/corpus/build.py --soundfont timgm6mb --max-seconds 60 --songs 5
