@@ -74,6 +74,14 @@ FLUSH_FRAMES = 64       # the K-filter's states are checked for decay into subno
                         # radius ~0.85, needs over a thousand frames to fall from 1e-100 to the subnormal range)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _end_tail(a, b):  # pragma: no cover - numba
+    """A biquad's two states, set to zero once both are under 1e-100 (a tail decaying in silence)."""
+    if abs(a) + abs(b) < 1e-100:
+        return 0.0, 0.0
+    return a, b
+
+
 @njit(cache=True, nogil=True)
 def _k_weighted_ticks(x0, x1, sos, state, ends, partial, out, peaks):  # pragma: no cover - numba
     """K-weight two channels ``x0``, ``x1`` (1-D float32) through the two biquads of ``sos`` (transposed direct
@@ -111,14 +119,10 @@ def _k_weighted_ticks(x0, x1, sos, state, ends, partial, out, peaks):  # pragma:
                 acc1 += z1 * z1
             # states decaying in silence would cross the subnormal range, where each operation is ~50x slower;
             # below 1e-100 (2000 dB under full scale) each stage's are set to zero, so silence stays exactly zero
-            if abs(p0) + abs(q0) < 1e-100:
-                p0, q0 = 0.0, 0.0
-            if abs(r0) + abs(s0) < 1e-100:
-                r0, s0 = 0.0, 0.0
-            if abs(p1) + abs(q1) < 1e-100:
-                p1, q1 = 0.0, 0.0
-            if abs(r1) + abs(s1) < 1e-100:
-                r1, s1 = 0.0, 0.0
+            p0, q0 = _end_tail(p0, q0)
+            r0, s0 = _end_tail(r0, s0)
+            p1, q1 = _end_tail(p1, q1)
+            r1, s1 = _end_tail(r1, s1)
         if t < ends.size:
             out[0, t] = acc0
             out[1, t] = acc1
