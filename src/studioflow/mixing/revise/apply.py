@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 
 from studioflow.mixing.automation import Envelope, parse_curve
-from studioflow.mixing.revise.parse import Edit
+from studioflow.mixing.revise.parse import TOP, Edit
 from studioflow.mixing.revise.targets import strip_role
 from studioflow.mixing.session import Session
 
@@ -22,8 +22,14 @@ RAMP_S = 0.05                 # automation ramps into and out of a scoped change
 NEW_SEND_DB = -20.0           # a new send starts here, plus the edit's amount
 SILENT_SEND_DB = -80.0        # a new send used only in some spans rests here elsewhere
 BOOM_DEFAULT_HZ = 180.0
+# "brighter" / "too bright" shelve the part's own top end: the corner sits at this fraction of the frequency under which
+# 90% of the part's energy lies, so the octave below that frequency moves by most of the asked amount (a dark
+# guitar's top is at 2 kHz, a hi-hat's at 8); without audio, at TOP_DEFAULT_HZ
+TOP_CORNER_OF_ROLLOFF, TOP_CORNER_HZ = 0.4, (1500.0, 8000.0)
+TOP_DEFAULT_HZ = 6000.0
 EQ_MATCH_OCTAVES = 1 / 3      # an existing band within this distance (same type) is adjusted rather than added
 REVERB_TYPES, DELAY_TYPES = ("reverb", "convolution_reverb"), ("delay",)
+ROOM_MATCH = 1.3              # a reverb within this factor of the decay a note's room asks for is that room
 
 
 class NotApplied(Exception):
@@ -115,7 +121,9 @@ class Applier:
             s = self.strip(kind, name)
             freq = edit.settings["freq"]
             if isinstance(freq, dict):
-                freq = freq.get(strip_role(s) or "", BOOM_DEFAULT_HZ)
+                freq = freq.get(edit.settings.get("piece") or strip_role(s) or "", BOOM_DEFAULT_HZ)
+            elif freq == TOP:
+                freq = self._top_corner_hz(kind, name)
             freq = min(float(freq), 0.45 * self.rate)
             i = self.insert_index(s, ("eq",))
             if i is None:
@@ -143,7 +151,8 @@ class Applier:
 
     def _send(self, edit: Edit) -> None:
         effect = edit.settings["effect"]
-        bus = self._effect_bus(effect, create=edit.amount > 0)
+        decay = edit.settings.get("decay_s")
+        bus = self._room_bus(edit.settings["room"], decay) if decay else self._effect_bus(effect, create=edit.amount > 0)
         changed = 0
         for kind, name in edit.strips:
             s = self.strip(kind, name)
@@ -167,6 +176,23 @@ class Applier:
             changed += 1
         if not changed:
             raise NotApplied(f"{', '.join(n for _, n in edit.strips)} send nothing to the {effect}: nothing to reduce")
+
+    def _room_bus(self, room: str, decay_s: float) -> str:
+        """A reverb bus whose decay is within ``ROOM_MATCH`` of ``decay_s`` (s), or a new one for that room."""
+        buses = self.data.get("buses") or []
+        for b in buses:
+            for x in b.get("inserts") or []:
+                if isinstance(x, dict) and x.get("type") == "reverb" and \
+                        abs(math.log(float(x.get("decay_s", 1.8)) / decay_s)) <= math.log(ROOM_MATCH):
+                    return str(b["name"])
+        names = {str(b.get("name")) for b in buses} | {str(t.get("name")) for t in self.data.get("tracks") or []}
+        name = next(n for n in (room, f"{room} reverb", *(f"{room} {k}" for k in range(2, 99))) if n not in names)
+        buses.append({"name": name, "inserts": [
+            {"type": "highpass", "freq": 200.0, "slope": 12},
+            {"type": "reverb", "decay_s": decay_s, "predelay_ms": round(min(40.0, 10.0 * decay_s), 1),
+             "size": round(min(1.0, 0.25 + decay_s / 5.0), 2), "mix": 1.0}]})
+        self.data["buses"] = buses
+        return name
 
     def _effect_bus(self, effect: str, create: bool) -> str:
         types = REVERB_TYPES if effect == "reverb" else DELAY_TYPES
@@ -241,17 +267,37 @@ class Applier:
                 i = self.add_insert(s, {"type": "transient_shaper", "attack_db": 0.0})
             self.insert_param(s, i, "attack_db", 0.0, edit, -24.0, 24.0, edit.amount)
 
-    def _level_estimate(self, kind: str, name: str, s: dict[str, Any]) -> float:
-        """The strip's level (LUFS where it plays) before its inserts' dynamics: source loudness plus gain inserts."""
+    def _source(self, kind: str, name: str) -> tuple[np.ndarray, int] | None:
+        """The audio of a track's first region (channels, frames) and its rate, or None (a bus, an empty track)."""
         if kind != "track":
-            return -18.0
-        from studioflow.analysis.loudness import integrated_loudness
+            return None
         from studioflow.audio.files import read
 
         strip = self.session.strip(name)
-        if not strip.regions:
+        return read(strip.regions[0].file) if strip.regions else None
+
+    def _top_corner_hz(self, kind: str, name: str) -> float:
+        """Where a shelf over the part's top end starts (Hz; see ``TOP_CORNER_OF_ROLLOFF``)."""
+        source = self._source(kind, name)
+        if source is None:
+            return TOP_DEFAULT_HZ
+        audio, rate = source
+        power = np.abs(np.fft.rfft(np.mean(audio, axis=0)[: 1 << 20])) ** 2
+        cumulative = np.cumsum(power)
+        if cumulative[-1] <= 0:
+            return TOP_DEFAULT_HZ
+        rolloff = np.searchsorted(cumulative, 0.9 * cumulative[-1]) * rate / (2 * (len(power) - 1))
+        return round(_clamp(TOP_CORNER_OF_ROLLOFF * rolloff, *TOP_CORNER_HZ), -1)
+
+    def _level_estimate(self, kind: str, name: str, s: dict[str, Any]) -> float:
+        """The strip's level (LUFS where it plays) before its inserts' dynamics: source loudness plus gain inserts."""
+        from studioflow.analysis.loudness import integrated_loudness
+
+        source = self._source(kind, name)
+        if source is None:
             return -18.0
-        audio, rate = read(strip.regions[0].file)
+        strip = self.session.strip(name)
+        audio, rate = source
         loud = integrated_loudness(audio, rate)
         gains = sum(float(x.get("gain_db", 0.0)) for x in s.get("inserts") or [] if x.get("type") == "gain")
         return (loud if loud is not None else -30.0) + gains + strip.regions[0].gain_db

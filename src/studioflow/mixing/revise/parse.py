@@ -16,6 +16,7 @@ from studioflow.mixing.revise.scope import ScopeError, find_scope
 from studioflow.mixing.revise.targets import Target, find_targets
 
 # tone words: (pattern, band type, frequency Hz (or role -> Hz), sign: +1 boost / -1 cut, label)
+TOP = "top"       # a shelf over the part's own top end (its corner from the part's spectrum, see apply.top_corner_hz)
 BOOM_HZ = {"kick": 120.0, "bass": 110.0, "toms": 150.0, "guitar": 200.0, "keys": 220.0, "lead_vocal": 200.0}
 TONE: tuple[tuple[str, str, Any, float, str], ...] = (
     (r"sibilant|sibilance|essy|esses|lispy", "deesser", 6500.0, -1, "de-ess"),
@@ -25,26 +26,35 @@ TONE: tuple[tuple[str, str, Any, float, str], ...] = (
     (r"boxy|boxiness|honky|cardboard", "peak", 600.0, -1, "cut the box"),
     (r"nasal|nasally", "peak", 1000.0, -1, "cut the nasal band"),
     (r"tinny|thin sounding|too thin|thin", "lowshelf", 200.0, +1, "add body"),
-    (r"darker|duller|warmer|less bright|too bright|less top|softer top", "highshelf", 6000.0, -1, "darken"),
+    (r"darker|duller|warmer|less bright|too bright|less top|softer top", "highshelf", TOP, -1, "darken"),
     (r"brighter|bright|more top|more air|airier|airy|crisper|crisp|sparkle|shine|open(?: it)? up|dull|dark|muffled",
-     "highshelf", 6000.0, +1, "brighten"),
+     "highshelf", TOP, +1, "brighten"),
     (r"fuller|more body|more bottom|more low end|more weight|beefier|fatter|heavier", "lowshelf", 150.0, +1,
      "add weight"),
     (r"less low end|less bottom|lighter|too heavy|too much low", "lowshelf", 150.0, -1, "lighten the low end"),
     (r"more presence|more present|more forward in tone|more bite|more cut", "peak", 3000.0, +1, "add presence"),
     (r"less presence|less present|less bite", "peak", 3000.0, -1, "tame the presence"),
 )
-LOUDER = r"up|louder|raise|raised|boost|lift|push(?:ed)?|higher|turn(?:ed)? up|bring up|more level|too quiet|" \
-         r"too soft|buried|lost|can'?t hear|hard to hear|more of"
+LOUDER = r"up|louder|raise|raised|boost|lift|push(?:ed)?|higher|turn(?:ed)? up|bring up|more level|more of|" \
+         r"more (?:loud|audible)|" \
+         r"bring (?:\w+ )*(?:up|forward|out)|pull(?:ed)? (?:\w+ )*(?:up|forward|out)|more in front|" \
+         r"too far back|" + r"|".join(("quiet", "soft", "weak", "timid", "low in the mix", "buried", "lost", "drowned",
+                                       "swamped", "hidden", "hard to hear", "can'?t hear", "barely hear",
+                                       "barely audible", "inaudible", "disappears?", "disappearing", "vanish(?:es)?",
+                                       "underwhelming", "in the background", "too far back"))
 QUIETER = r"down|quieter|lower|softer|turn(?:ed)? down|bring (?:\w+ )*down|pull(?:ed)? (?:\w+ )*back|reduce|" \
-          r"less of|too loud|too hot|back off|tuck(?:ed)? in|sits? on top"
+          r"less of|less (?:loud|audible)|back off|tuck(?:ed)? in|sits? on top|" + r"|".join(("loud", "hot", "overpowering", "overpowers?",
+                                                                       "dominant", "dominates?", "dominating",
+                                                                       r"drowns? (?:\w+ )*out", "sticks? out",
+                                                                       "pokes? out", "in your face", "on top of"))
 # "too X" asks for less of X: the words after "too" are read as "more X" and the ask turned round ("too wide" ->
 # narrower, "too dry" -> more reverb, "too much low end" -> lighter). Words that already name a fault ask for its fix
 # either way ("boomy" and "too boomy" both cut the boom), so they are not turned round.
 TOO = re.compile(r"\btoo\s+(?:much\s+|many\s+)?(?=\w)(?!little\b|few\b)")
 FAULTS = (r"sibilant|sibilance|essy|esses|lispy|harsh|harshness|piercing|shrill|spiky|ear ?piercing|biting|boomy|boom|"
           r"boominess|tubby|woofy|muddy|mud|murky|cloudy|boxy|boxiness|honky|cardboard|nasal|nasally|tinny|thin|"
-          r"dull|dark|muffled|buried|lost|uneven|inconsistent|jumpy|clicky")
+          r"dull|dark|muffled|buried|lost|uneven|inconsistent|jumpy|clicky|quiet|soft|weak|timid|hidden|loud|hot|"
+          r"overpowering|dominant|wimpy|limp|far back")
 
 
 @dataclass
@@ -70,10 +80,10 @@ class Refusal:
 
 
 def split_notes(message: str) -> list[list[str]]:
-    """Sentences of single requests: sentences split on ., !, ?, ;, new lines (not decimal points), then on "and",
-    "but" and commas; a piece with no ask joins the next ("kick and snare up")."""
+    """Sentences of single requests: sentences split on ., !, ?, ;, new lines (a point between digits is a decimal
+    point), then on "and", "but" and commas; a piece with no ask joins the next ("kick and snare up")."""
     pieces: list[list[str]] = []
-    for sentence in re.split(r"(?<!\d)[.!?;]+(?!\d)|\n+", message):
+    for sentence in re.split(r"\.+(?!\d)|(?<!\d)\.+|[!?;]+|\n+", message):
         sentence = sentence.strip()
         if not sentence:
             continue
@@ -82,6 +92,9 @@ def split_notes(message: str) -> list[list[str]]:
         merged: list[str] = []
         carry = ""
         for p in parts:
+            if merged and not carry and re.match(r"(?:like|as if|as though|so that|so it)\b", p.lower()):
+                merged[-1] = f"{merged[-1]}, {p}"         # "more space, like it's in a big hall" is one request
+                continue
             text = f"{carry} and {p}" if carry and not _scope_only(carry) else f"{carry}, {p}" if carry else p
             if _ask(p.lower()) is None:
                 carry = text
@@ -118,7 +131,7 @@ def _scope_only(text: str) -> bool:
 
 def _ask(text: str) -> tuple[str, Any] | None:
     """What a request asks for: (kind, detail) or None; "too X" asks for the opposite of "more X"."""
-    t = f" {text} "
+    t = re.sub(r"\bnot (\w+(?: \w+)?) enough\b", r"more \1", f" {text} ")
     m = TOO.search(t)
     if m and not re.match(rf"(?:{FAULTS})\b", t[m.end():]):
         more = _plain_ask(f"{t[:m.start()]}more {t[m.end():]}")
@@ -133,7 +146,7 @@ def _opposite(ask: tuple[str, Any]) -> tuple[str, Any] | None:
     if kind in ("level", "width", "compress", "attack"):
         return kind, -detail
     if kind == "space":
-        return kind, (-detail[0], detail[1])
+        return kind, (-detail[0], *detail[1:])
     if kind == "pan":
         how, side = detail
         return None if how == "centre" else ("pan", ("move", "right" if side == "left" else "left"))
@@ -141,40 +154,82 @@ def _opposite(ask: tuple[str, Any]) -> tuple[str, Any] | None:
     return next((("tone", entry) for entry in TONE if entry[1:4] == (band, freq, -sign)), None)
 
 
-def _plain_ask(t: str) -> tuple[str, Any] | None:
-    """What a request asks for, reading each word as it stands."""
-    if re.search(r"jumps? out|jumping out|pokes? out|sticks? out|uneven|inconsistent|too dynamic|even(?:ed)? out|"
-                 r"more consistent|more compress|compress(?:ed|ion)? more|more squash|control(?:led)? more|"
-                 r"more control", t):
-        return "compress", +1
-    if re.search(r"less compress|over ?compressed|too compressed|squashed|more dynamic|breathe|less squash", t):
-        return "compress", -1
-    if re.search(r"hit harder|hits? harder|more punch|punchier|more snap|snappier|more attack|more impact|"
-                 r"more smack", t):
-        return "attack", +1
-    if re.search(r"less punch|softer attack|less attack|less snap|too clicky|too snappy", t):
-        return "attack", -1
-    m = re.search(r"\b(more|less|too much|too little|not enough|no)\s+(reverb|verb|room|ambience|space|echo|delay)"
-                  r"|\b(wetter|drier|dryer|dry|wet|too wet|too dry)\b", t)
+# a part that pokes out now and then asks for compression; one that sticks out throughout asks for less level
+NOW_AND_THEN = r"in places|at times|sometimes|here and there|now and then|on some (?:words|notes|hits|lines)|" \
+               r"on certain|every now|from time to time|randomly|occasionally"
+# room sizes a note can name, with the reverb decay (s) that says it; "in a big hall" asks for more of that space
+ROOMS: tuple[tuple[str, float], ...] = (
+    (r"cathedral|church|cave|canyon", 4.5), (r"arena|stadium|warehouse", 3.5), (r"big hall|huge hall|large hall|"
+     r"concert hall", 3.0), (r"hall", 2.4), (r"plate", 1.8), (r"chamber", 1.4), (r"big room|large room", 1.2),
+    (r"small room|tight room|little room|booth|closet|small space", 0.5), (r"room", 0.9))
+
+
+def _room(t: str) -> tuple[str, float] | None:
+    """The room a note names for a part's space ("like it's in a big hall"): (words, decay in s) or None."""
+    for pattern, decay in ROOMS:
+        m = re.search(rf"\b(?:{pattern})\b", t)
+        if m:
+            return m.group(0), decay
+    return None
+
+
+def _space(t: str) -> tuple[str, Any] | None:
+    """A reverb or delay ask: ("space", (sign, "reverb" | "delay", room or None))."""
+    room = _room(t)
+    m = re.search(r"\b(more|less|too much|too little|not enough|no|some|add(?: some| a bit of)?|bigger|smaller)\s+"
+                  r"(reverb|verb|room|ambience|space|echo|delay|atmosphere|depth)"
+                  r"|\b(wetter|drier|dryer|dry|wet|too wet|too dry|spacious|roomier|roomy|ambient|"
+                  r"too close|up front|echoey|washy|swimming in)\b", t)
     if m:
         if m.group(3):
-            sign = -1 if m.group(3) in ("drier", "dryer", "dry", "too wet") else +1
-            return "space", (sign, "reverb")
-        sign = -1 if m.group(1) in ("less", "too much", "no") else +1
-        return "space", (sign, "delay" if m.group(2) in ("echo", "delay") else "reverb")
-    if re.search(r"\b(wider|wide|narrower|narrow|spread (?:out|wider)|less wide|more width|less width|"
-                 r"more stereo|more mono)\b", t):
-        return "width", -1 if re.search(r"narrow|less wide|less width|more mono", t) else +1
-    m = re.search(r"\b(?:hard|all the way|fully)\s+(left|right)\b", t)
+            sign = -1 if m.group(3) in ("drier", "dryer", "dry", "too wet", "echoey", "washy", "swimming in") else +1
+            return "space", (sign, "reverb", room)
+        sign = -1 if m.group(1) in ("less", "too much", "no", "smaller") else +1
+        return "space", (sign, "delay" if m.group(2) in ("echo", "delay") else "reverb", room)
+    if room and re.search(r"\b(?:like|as if|as though|sounds? like|in an?|into an?|bigger|more of an?)\b", t):
+        return "space", (+1, "reverb", room)
+    return None
+
+
+def _pan(t: str) -> tuple[str, Any] | None:
+    """A position ask: ("pan", ("hard" | "move", side)) or ("pan", ("centre", None))."""
+    m = re.search(r"\b(?:hard|all the way|fully|completely|extreme)\s+(?:to the |over to the |on the )?(left|right)\b", t)
     if m:
         return "pan", ("hard", m.group(1))
-    m = re.search(r"\b(?:more (?:to the |towards the |toward the )?|(?:further|far) (?:to the )?|"
-                  r"pan(?:ned)? (?:it |them )?(?:\w+ )?(?:to the )?|move(?:d)? (?:\w+ )?(?:to the )?|"
-                  r"a bit (?:to the )?)(left|right)\b", t)
+    m = re.search(r"\b(?:pan(?:ned|s)?|move[ds]?|put|shift(?:ed)?|place[ds]?|sit|nudge[ds]?|push(?:ed)?|slide|over|"
+                  r"more|further|farther|bit|little|touch|tad|towards?|to|on)\b(?: \w+){0,3}? (?:the )?(left|right)"
+                  r"(?! (?:now|away|before|after|at|there|here|when|on time))\b", t)
     if m:
         return "pan", ("move", m.group(1))
-    if re.search(r"\b(?:cent(?:er|re)(?:d)?|in the middle|mono it)\b", t):
+    if re.search(r"\b(?:cent(?:er|re)(?:d)?|in the middle|mono it|dead cent(?:er|re))\b", t):
         return "pan", ("centre", None)
+    return None
+
+
+def _plain_ask(t: str) -> tuple[str, Any] | None:
+    """What a request asks for, reading each word as it stands."""
+    if re.search(rf"(?:jumps?|jumping|pokes?|poking|sticks?|sticking) out (?:\w+ )?(?:{NOW_AND_THEN})|uneven|"
+                 r"inconsistent|too dynamic|even(?:ed)? out|more consistent|more compress|compress(?:ed|ion)? more|"
+                 r"more squash|control(?:led)? more|more control|all over the place|up and down|jumpy", t):
+        return "compress", +1
+    if re.search(r"less compress|over ?compressed|too compressed|squashed|more dynamic|breathe|less squash|"
+                 r"choked|lifeless|flat dynamics", t):
+        return "compress", -1
+    if re.search(r"hit harder|hits? harder|hit(?:s)? (?:me )?(?:in the chest|like a truck)|more punch|punchier|"
+                 r"more snap|snappier|more attack|more impact|more smack|wimpy|limp|lacks? punch|no punch|"
+                 r"more thump|more slam|slam(?:s)? more|more kick to it", t):
+        return "attack", +1
+    if re.search(r"less punch|softer attack|less attack|less snap|too clicky|too snappy|less clicky|too much attack", t):
+        return "attack", -1
+    found = _space(t)
+    if found:
+        return found
+    if re.search(r"\b(wider|wide|narrower|narrow|spread (?:out|wider)|less wide|more width|less width|"
+                 r"more stereo|more mono|bigger stereo|smaller stereo)\b", t):
+        return "width", -1 if re.search(r"narrow|less wide|less width|more mono|smaller stereo", t) else +1
+    found = _pan(t)
+    if found:
+        return found
     for pattern, band, freq, sign, label in TONE:
         if re.search(rf"\b(?:{pattern})\b", t):
             return "tone", (pattern, band, freq, sign, label)
@@ -186,13 +241,23 @@ def _plain_ask(t: str) -> tuple[str, Any] | None:
 
 
 def parse_notes(message: str, data: dict[str, Any], sections: list[tuple[str, float]], end_s: float,
-                bar_s: float | None, channels: dict[str, int]) -> tuple[list[Edit], list[Refusal]]:
-    """Edits and refusals for a message of notes, against a session's plain data (names, roles, sections)."""
+                bar_s: float | None, channels: dict[str, int], at: str | None = None
+                ) -> tuple[list[Edit], list[Refusal]]:
+    """Edits and refusals for a message of notes, against a session's plain data (names, roles, sections).
+
+    ``at`` ("1:10", "1:20-1:45", "chorus") is where the note was filed: the scope of every request that names none."""
     edits: list[Edit] = []
     refusals: list[Refusal] = []
+    previous: list[Target] = []          # a request with no track ("and brighter") borrows the one before it
+    noted: tuple[list[tuple[float, float]] | None, str] = (None, "")
+    if at:
+        try:
+            spans, where, _ = find_scope(f"at {at.strip().lower()}", sections, end_s, bar_s)
+        except ScopeError as e:
+            return [], [Refusal(message, f"where it was noted ({at}): {e}")]
+        noted = (spans, where)
     for sentence in split_notes(message):
-        previous: list[Target] = []          # a request with no track borrows the one before it in its sentence
-        scope: tuple[list[tuple[float, float]] | None, str] = (None, "")   # and a sentence-opening scope
+        scope = noted                     # a sentence-opening scope ("in the chorus, ...") holds for its sentence
         for k, note in enumerate(sentence):
             result = parse_one(note, data, sections, end_s, bar_s, channels, previous, scope)
             if isinstance(result, Refusal):
@@ -202,7 +267,20 @@ def parse_notes(message: str, data: dict[str, Any], sections: list[tuple[str, fl
             previous = result[1]
             if k == 0 and _scope_only(note):
                 scope = (result[0].spans, result[0].where)
-    return edits, refusals
+    return _merge_repeats(edits), refusals
+
+
+def _merge_repeats(edits: list[Edit]) -> list[Edit]:
+    """One edit for one ask said twice in a message ("wimpy drums, I want the kick to hit harder" on a kit): the
+    same kind, strips, scope and settings keep the larger amount."""
+    def key(e: Edit) -> tuple[Any, ...]:
+        return e.kind, tuple(e.strips), tuple(e.spans or ()), repr(sorted(e.settings.items())), e.amount > 0
+
+    kept: dict[tuple[Any, ...], Edit] = {}
+    for e in edits:
+        if key(e) not in kept or abs(e.amount) > abs(kept[key(e)].amount):
+            kept[key(e)] = e
+    return [e for e in edits if kept[key(e)] is e]
 
 
 def parse_one(note: str, data: dict[str, Any], sections: list[tuple[str, float]], end_s: float,
@@ -251,13 +329,19 @@ def parse_one(note: str, data: dict[str, Any], sections: list[tuple[str, float]]
         edit.kind = "deesser" if band == "deesser" else "eq"
         edit.amount = sign * scaled("tone", explicit, vague)
         edit.settings = {"band": band, "freq": freq, "label": label}
+        pieces = {t.piece for t in targets if t.piece}
+        if len(pieces) == 1:
+            edit.settings["piece"] = pieces.pop()
         edit.description = f"{who}: {label} ({band} {edit.amount:+.1f} dB)"
     elif kind == "space":
-        sign, bus = detail
+        sign, bus, room = detail
         edit.kind = "send"
         edit.amount = sign * scaled("space", explicit, vague)
         edit.settings = {"effect": bus}
         edit.description = f"{who}: {bus} send {edit.amount:+.1f} dB"
+        if room and bus == "reverb" and sign > 0:
+            edit.settings.update(room=room[0], decay_s=room[1])
+            edit.description += f" (a {room[0]}: {room[1]:g} s decay)"
     elif kind == "pan":
         how, side = detail
         step = scaled("pan", explicit, vague)
@@ -285,6 +369,9 @@ def parse_one(note: str, data: dict[str, Any], sections: list[tuple[str, float]]
     elif kind == "attack":
         edit.amount = detail * scaled("attack", explicit, vague)
         edit.description = f"{who}: transients {edit.amount:+.1f} dB"
+    kits = [f"{t.words.strip()} -> the kit" for t in targets if t.piece]
+    if kits:
+        edit.description += f" ({', '.join(kits)}: no track of its own)"
     if where:
         edit.description += f" {where}"
     return edit, targets

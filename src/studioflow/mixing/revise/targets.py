@@ -1,6 +1,9 @@
 """Which strips a note is about: tracks by their own name, and by role synonyms ("vocal", "vox", "singer" -> the lead
 vocal; "drums" -> the drum bus, or the kit and its pieces: drums + kick + snare + hats + toms + overheads).
 
+A drum piece named on a session that has no track for it ("the kick" with one kit track) means the kit (a track
+whose role is ``drums``, or the drum bus), and the piece is kept so tone edits aim at its band.
+
 A track's role comes from its ``notes`` (``role: kick``, as automix writes it) or else from its name
 (``mixing.automix.roles.role_from_name``). A singular word that matches several tracks ("the guitar" with two
 guitars) is ambiguous and refused; a plural ("guitars") means all of them.
@@ -48,6 +51,7 @@ class Target:
     strips: list[tuple[str, str]]
     words: str
     plural: bool
+    piece: str | None = None      # the drum piece meant when the strips are the whole kit
 
 
 def strip_role(strip: dict[str, Any]) -> str | None:
@@ -92,6 +96,17 @@ def find_targets(text: str, data: dict[str, Any]) -> tuple[list[Target], str]:
                     work = work[:m.start()] + " " + work[m.end():]
                     continue
             strips = [("track", n) for n, r in roles.items() if r in wanted]
-            found.append(Target(strips, m.group(0), is_plural or len(wanted) > 1))
+            piece = None
+            if not strips and len(wanted) == 1 and wanted[0] in DRUMS:
+                strips, piece = _kit(roles, buses), wanted[0]
+            found.append(Target(strips, m.group(0), is_plural or len(wanted) > 1, piece if strips else None))
             work = work[:m.start()] + " " + work[m.end():]
     return found, " ".join(work.split())
+
+
+def _kit(roles: dict[str, str | None], buses: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The whole kit: the tracks whose role is ``drums``, else the drum bus, else nothing."""
+    kits = [("track", n) for n, r in roles.items() if r == "drums"]
+    if kits:
+        return kits
+    return [("bus", str(b["name"])) for b in buses if str(b["name"]).lower() in DRUM_BUS_NAMES][:1]
