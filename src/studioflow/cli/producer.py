@@ -210,7 +210,8 @@ def step_line(e: dict[str, Any]) -> str:
     elif e["step"] == "notes" and ("applied" in r or "refused" in r):
         detail = (f"{len(r['applied'])} note(s) applied"
                   + (f" (now {r['applied'][-1]['session']})" if r["applied"] else "")
-                  + (f", {len(r['refused'])} left open for the mixing engineer" if r.get("refused") else ""))
+                  + (f", {len(r['refused'])} left open for the mixing engineer" if r.get("refused") else "")
+                  + "".join(f"\n      #{x['id']} {x['note']!r} left open: {x['why']}" for x in r.get("refused") or []))
     elif e["step"] == "mix" and r.get("mix"):
         detail = f"{r['mix']}: {_num(r['lufs'])} LUFS, {_num(r['true_peak_dbtp'])} dBTP"
     elif e["step"].startswith("master:") and r.get("master"):

@@ -1,10 +1,10 @@
 """Open mixing notes applied to a song's session by the mixing engineer's ``revise`` (``produce --apply-notes``).
 
-Each open note routed to the mixing engineer that has not been tried yet goes to ``revise`` on its own, so every note
-becomes one session version (``session-v002.yaml``, ...) with its own diff, and ``session.yaml`` (the session
-produce mixes) becomes that version. Nothing is lost: the first revision keeps the starting session as
-``session-v001.yaml``, and a ``session.yaml`` edited by hand since the newest version is kept as a version of its
-own before it is revised.
+Each open note routed to the mixing engineer that has not been tried yet goes to ``revise`` on its own, with the
+time it was noted at (``notes add --at 1:10``) as its scope, so every note becomes one session version
+(``session-v002.yaml``, ...) with its own diff. Versions follow revise's one rule: ``session.yaml`` (the session
+produce mixes) holds the newest, and every state, the starting session and any hand edit included, is kept as a
+version.
 
 A note revise applied in full is closed by the mixing engineer, saying which edits in which version. A note revise
 refused in full or in part stays open with revise's reason, for the mixing engineer to handle by hand; it is marked
@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from studioflow.audio.atomic import next_version, write_text
 from studioflow.producer import notes
 from studioflow.producer.songs import SESSION_FILE
 
@@ -33,18 +32,6 @@ def pending(song_dir: Path) -> list[dict[str, Any]]:
     return [n for n in notes.open_notes(song_dir, ROLE) if untried(n)]
 
 
-def keep_edits(song_dir: Path) -> Path | None:
-    """Save ``session.yaml`` as the next version when it differs from the newest one (a hand edit); return it."""
-    session = song_dir / SESSION_FILE
-    stem = Path(SESSION_FILE).stem
-    versions = sorted(song_dir.glob(f"{stem}-v[0-9]*.yaml"))
-    if not versions or versions[-1].read_text(encoding="utf-8") == session.read_text(encoding="utf-8"):
-        return None
-    out = next_version(song_dir, stem, ".yaml")
-    write_text(out, session.read_text(encoding="utf-8"))
-    return out
-
-
 def apply_notes(song_dir: Path, revise: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """Apply every pending mixing note through ``revise``; return ``{applied, refused, kept, diff}``.
 
@@ -54,13 +41,10 @@ def apply_notes(song_dir: Path, revise: Callable[..., dict[str, Any]]) -> dict[s
     session = song_dir / SESSION_FILE
     out: dict[str, Any] = {"applied": [], "refused": [], "kept": [], "diff": []}
     for note in pending(song_dir):
-        kept = keep_edits(song_dir)
-        if kept is not None:
-            out["kept"].append(kept.name)
-        r = revise(session, note["text"])
+        r = revise(session, note["text"], at=note.get("at"))
+        if r.get("kept"):
+            out["kept"].append(Path(r["kept"]).name)
         version = Path(r["new_session"]).name if r.get("new_session") else None
-        if version:
-            write_text(session, Path(r["new_session"]).read_text(encoding="utf-8"))
         edits = [a["edit"] for a in r["applied"]]
         whys = [f"{x['note']}: {x['why']}" if x["note"] != note["text"] else x["why"] for x in r["not_applied"]]
         _mark(song_dir, note["id"], {"session": version, "applied": edits, "not_applied": whys})

@@ -11,18 +11,26 @@ from studioflow.mixing.revise import revise
 from studioflow.mixing.revise.apply import RAMP_S
 
 
-def test_next_version_never_overwrites(session_path):
+def test_versions_keep_every_state_and_the_working_file_holds_the_newest(session_path):
     original = session_path.read_text()
     first = revise(session_path, "vocal up 2 dB")
     assert first["new_session"].endswith("session-v002.yaml")
     assert (session_path.parent / "session-v001.yaml").read_text() == original     # the starting point, kept
-    assert session_path.read_text() == original                                     # the user's file untouched
+    v2 = (session_path.parent / "session-v002.yaml").read_text()
+    assert session_path.read_text() == v2 and first["working_session"] == str(session_path)
     second = revise(first["new_session"], "the bass a bit quieter")
     assert second["new_session"].endswith("session-v003.yaml")
-    assert load_session(second["new_session"]).strip("Lead Vox").gain_db == pytest.approx(1.0)
-    assert load_session(second["new_session"]).strip("bass").gain_db == pytest.approx(-2.0)
+    assert load_session(session_path).strip("Lead Vox").gain_db == pytest.approx(1.0)
+    assert load_session(session_path).strip("bass").gain_db == pytest.approx(-2.0)
+    hand = session_path.read_text().replace("gain_db: -2.0", "gain_db: -5.0", 1)      # kick, by hand
+    session_path.write_text(hand)
     again = revise(session_path, "kick up a touch")
-    assert again["new_session"].endswith("session-v004.yaml")
+    assert (session_path.parent / "session-v004.yaml").read_text() == hand          # the hand edit, kept
+    assert again["new_session"].endswith("session-v005.yaml")
+    assert load_session(session_path).strip("kick").gain_db == pytest.approx(-4.0)
+    assert sorted(p.name for p in session_path.parent.glob("session*.yaml")) == [
+        "session-v001.yaml", "session-v002.yaml", "session-v003.yaml", "session-v004.yaml", "session-v005.yaml",
+        "session.yaml"]
 
 
 def test_dry_run_and_refusals_write_nothing(session_path):
@@ -82,7 +90,7 @@ def _stem_loudness(session_path, out):
 def test_revised_session_renders_with_the_change(session_path, tmp_path):
     result = revise(session_path, "vocal up 2 dB; in the chorus, the vocal up 3 dB")
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
-    before, a = _stem_loudness(session_path, tmp_path / "a")
+    before, a = _stem_loudness(session_path.parent / "session-v001.yaml", tmp_path / "a")
     after, b = _stem_loudness(result["new_session"], tmp_path / "b")
     rate = 16000
     outside = slice(int(0.5 * rate), int(3.5 * rate))
@@ -118,4 +126,7 @@ def test_unrendered_revision_reads_the_last_render_of_its_session(session_path):
     warnings = revise(hot, "bass down 1 dB", dry_run=True)["warnings"]
     assert len(warnings) == 1 and f"v{report['version']:03d}.json" in warnings[0]
     assert f"{report['analysis']['true_peak_dbtp']:+.1f} dBTP" in warnings[0]
-    assert revise(session_path, "bass down 1 dB", dry_run=True)["warnings"] == []  # another session's render
+    working = revise(session_path, "bass down 1 dB", dry_run=True)["warnings"]      # the working file holds v002
+    assert working == [warnings[0].replace("session-v002.yaml", "session.yaml")]
+    start = session_path.parent / "session-v001.yaml"
+    assert revise(start, "bass down 1 dB", dry_run=True)["warnings"] == []          # another session's render

@@ -9,6 +9,7 @@ An edit with no span moves the static value and every breakpoint of that paramet
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -37,12 +38,20 @@ class NotApplied(Exception):
 
 
 class Applier:
-    """Applies edits to ``data`` (the session's plain YAML data, changed in place)."""
+    """Applies edits to ``data`` (the session's YAML data or document, changed in place); ``touched`` lists the
+    (strip, key) pairs changed; ``cache`` keeps what was read of the tracks' audio between appliers."""
 
-    def __init__(self, data: dict[str, Any], session: Session) -> None:
+    def __init__(self, data: dict[str, Any], session: Session, cache: dict[Any, Any] | None = None) -> None:
         self.data = data
         self.session = session
         self.rate = int(data.get("sample_rate", session.sample_rate))
+        self.cache = {} if cache is None else cache
+        self.touched: list[tuple[dict[str, Any], str]] = []
+
+    def touch(self, strip: dict[str, Any], key: str) -> None:
+        """Note that ``key`` of ``strip`` changed."""
+        if not any(s is strip and k == key for s, k in self.touched):
+            self.touched.append((strip, key))
 
     # helpers ---------------------------------------------------------------------------------------------------
     def strip(self, kind: str, name: str) -> dict[str, Any]:
@@ -59,6 +68,7 @@ class Applier:
         """Move ``target`` (an automation key of ``strip``) by ``delta``, throughout or only within ``spans``."""
         auto = strip.setdefault("automation", {}) or {}
         strip["automation"] = auto
+        self.touch(strip, re.split(r"[.\[]", target)[0] if spans is None else "automation")
         if spans is None:
             put(_clamp(get() + delta, low, high))
             if target in auto:
@@ -95,6 +105,7 @@ class Applier:
         if strip["inserts"] is None:
             strip["inserts"] = []
         strip["inserts"].append(insert)
+        self.touch(strip, "inserts")
         return len(strip["inserts"]) - 1
 
     def insert_param(self, strip: dict[str, Any], i: int, param: str, default: float, edit: Edit, low: float,
@@ -164,6 +175,7 @@ class Applier:
                 sends.append({"bus": bus, "level_db": NEW_SEND_DB + edit.amount if edit.spans is None
                               else SILENT_SEND_DB})
                 s["sends"] = sends
+                self.touch(s, "sends")
                 k = len(sends) - 1
                 delta = 0.0 if edit.spans is None else NEW_SEND_DB + edit.amount - SILENT_SEND_DB
             else:
@@ -192,6 +204,7 @@ class Applier:
             {"type": "reverb", "decay_s": decay_s, "predelay_ms": round(min(40.0, 10.0 * decay_s), 1),
              "size": round(min(1.0, 0.25 + decay_s / 5.0), 2), "mix": 1.0}]})
         self.data["buses"] = buses
+        self.touch(buses[-1], "name")
         return name
 
     def _effect_bus(self, effect: str, create: bool) -> str:
@@ -214,6 +227,7 @@ class Applier:
                         "high_cut_hz": 5000.0, "mix": 1.0}]
         buses.append({"name": name, "inserts": inserts})
         self.data["buses"] = buses
+        self.touch(buses[-1], "name")
         return name
 
     def _pan(self, edit: Edit) -> None:
@@ -274,7 +288,9 @@ class Applier:
         from studioflow.audio.files import read
 
         strip = self.session.strip(name)
-        return read(strip.regions[0].file) if strip.regions else None
+        if ("audio", name) not in self.cache:
+            self.cache["audio", name] = read(strip.regions[0].file) if strip.regions else None
+        return self.cache["audio", name]
 
     def _top_corner_hz(self, kind: str, name: str) -> float:
         """Where a shelf over the part's top end starts (Hz; see ``TOP_CORNER_OF_ROLLOFF``)."""
