@@ -1,7 +1,10 @@
 """A song's notes: ``notes.yaml`` holding each note's text, the role it was routed to and why, and when it was closed.
 
 A note is filed open and routed by :func:`studioflow.producer.routing.route_note`; it is closed when its role (or the
-producer, who oversees every role) resolves it. Ids count up per song and are never reused.
+producer, who oversees every role) resolves it. Ids count up across the whole project (a note filed on any song takes
+the next id after the highest of every song), so "#7" names one note of the project; they are never reused. Projects
+whose songs' ids were counted per song (before this rule) still load, close and list as they are: their old ids stay,
+and new notes take ids above all of them.
 """
 
 from __future__ import annotations
@@ -53,9 +56,16 @@ def check_time(at: str | None) -> str | None:
     return at.strip()
 
 
+def next_id(song_dirs: list[Path]) -> int:
+    """The next free note id over the songs in ``song_dirs`` (1 when none has a note)."""
+    return max((int(n["id"]) for d in song_dirs for n in load(d)), default=0) + 1
+
+
 def add(song_dir: str | Path, song: str, text: str, *, at: str | None = None, by: str | None = None,
-        role: str | None = None) -> dict[str, Any]:
-    """File a note: route it (or take ``role`` given by hand), store it open, and return the stored entry."""
+        role: str | None = None, note_id: int | None = None) -> dict[str, Any]:
+    """File a note: route it (or take ``role`` given by hand), store it open, and return the stored entry.
+
+    ``note_id``: the id to give it (the project's next id, see :func:`file_note`); by default the song's next id."""
     if not text.strip():
         raise ParameterError("the note is empty: say what you hear, e.g. \"the vocal is buried in the chorus\"")
     routing = route_note(text)
@@ -63,13 +73,15 @@ def add(song_dir: str | Path, song: str, text: str, *, at: str | None = None, by
         raise ParameterError(f"role {role!r}: use one of {', '.join(ROLES)}")
     items = load(song_dir)
     entry = {
-        "id": max((int(n["id"]) for n in items), default=0) + 1,
+        "id": note_id if note_id is not None else next_id([Path(song_dir)]),
         "text": text.strip(), "song": song, "at": check_time(at) or routing.at,
         "role": role or routing.role,
         "reason": routing.reason if role is None else f"sent to the {role} role by hand (router said "
                                                        f"{routing.role}: {routing.reason})",
         "confidence": round(routing.confidence, 2), "status": "open", "filed_by": by, "filed_at": now(),
     }
+    if routing.unsure and role is None:
+        entry["unsure"] = True
     save(song_dir, items + [entry])
     return entry
 
@@ -105,7 +117,8 @@ def file_note(project_dir: str | Path, song: str, text: str, *, at: str | None =
     with project_lock(project_dir):
         project = load_project(project_dir)
         entry = project.song(song)
-        note = add(project.song_dir(song), entry["name"], text, at=at, by=by, role=role)
+        dirs = [project.song_dir(s["name"]) for s in project.songs]
+        note = add(project.song_dir(song), entry["name"], text, at=at, by=by, role=role, note_id=next_id(dirs))
         history.append(project.path, "note", song=entry["name"], id=note["id"], role=note["role"], text=note["text"])
         return note
 

@@ -1,13 +1,19 @@
 """Route a note about a song to the role that handles it, as a real studio would, with the reason.
 
-Performance, tuning, timing, noise or a bad take -> the recording engineer; balance, EQ, dynamics, effects and space of
-parts -> the mixing engineer; overall loudness and tone, consistency between songs, platforms and formats -> the
-mastering engineer; arrangement, structure, tempo, direction and the vision -> the producer.
+Performance, tuning, timing, noise, takes and how things were captured -> the recording engineer; balance, tone,
+dynamics, effects, space and panning of parts -> the mixing engineer; loudness and tone of the whole master, platforms
+and formats, playback systems, consistency, sequencing and transitions between songs, delivery -> the mastering
+engineer; structure, tempo, instrumentation, alternative versions, direction and the project itself (schedule,
+release, what is left to do) -> the producer.
 
-The router reads a note for three things: *what* it is about (a part of the arrangement, the whole song, a section, a
-platform), *what is wrong* (a cue: tuning, level, tone, space, loudness, length...) and *how* it is said
-(comparisons with other songs, platforms). Each cue carries the roles it points to; the subject decides between them:
-"harsh" about the vocal is the mixer's, "harsh" about the whole song is the mastering engineer's.
+A note is read clause by clause ("love it, but the snare is too loud; and the bridge drags" is three clauses). Each
+clause has a *subject* (a part, a section, the whole song, the master, several songs, a playback system), inherited
+from the clause before when it names none ("the vocal is harsh and it could be louder"), and *cues*: what is wrong or
+asked for. Each cue says which role handles it for each kind of subject ("harsh" about the vocal is the mixer's, about
+the whole song the mastering engineer's) and why, in that role's words; praise clauses count for little, and later
+clauses a little less than the first. The role with the most weight wins, and the reason is the strongest cue that
+pointed there, so it always names the role it picked. Below :data:`UNSURE_BELOW` confidence the note goes to the
+producer, marked unsure: "I am not sure: the producer will look".
 """
 
 from __future__ import annotations
@@ -15,126 +21,44 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-ROLES = ("recording", "mixing", "mastering", "producer")
-ROLE_TITLES = {
-    "recording": "recording engineer",
-    "mixing": "mixing engineer",
-    "mastering": "mastering engineer",
-    "producer": "producer",
-}
-
-# parts of an arrangement (a note naming one is about that part, not the whole song)
-PARTS = (
-    r"vocals?|vox|singer|singing|voice|lead vocal|backing vocals?|bvs?|harmon(?:y|ies)|choir|rap|verse vocal"
-    r"|kick|bass ?drum|snare|hi-?hats?|hats|cymbals?|ride|crash|toms?|overheads?|drums?|kit|percussion|claps?|shaker"
-    r"|tambourine|808|lyrics?|drummer|bassist|guitarist|pianist|keyboardist|player|band|bass(?:line| line| guitar)?|sub(?: bass)?|guitars?|gtrs?|acoustic|electric|riff|solo|keys|piano"
-    r"|organ|rhodes|synths?|pads?|strings|violins?|cello|brass|horns?|trumpet|sax|lead|arp|pluck|fx|effects?|sample"
-    r"|loop|reverb|delay|echo"
-)
-WHOLE = (
-    r"the (?:whole )?(?:song|track|tune|record|master|mix|single|album|ep|record)|overall|everything|the whole thing"
-    r"|whole song|the entire|across the board|in general|all of it"
-)
-SECTIONS = r"intro|verse|pre-?chorus|chorus|hook|bridge|middle 8|middle eight|breakdown|drop|outro|ending|build"
-PLATFORMS = (
-    r"spotify|apple music|itunes|youtube|amazon|tidal|deezer|soundcloud|bandcamp|streaming|radio|cd|vinyl|podcast"
-    r"|mp3|aac|wav|flac|lufs|dbtp|loudness|normali[sz]"
+from studioflow.producer.notecues import (
+    MIX,
+    PRO,
+    ALBUM_WORDS,
+    CUES,
+    Cue,
+    MASTER_WORDS,
+    PART_PRIOR,
+    PART_PRIOR_REASON,
+    PART_WORDS,
+    PRAISE,
+    PRAISE_WEIGHT,
+    ROLES,
+    ROLE_TITLES,
+    SECTION_WORDS,
+    SYSTEM_WORDS,
+    UNSURE_BELOW,
+    UNSURE_REASON,
+    WHOLE_WORDS,
+    FUZZY_PARTS,
+    PART_ALT,
+    PLAYER_ALT,
 )
 
-
-@dataclass(frozen=True)
-class Cue:
-    """A kind of complaint: its pattern and the role it points to for a part, for the whole song, and by default."""
-
-    name: str
-    pattern: str
-    part: str | None      # role when the note names a part
-    whole: str | None     # role when the note is about the whole song
-    default: str          # role when the subject is unclear
-    reason: str           # why, in a sentence with {subject}
-    weight: float = 1.0
-
-
-CUES: tuple[Cue, ...] = (
-    # performance and capture: the recording engineer
-    Cue("tuning", r"out of tune|pitchy|off[- ]key|flat|sharp|tuning|intonation|sour note|wrong note|bum note",
-        "recording", "recording", "recording",
-        "tuning and wrong notes are fixed by retaking or comping another take of {subject}", 1.6),
-    Cue("timing", r"out of time|off (?:the )?beat|behind the beat|ahead of the beat|timing|sloppy|rushing|rushed"
-        r"|not tight|loose|late|early|not together|lazy|groove is off|dragged|dragging",
-        "recording", "producer", "recording",
-        "timing of a performance is fixed at the source: a better take or a comp of {subject}", 1.3),
-    Cue("take", r"\btakes?\b|re-?record|re-?track|punch(?:[- ]?in)?\b|performance|comp(?:ing)? |another pass|redo\b"
-        r"|overdub|double it|retake|mic(?:rophone)?|recorded", "recording", "recording", "recording",
-        "takes, punch-ins and comping are the recording engineer's work on {subject}", 1.2),
-    Cue("noise", r"noise|noisy|hiss|hum|buzz|click(?:s|ing)?\b|pops?\b|crackle|distort(?:ed|ion)? (?:in|on) the (?:take|recording)"
-        r"|clipp(?:ed|ing) (?:in|on) the (?:take|recording)|dropouts?|glitch|breath(?:s|ing)? noise|plosive|room sound"
-        r"|bleed|spill|phas(?:e|ey|ing) between", "recording", "recording", "recording",
-        "noise, hum, clicks and bleed come from the recording of {subject}: fix at the source or with a clean take", 1.3),
-    # balance and treatment of parts: the mixing engineer
-    Cue("level", r"buried|too loud|too quiet|too soft|louder|quieter|softer|up\b|down\b|turn(?:ed)? (?:it )?(?:up|down)"
-        r"|can'?t hear|hard to hear|barely hear|sticks? out|jumps? out|on top|in front|forward|back(?:ground)?|drowned"
-        r"|lost|level|balance|masks?|masking|fighting|competes?|swallowed|overpower|hard to understand|intelligib"
-        r"|can'?t understand", "mixing", "mastering", "mixing",
-        "the balance between parts is set in the mix: the level of {subject} against the rest", 1.0),
-    Cue("tone", r"harsh|bright|dull|dark|muddy|mud|boomy|boxy|thin|tinny|nasal|honky|brittle|sibilant|ess|shrill"
-        r"|piercing|warm(?:er|th)?|air(?:y)?|crisp|presence|body|fat(?:ter)?|weight|low end|low-end|lows|mids|highs|top end"
-        r"|treble|eq|ringy|ringing|ring|resonan(?:t|ce)|scoop", "mixing", "mastering", "mixing",
-        "tone of a part is shaped with EQ in the mix; the tone of the whole record is the mastering engineer's", 1.0),
-    Cue("dynamics", r"punch(?:y|ier)?|hit(?:s)? harder|hit(?:ting)? harder|harder|smack|slam|snap|crack|transients?"
-        r"|attack|sustain|inconsistent level|all over the place|uneven", "mixing", "mixing", "mixing",
-        "punch and dynamics of parts come from compression and transient shaping in the mix of {subject}", 1.0),
-    Cue("compression", r"compress(?:ed|ion)?|squash(?:ed)?|pumping|pump|breath(?:e|ing)|dynamic|flat sounding"
-        r"|lifeless|no life|fatiguing|tiring", "mixing", "mastering", "mixing",
-        "compression of a part is set in the mix; the dynamics of the whole record are the mastering engineer's", 1.0),
-    Cue("space", r"reverb|verb|delay|echo|wet|dry|drier|wetter|space|spacious|ambien(?:ce|t)|room|distant|far away"
-        r"|close|intimate|depth|3d|in your face|washy|cavern|big(?:ger)?|huge|massive|small(?:er)?", "mixing", "mixing", "mixing",
-        "reverb, delay and depth are effects the mixing engineer sets on {subject}", 1.0),
-    Cue("stereo", r"wide|wider|narrow|width|stereo|mono|pan(?:ned|ning)?|left|right|centre|center|image|spread",
-        "mixing", "mastering", "mixing",
-        "panning and width of parts are set in the mix; width of the whole record is a mastering decision", 0.9),
-    Cue("distortion", r"distort(?:ed|ion)?|crunch|grit(?:ty)?|saturat(?:ed|ion)|fuzz|overdriven|clipping|clips|crackly",
-        "mixing", "mastering", "mixing",
-        "distortion of a part is a mix choice (or a recording fault); distortion of the whole record is over-limiting in mastering", 0.8),
-    # the record as a whole: the mastering engineer
-    Cue("loudness", r"loud(?:er|ness)?|quiet(?:er)?|volume|level|too hot|hot\b|squashed|crushed|limited|limiting"
-        r"|headroom|peaks?|true peak|clipping", None, "mastering", "mastering",
-        "overall loudness, peaks and limiting are set when mastering the whole record", 1.0),
-    Cue("platform", PLATFORMS, "mastering", "mastering", "mastering",
-        "loudness targets and delivery formats per platform are the mastering engineer's", 1.6),
-    Cue("consistency", r"other songs|other tracks|rest of the (?:album|ep|record)|between (?:the )?songs|next song"
-        r"|previous song|compared to (?:the )?(?:other|rest)|than the (?:single|ballad|last song|first song|opener|other one)|consisten(?:t|cy)|sequenc(?:e|ing)|track order|gaps?"
-        r"|spacing between|album flow|stands? out from the", "mastering", "mastering", "mastering",
-        "consistency and sequencing between songs are decided when mastering the release", 1.8),
-    Cue("translation", r"in the car|on (?:my )?(?:phone|laptop|earbuds|headphones|airpods|speakers?)|club|translat",
-        "mixing", "mastering", "mastering",
-        "how a record translates across playback systems is checked when mastering", 1.0),
-    Cue("delivery", r"isrc|upc|ean|metadata|tags?|cover art|artwork|cue sheet|dither|sample rate|bit depth|24[- ]bit"
-        r"|16[- ]bit|44\.1|48k|file format|deliver(?:y|ables)", "mastering", "mastering", "mastering",
-        "delivery files, formats and metadata are prepared by the mastering engineer", 1.8),
-    # the song itself: the producer
-    Cue("structure", r"drags?|dragging|too long|too short|long|short|repetitive|repeats?|boring|gets? old|goes on"
-        r"|cut (?:a|the|it)|shorten|extend|add (?:a|an|another) (?:section|verse|chorus|bridge|break|part)|structure"
-        r"|arrangement|arrange|section|build(?:s|up)?|breakdown|key change|modulat|transition|drop|ending|fade out"
-        r"|starts? too|intro is", "producer", "producer", "producer",
-        "structure and arrangement ({subject}) are the producer's decisions", 1.2),
-    Cue("tempo", r"tempo|bpm|slower|faster|speed (?:it )?up|slow (?:it )?down|too slow|too fast|half[- ]time"
-        r"|double[- ]time|feel|groove", "producer", "producer", "producer",
-        "tempo and feel of the song are the producer's call", 1.1),
-    Cue("vision", r"vision|direction|vibe|mood|emotion|story|melody|chords?|harmony change|instrumentation"
-        r"|add (?:some|a|an) (?:strings|guitar|synth|pad|keys|percussion|layer)|another instrument|needs something"
-        r"|missing something|more energy|less energy|energy|genre|sound like|reference|commercial|radio edit|single"
-        r"|hook", "producer", "producer", "producer",
-        "the vision, instrumentation and direction of the song are the producer's", 1.0),
-)
-
+_CLAUSE_SPLIT = re.compile(r"[.;!?]+\s*|,\s*|\s+(?:but|also|plus|otherwise|then|now|and (?:maybe|also|it|the|now))\s+"
+                           r"|\s+-\s+")
 _COMPILED = [(cue, re.compile(rf"\b(?:{cue.pattern})", re.IGNORECASE)) for cue in CUES]
-_PART_RE = re.compile(rf"\b(?:{PARTS})\b", re.IGNORECASE)
-_WHOLE_RE = re.compile(rf"(?:{WHOLE})\b", re.IGNORECASE)
-_SECTION_RE = re.compile(rf"\b(?:{SECTIONS})\b", re.IGNORECASE)
+_PART_RE = re.compile(rf"\b(?:{PART_ALT})s?\b")
+_PLAYER_RE = re.compile(rf"\b(?:{PLAYER_ALT})s?\b")
+_SECTION_RE = re.compile(rf"\b(?:{SECTION_WORDS})\b")
+_WHOLE_RE = re.compile(WHOLE_WORDS)
+_MASTER_RE = re.compile(MASTER_WORDS)
+_ALBUM_RE = re.compile(rf"{ALBUM_WORDS}|tracklist|running order|track order")
+_SYSTEM_RE = re.compile(SYSTEM_WORDS)
+_PRAISE_RE = re.compile(PRAISE)
+_PLACE_RE = re.compile(r"\b(?:in|into|with|within|of|from) the (?:track|mix|song|tune|arrangement)\b")
 _TIME_RE = re.compile(r"\b(?:at |from |around )?(\d{1,2}:\d{2})(?:\s*(?:-|to)\s*(\d{1,2}:\d{2}))?")
-# a section named as the subject of a structural complaint ("the bridge drags") rather than a place ("in the bridge")
-_SECTION_SUBJECT_RE = re.compile(rf"^\s*(?:the\s+)?(?:{SECTIONS})\b(?!.*\b(?:{PARTS})\b)", re.IGNORECASE)
+_WORD_RE = re.compile(r"[a-z']+")
 
 
 @dataclass
@@ -147,61 +71,179 @@ class Routing:
     subject: str
     cues: list[str] = field(default_factory=list)
     at: str | None = None
+    scope: str = "unclear"
+    unsure: bool = False
+    guess: str | None = None   # when unsure: the role the cues leaned to
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
         return {"role": self.role, "role_title": ROLE_TITLES[self.role], "reason": self.reason,
-                "confidence": round(self.confidence, 2), "subject": self.subject, "cues": self.cues, "at": self.at}
+                "confidence": round(self.confidence, 2), "subject": self.subject, "scope": self.scope,
+                "cues": self.cues, "at": self.at, "unsure": self.unsure, "guess": self.guess}
+
+
+@dataclass
+class Clause:
+    """One clause of a note: its text, subject, scope and weight."""
+
+    text: str
+    scope: str
+    subject: str
+    weight: float
 
 
 def route_note(text: str) -> Routing:
     """Decide which role handles the note ``text`` and say why."""
-    lowered = text.lower().strip()
-    parts = [m.group(0).lower() for m in _PART_RE.finditer(lowered)]
-    # "loud"/"quiet" words are also part names' neighbours; the subject is the first named part
-    whole = bool(_WHOLE_RE.search(lowered)) or (not parts and bool(re.search(r"\b(?:it|it's|its|this)\b", lowered)))
-    section_subject = bool(_SECTION_SUBJECT_RE.search(lowered))
-    if parts:
-        scope, subject = "part", f"the {parts[0]}"
-    elif whole:
-        scope, subject = "whole", "the whole song"
-    elif section_subject:
-        scope, subject = "section", f"the {_SECTION_RE.search(lowered).group(0)}"
-    else:
-        scope, subject = "unclear", "the song"
-
-    scores = {role: 0.0 for role in ROLES}
-    hits: list[tuple[Cue, str]] = []
-    for cue, rx in _COMPILED:
-        if not rx.search(lowered):
-            continue
-        if scope == "part":
-            role = cue.part
-        elif scope in ("whole",):
-            role = cue.whole
-        elif scope == "section":
-            # a section's own length, energy or feel is arrangement; its level against the rest is mix automation
-            role = ("producer" if cue.name in ("structure", "tempo", "vision", "dynamics", "timing")
-                    else "mixing" if cue.name in ("level", "loudness") else cue.default)
-        else:
-            role = cue.default
-        if role is None:
-            role = cue.default
-        scores[role] += cue.weight
-        hits.append((cue, role))
-
-    if not hits:
-        role = "producer"
-        reason = "no specific cue found: the producer reads it and decides who takes it"
-        return Routing(role, reason, 0.3, subject, [], _time_of(lowered))
-
+    lowered = normalise(text)
+    clauses = read_clauses(lowered) or [Clause("", "unclear", "the song", 1.0)]
+    scores, best, names = score_clauses(clauses)
+    at = _time_of(lowered)
+    main = next((c for c in clauses if c.weight >= 1.0), clauses[0])
+    if not best and main.scope in ("part", "player"):
+        return Routing(MIX, PART_PRIOR_REASON.format(subject=main.subject), PART_PRIOR, main.subject, [], at,
+                       main.scope)
+    if not best:
+        return Routing(PRO, f"{UNSURE_REASON} (no cue I know in the note)", 0.0, main.subject, [], at, main.scope,
+                       True, None)
     role = max(ROLES, key=lambda r: (scores[r], -ROLES.index(r)))
+    confidence = _confidence(scores, role)
+    cue, clause = best[role][1:]
+    tied = sorted(scores.values())[-2] >= scores[role]
+    if confidence < UNSURE_BELOW or tied:
+        return Routing(PRO, f"{UNSURE_REASON} (the cues are thin or point several ways: {', '.join(names)})",
+                       confidence, clause.subject, names, at, clause.scope, True, role)
+    return Routing(role, cue.reasons[role].format(subject=clause.subject), confidence, clause.subject, names, at,
+                   clause.scope)
+
+
+def score_clauses(clauses: list[Clause]) -> tuple[dict[str, float], dict[str, tuple[float, Cue, Clause]], list[str]]:
+    """Weight per role, the strongest (weight, cue, clause) per role, and the names of the cues found."""
+    scores = {role: 0.0 for role in ROLES}
+    best: dict[str, tuple[float, Cue, Clause]] = {}
+    names: list[str] = []
+    for clause in clauses:
+        for cue, role in clause_cues(clause):
+            w = cue.weight * clause.weight
+            scores[role] += w
+            names += [cue.name] if cue.name not in names else []
+            if role not in best or w > best[role][0]:
+                best[role] = (w, cue, clause)
+    return scores, best, names
+
+
+def _confidence(scores: dict[str, float], role: str) -> float:
+    """The winning role's share of all the weight, lowered when the evidence is thin (under one full cue)."""
     total = sum(scores.values())
-    # the reason comes from the strongest cue for that role; on a tie, from a cue that points there by default
-    best_cue = max((c for c, r in hits if r == role), key=lambda c: (c.weight, c.default == role))
-    reason = best_cue.reason.format(subject=subject)
-    return Routing(role, reason, scores[role] / total if total else 0.0, subject,
-                   [c.name for c, _ in hits], _time_of(lowered))
+    return scores[role] / total * min(1.0, scores[role])
+
+
+def normalise(text: str) -> str:
+    """Lower case, plain quotes and spaces, and misspelt part names mended ("vocla" -> "vocal")."""
+    t = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    t = re.sub(r"\s+", " ", t).strip()
+    return _WORD_RE.sub(lambda m: _mend(m.group(0)), t)
+
+
+def _mend(word: str) -> str:
+    """A word one typo away from a part name (same first letter, 4+ letters) becomes that part name."""
+    if len(word) < 4 or word in PART_WORDS:
+        return word
+    for part in FUZZY_PARTS:
+        if part[0] == word[0] and abs(len(part) - len(word)) <= 1 and _one_edit(word, part):
+            return part
+    return word
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one dropped or added letter or two neighbours swapped (not one changed
+    letter: "played" is not "player")."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return (len(diff) == 2 and diff[1] == diff[0] + 1
+                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def read_clauses(text: str) -> list[Clause]:
+    """The note's clauses, each with its subject (inherited from the clause before when it names none) and weight."""
+    pieces = [p.strip() for p in _CLAUSE_SPLIT.split(text) if p and p.strip()]
+    first_scope = next((s for s in (_subject(p)[0] for p in pieces) if s != "unclear"), "unclear")
+    praise = [_is_praise(p) for p in pieces]
+    if all(praise):                       # nothing but praise: then the praise is the note
+        praise = [False] * len(pieces)
+    out: list[Clause] = []
+    for piece, kind in zip(pieces, praise):
+        scope, subject = _subject(piece)
+        if out and (scope == "unclear" or (scope == "whole" and _is_pronoun_only(piece)
+                                            and out[-1].scope in ("part", "player", "section"))):
+            scope, subject = out[-1].scope, out[-1].subject
+        elif not out and scope == "unclear":
+            scope = first_scope
+            subject = {"whole": "the whole song"}.get(scope, subject)
+        seen_complaint = any(c.weight >= 0.8 for c in out)
+        weight = PRAISE_WEIGHT if kind else (0.8 if seen_complaint else 1.0)
+        out.append(Clause(piece, scope, subject, weight))
+    return out
+
+
+def _is_praise(piece: str) -> bool:
+    """Whether a clause praises ("love the vibe", "mix sounds great") rather than asks ("would love more air")."""
+    return bool(_PRAISE_RE.search(piece)) and not re.search(r"\b(?:would|i'?d) love", piece)
+
+
+def _is_pronoun_only(piece: str) -> bool:
+    """Whether a clause's only hint of the whole song is a pronoun ("it could be louder")."""
+    return not re.search(r"song|track|tune|mix|thing|record|overall|everything|whole|general", piece)
+
+
+def _subject(piece: str) -> tuple[str, str]:
+    """The scope and subject a clause is about: master > several songs > playback system > part > section > whole."""
+    piece = _PLACE_RE.sub(" ", piece)
+    if _MASTER_RE.search(piece):
+        return "master", "the master"
+    if _ALBUM_RE.search(piece):
+        return "album", "the songs of the release"
+    if _SYSTEM_RE.search(piece):
+        return "system", "the song on that playback system"
+    player = _PLAYER_RE.search(piece)
+    if player and not (player.group(0) in ("he", "she") and _SECTION_RE.search(piece)):
+        return "player", "the player" if player.group(0) in ("he", "she") else f"the {player.group(0)}"
+    part = _PART_RE.search(piece)
+    if part:
+        return "part", f"the {part.group(0)}"
+    section = _SECTION_RE.search(piece)
+    if section:
+        name = section.group(0)
+        return "section", name if name.startswith("the ") else f"the {name}"
+    if _WHOLE_RE.search(piece):
+        return "whole", "the whole song"
+    return "unclear", "the song"
+
+
+# a cue that explains what else a clause says: "we tracked the toms too quiet" is a capture problem, not a balance one
+EXPLAINS: dict[str, frozenset[str]] = {
+    "capture": frozenset({"level", "tone", "dynamics", "space", "effects"}),   # how it was recorded
+    "space": frozenset({"timing", "structure"}),                             # "the echo is out of time", "too long"
+    "effects": frozenset({"timing"}),
+    "timing": frozenset({"structure"}),                                      # "comes in early" is a performance
+    "take": frozenset({"instrumentation"}),                                  # "swap in take 3" swaps takes
+}
+
+
+def clause_cues(clause: Clause) -> list[tuple[Cue, str]]:
+    """The cues found in a clause, each with the role it points to for the clause's subject."""
+    found = [cue for cue, rx in _COMPILED if rx.search(clause.text)]
+    names = {cue.name for cue in found}
+    explained = set().union(*(EXPLAINS.get(n, frozenset()) for n in names))
+    out = []
+    for cue in found:
+        role = cue.role_for(clause.scope)
+        if role is not None and cue.name not in explained:
+            out.append((cue, role))
+    return out
 
 
 def _time_of(text: str) -> str | None:
