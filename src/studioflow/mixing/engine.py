@@ -13,6 +13,7 @@ which is cut off the front so the file lines up with the song.
 from __future__ import annotations
 
 import os
+import re
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -68,6 +69,21 @@ def render(session: Session, out_path: str | os.PathLike[str], *, block_frames: 
                               format=format, stems_dir=None if stems_dir is None else Path(stems_dir),
                               workers=workers, meter=meter, progress=progress)
     return Renderer(session, settings).run(Path(out_path), write_report)
+
+
+def starting_params(params: dict[str, Any], values: dict[str, float]) -> dict[str, Any]:
+    """An insert's parameters with automated values at the render's start put in: a band's value
+    (``band2_gain_db``) into that band of ``bands``, any other by its name."""
+    out = dict(params)
+    for name, value in values.items():
+        m = re.fullmatch(r"band(\d+)_(\w+)", name)
+        bands = out.get("bands")
+        if m and isinstance(bands, list) and 0 < int(m.group(1)) <= len(bands):
+            out["bands"] = bands = [dict(b) for b in bands]
+            bands[int(m.group(1)) - 1][m.group(2)] = value
+        else:
+            out[name] = value
+    return out
 
 
 class Renderer:
@@ -137,7 +153,7 @@ class Renderer:
                              self.engine_start)
         for i, values in engine.initial_params().items():
             spec = strip.inserts[i]
-            procs[i] = build_insert(type(spec)(spec.type, {**spec.params, **values}, spec.key), self.rate,
+            procs[i] = build_insert(type(spec)(spec.type, starting_params(spec.params, values), spec.key), self.rate,
                                     self.session.located)
         return engine
 

@@ -23,8 +23,8 @@ VAGUE: tuple[tuple[str, float, str], ...] = (
     (r"just a (?:little|touch|tad|hair)|a (?:touch|tad|hair|smidge|smidgen|whisker)|slightly|ever so slightly|"
      r"a tiny bit|a wee bit", 1.0, "a touch"),
     (r"a little(?: bit)?|somewhat|a little more", 1.5, "a little"),
-    (r"quite a bit|quite a lot|a good deal|much|considerably|significantly", 3.5, "quite a bit"),
-    (r"a lot|lots|loads|way|a ton|massively|heaps|really", 5.0, "a lot"),
+    (r"quite a bit|quite a lot|a good deal|(?<!too )(?<!so )much|considerably|significantly", 3.5, "quite a bit"),
+    (r"a lot|lots|loads|(?<!all the )way|a ton|massively|heaps|really", 5.0, "a lot"),
     (r"a bit|a bit more", 2.0, "a bit"),
 )
 DEFAULT_DB = 2.0

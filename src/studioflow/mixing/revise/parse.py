@@ -45,7 +45,7 @@ LOUDER = r"up|louder|raise|raised|boost|lift|push(?:ed)?|higher|turn(?:ed)? up|b
 QUIETER = r"down|quieter|lower|softer|turn(?:ed)? down|bring (?:\w+ )*down|pull(?:ed)? (?:\w+ )*back|reduce|" \
           r"less of|less (?:loud|audible)|back off|tuck(?:ed)? in|sits? on top|" + r"|".join(("loud", "hot", "overpowering", "overpowers?",
                                                                        "dominant", "dominates?", "dominating",
-                                                                       r"drowns? (?:\w+ )*out", "sticks? out",
+                                                                       r"drown(?:s|ing)? (?:\w+ )*out", "sticks? out",
                                                                        "pokes? out", "in your face", "on top of"))
 # "too X" asks for less of X: the words after "too" are read as "more X" and the ask turned round ("too wide" ->
 # narrower, "too dry" -> more reverb, "too much low end" -> lighter). Words that already name a fault ask for its fix
@@ -240,6 +240,18 @@ def _plain_ask(t: str) -> tuple[str, Any] | None:
     return None
 
 
+# words after which a note names the part it compares against, not the one it asks about
+VERSUS = re.compile(r"\b(?:drown(?:s|ing|ed)? out|overpower(?:s|ing|ed)?|mask(?:s|ing|ed)?|covers?(?: up)?|"
+                    r"covering|on top of|louder than|quieter than|compared to|under|underneath|behind|against|"
+                    r"fighting(?: with)?|fights?(?: with)?|competing with|clash(?:es|ing)? with|by the)\b")
+
+
+def _versus(text: str) -> str:
+    """The first comparing phrase in ``text`` ("drowning out"), or a string that is never found."""
+    m = VERSUS.search(text)
+    return m.group(0) if m else "\0"
+
+
 def parse_notes(message: str, data: dict[str, Any], sections: list[tuple[str, float]], end_s: float,
                 bar_s: float | None, channels: dict[str, int], at: str | None = None
                 ) -> tuple[list[Edit], list[Refusal]]:
@@ -295,7 +307,12 @@ def parse_one(note: str, data: dict[str, Any], sections: list[tuple[str, float]]
     if spans is None:
         spans, where = scope
     explicit, vague, text = parse_amount(text)
-    targets, rest = find_targets(text, data)
+    subject, versus, against = text.partition(_versus(text))
+    targets, rest = find_targets(subject, data) if versus else ([], text)
+    if targets:
+        rest = f"{rest} {versus} {against}"
+    else:
+        targets, rest = find_targets(text, data)
     ask = _ask(rest) or _ask(text)
     if ask is None:
         return Refusal(note, "no change I can read in it (level, tone, reverb/delay, pan, width or dynamics)")
@@ -309,7 +326,9 @@ def parse_one(note: str, data: dict[str, Any], sections: list[tuple[str, float]]
     for t in targets:
         if not t.strips:
             return Refusal(note, f"no track in the session is a {t.words.strip()}")
-        if len(t.strips) > 1 and not t.plural:
+        if len(t.strips) > 1 and not t.plural and ask[0] == "pan":
+            # "the guitar" over two guitar tracks is the doubled part for level, tone, space and dynamics; where
+            # it sits needs the one track
             return Refusal(note, f"{t.words.strip()!r} could be any of {', '.join(n for _, n in t.strips)}; "
                                  "name the track")
         strips += [s for s in t.strips if s not in strips]

@@ -49,6 +49,9 @@ def find_scope(text: str, sections: list[tuple[str, float]], end_s: float,
                             key=len, reverse=True))
     m = re.search(rf"\b(?:in|during|for|through|throughout|on|around|across|over|at) (?:the |each |every |all the |all )?"
                   rf"(?:({'|'.join(ORDINALS)}) )?({words})(e?s)?\b", text)
+    if not m:                       # a section as a part's adjective: "the chorus vocal", "the intro piano"
+        m = re.search(rf"\bthe (?:({'|'.join(ORDINALS)}) )?({words})(e?s)?(?= [a-z])(?! (?:is|are|was|drags?|feels?|"
+                      rf"sounds?|needs?|could|should|has|goes)\b)", text)
     if not m:
         return None, "", text
     ordinal, kind = m.group(1), m.group(2).replace("-", " ")

@@ -81,6 +81,12 @@ def find_targets(text: str, data: dict[str, Any]) -> tuple[list[Target], str]:
                 found.append(Target([(kind, name)], m.group(0), False))
                 work = work[:m.start()] + " " + work[m.end():]
                 break
+    for kind, name in named:                # a short form of one strip's name ("clav" for "clavinet")
+        for word in re.findall(r"[a-z]{4,}", work):
+            owners = [(k, n) for k, n in named if normalise(n).strip().startswith(word)]
+            if owners == [(kind, name)] and not any((kind, name) in t.strips for t in found):
+                found.append(Target([(kind, name)], word, False))
+                work = re.sub(rf"(?<![\w-]){word}(?![\w-])", " ", work, count=1)
     roles = {str(t["name"]): strip_role(t) for t in tracks}
     for singular, plural, wanted in SYNONYMS:
         for is_plural, pattern in ((True, plural), (False, singular)):
