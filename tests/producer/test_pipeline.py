@@ -226,3 +226,18 @@ def test_apply_notes_revises_the_session_closes_applied_notes_and_keeps_refused_
 def test_song_details_are_checked(project, details, message):
     with pytest.raises(ParameterError, match=message):
         set_song_details(project, SONG, **details)
+
+
+def test_apply_notes_takes_the_time_a_note_was_made_at_and_says_why_one_stays_open(project, stand_in_master):
+    from studioflow.cli.producer import step_line
+    song = project / "songs" / "first-song"
+    produce(project, until="mixing")
+    file_note(project, SONG, "bass up 2 dB", at="0:00")     # the fixture's song is half a second long
+    file_note(project, SONG, "the snare is too ringy")
+    r = produce(project, until="mixing", apply_notes=True)
+    step = next(s for s in r["songs"][SONG] if s["step"] == "notes")
+    bass = next(t for t in yaml.safe_load((song / "session.yaml").read_text())["tracks"] if t["name"] == "bass")
+    assert "gain_db" in bass["automation"]                     # a passage around 0:00, as automation
+    assert step["result"]["applied"][0]["edits"][0].endswith("around 0:00")
+    line = step_line(step)
+    assert "'the snare is too ringy' left open: no track in the session is a snare" in line

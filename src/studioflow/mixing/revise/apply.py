@@ -132,7 +132,7 @@ class Applier:
             s = self.strip(kind, name)
             freq = edit.settings["freq"]
             if isinstance(freq, dict):
-                freq = freq.get(edit.settings.get("piece") or strip_role(s) or "", BOOM_DEFAULT_HZ)
+                freq = freq.get(edit.settings.get("piece") or strip_role(s) or "", freq.get("", BOOM_DEFAULT_HZ))
             elif freq == TOP:
                 freq = self._top_corner_hz(kind, name)
             freq = min(float(freq), 0.45 * self.rate)

@@ -17,6 +17,7 @@ from studioflow.mixing.revise.targets import Target, find_targets
 
 # tone words: (pattern, band type, frequency Hz (or role -> Hz), sign: +1 boost / -1 cut, label)
 TOP = "top"       # a shelf over the part's own top end (its corner from the part's spectrum, see apply.top_corner_hz)
+RING_HZ = {"snare": 900.0, "toms": 300.0, "kick": 250.0, "drums": 900.0, "": 1000.0}   # "" for any other part
 BOOM_HZ = {"kick": 120.0, "bass": 110.0, "toms": 150.0, "guitar": 200.0, "keys": 220.0, "lead_vocal": 200.0}
 TONE: tuple[tuple[str, str, Any, float, str], ...] = (
     (r"sibilant|sibilance|essy|esses|lispy", "deesser", 6500.0, -1, "de-ess"),
@@ -24,6 +25,7 @@ TONE: tuple[tuple[str, str, Any, float, str], ...] = (
     (r"boomy|boom|boominess|tubby|woofy", "peak", BOOM_HZ, -1, "cut the boom"),
     (r"muddy|mud|murky|cloudy", "peak", 300.0, -1, "cut the mud"),
     (r"boxy|boxiness|honky|cardboard", "peak", 600.0, -1, "cut the box"),
+    (r"ringy|ringing|rings|resonant|boingy|pingy|too much ring", "peak", RING_HZ, -1, "cut the ring"),
     (r"nasal|nasally", "peak", 1000.0, -1, "cut the nasal band"),
     (r"tinny|thin sounding|too thin|thin", "lowshelf", 200.0, +1, "add body"),
     (r"darker|duller|warmer|less bright|too bright|less top|softer top", "highshelf", TOP, -1, "darken"),
@@ -53,7 +55,7 @@ QUIETER = r"down|quieter|lower|softer|turn(?:ed)? down|bring (?:\w+ )*down|pull(
 TOO = re.compile(r"\btoo\s+(?:much\s+|many\s+)?(?=\w)(?!little\b|few\b)")
 FAULTS = (r"sibilant|sibilance|essy|esses|lispy|harsh|harshness|piercing|shrill|spiky|ear ?piercing|biting|boomy|boom|"
           r"boominess|tubby|woofy|muddy|mud|murky|cloudy|boxy|boxiness|honky|cardboard|nasal|nasally|tinny|thin|"
-          r"dull|dark|muffled|buried|lost|uneven|inconsistent|jumpy|clicky|quiet|soft|weak|timid|hidden|loud|hot|"
+          r"dull|dark|muffled|ringy|ringing|resonant|buried|lost|uneven|inconsistent|jumpy|clicky|quiet|soft|weak|timid|hidden|loud|hot|"
           r"overpowering|dominant|wimpy|limp|far back")
 
 
