@@ -54,3 +54,13 @@ def test_a_commented_flow_item_before_a_block_item_keeps_its_line_break(tmp_path
     path.write_text("t:\n  # rhythm\n  - {name: kick}   # sampled\n  - name: bass\n    source: a.wav\n")
     text = dump_document(load_document(path))
     assert "  - name: bass\n    source: a.wav\n" in text and "sampled" in text and "# rhythm" in text
+
+
+def test_a_key_whose_value_has_comments_before_it_takes_an_annotation(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("s:\n  inserts:\n    # gain staging\n    - {type: gain, gain_db: 1.0}\n  pan: 0\n")
+    doc = load_document(path)
+    doc["s"]["inserts"].append({"type": "eq"})
+    annotate(doc["s"], "inserts", "v002: ring cut")
+    text = dump_document(doc)
+    assert re.search(r"inserts: +# v002: ring cut\n    # gain staging\n    - \{type: gain, gain_db: 1\.0\}\n", text), text

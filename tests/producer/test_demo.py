@@ -65,7 +65,7 @@ def check_sessions_and_notes(project: Path) -> None:
     by_text = {n["text"]: n for n in notes.load(song)}
     assert by_text["lead up 2 dB"]["status"] == "closed"
     assert by_text["more reverb on the lead in the chorus"]["status"] == "closed"
-    assert by_text["the snare is too ringy"]["status"] == "open"             # revise refused it: left open
+    assert by_text["the shaker is too loud"]["status"] == "open"             # revise refused it: left open
 
 
 def check_ep(project: Path) -> None:

@@ -222,7 +222,9 @@ def annotate(mapping: Any, key: str, text: str) -> None:
     token = entry[2] if entry and len(entry) > 2 else None
     if token is None or not token.value.lstrip(" ").startswith("#"):
         following = token.value.lstrip("\n") if token is not None else ""
-        mapping.yaml_add_eol_comment(text, key)
+        # set the token directly: ruamel's yaml_add_eol_comment fails on a key whose value has comments before it
+        mapping.ca.items.setdefault(key, [None, None, None, None])[2] = CommentToken(
+            f"# {text}\n", start_mark=CommentMark(0), end_mark=None)
         if following:                  # full-line comments after the key travel with its end-of-line comment
             _follow(mapping, key, following)
         return

@@ -37,7 +37,7 @@ def demo(project_dir: Path, variation: int, rate: int, seconds: float | None) ->
 DEMO_NOTES = (                      # (song variation, note, at): routed by the producer
     (0, "lead up 2 dB", None),
     (0, "more reverb on the lead in the chorus", None),
-    (0, "the snare is too ringy", None),
+    (0, "the shaker is too loud", None),
     (0, "there's a hum on the lead, and it crackles", "0:12"),
     (0, "it's quieter than the other songs on Spotify", None),
     (0, "the bridge drags", "0:48"),
