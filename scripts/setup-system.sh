@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages studioflow's tests and benchmarks use: the JACK server, PortAudio, ffmpeg
-# (a benchmark peer) and real LADSPA/LV2 plugins. Needs root; without it, says what to install.
+# (a benchmark peer), real LADSPA/LV2 plugins and the tools that check deliveries (shntool, flac, cuetools).
+# Needs root; without it, says what to install.
 set -euo pipefail
-pkgs=(jackd2 libportaudio2 libsndfile1 ffmpeg tap-plugins swh-plugins lsp-plugins liblilv-0-0 lilv-utils)
+pkgs=(jackd2 libportaudio2 libsndfile1 ffmpeg tap-plugins swh-plugins lsp-plugins liblilv-0-0 lilv-utils
+      shntool flac cuetools)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -29,10 +29,9 @@ def test_round_trip_keeps_length_timing_and_level(tmp_path, codec, suffix, rate,
     assert [p.name for p in tmp_path.iterdir()] == [f"t{suffix}"]
     y, got_rate = decode(path)
     assert got_rate == out_rate and y.dtype == np.float32 and y.shape[0] == 2
-    excess = y.shape[1] - frames * out_rate / rate  # priming and end padding removed...
-    # ...exactly, except FFmpeg's MP3 writer under-records the end padding by up to 46 samples when the last
-    # frame holds fewer than 47 (see encode's docstring); 0.6 s + 37 at 44.1 kHz leaves 1 sample in it.
-    assert (0 <= excess <= 46) if codec == "mp3" else abs(excess) <= 1
+    excess = y.shape[1] - frames * out_rate / rate  # priming and end padding removed, exactly (the LAME tag's
+    # padding is set by us, as FFmpeg's writer under-records it for 0.6 s + 37 at 44.1 kHz)
+    assert abs(excess) <= (0 if out_rate == rate else 1)
     # timing: the decoded tone lines up with the analytic one (a one-sample shift would leave a -17 dB residual)
     reference = _tone(out_rate, y.shape[1])
     middle = slice(out_rate // 20, -out_rate // 20)
@@ -98,7 +97,8 @@ def test_blocks_of_any_sizes_encode_as_the_whole_array_does(tmp_path, codec, suf
     whole = encode(x, rate, tmp_path / f"whole{suffix}", codec=codec, bitrate_kbps=160)
     blocks = _odd_blocks(x)
     assert len(blocks) > 15 and any(b.shape[1] == 0 for b in blocks)
-    streamed = encode_blocks(iter(blocks), rate, 2, tmp_path / f"blocks{suffix}", codec=codec, bitrate_kbps=160)
+    streamed = encode_blocks(iter(blocks), rate, 2, tmp_path / f"blocks{suffix}", codec=codec, bitrate_kbps=160,
+                             frames=x.shape[1])   # the length known, as encode knows it
     if codec != "opus":  # an Ogg file carries a random stream serial number; the audio in it is what matters
         assert streamed.read_bytes() == whole.read_bytes()
     y_whole, _ = decode(whole)
@@ -165,3 +165,25 @@ def test_a_minute_is_encoded_and_decoded_in_flat_memory(tmp_path):
         tracemalloc.stop()
     assert frames == rate * seconds
     assert encode_peak < whole_bytes / 4 and decode_peak < whole_bytes / 4
+
+
+@pytest.mark.parametrize("frames", [26497, 33456, 51200, 88323])
+def test_mp3_and_aac_decode_in_ffmpeg_to_the_exact_length(tmp_path, frames):
+    # the ffmpeg tool (not our decoder): MP3 by its LAME tag, AAC by its edit list with the end on a whole frame
+    import shutil
+    import subprocess
+
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("needs ffmpeg (scripts/setup-system.sh)")
+    from mutagen.mp4 import MP4
+
+    x = _tone(44100, frames)
+    for codec, suffix in (("mp3", ".mp3"), ("aac", ".m4a")):
+        path = encode(x, 44100, tmp_path / f"t{suffix}", codec=codec, bitrate_kbps=256)
+        pcm = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-"], check=True,
+                             capture_output=True).stdout
+        y = np.frombuffer(pcm, np.float32).reshape(-1, 2).T
+        assert y.shape[1] == frames, codec
+        assert np.max(np.abs(y[:, 2000:-2000] - x[:, 2000:-2000])) < 0.01          # and in time
+    smpb = bytes(MP4(tmp_path / "t.m4a").tags["----:com.apple.iTunes:iTunSMPB"][0]).decode().split()
+    assert int(smpb[2], 16) == 0 and int(smpb[3], 16) == frames                 # no end padding, the length

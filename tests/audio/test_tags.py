@@ -35,8 +35,9 @@ def _make(tmp_path, suffix: str):
     return path
 
 
-TAGS = dict(title="Nuit Blanche – Part 2", artist="Les Étoiles", album="Été", track_number=3, track_total=11,
-            isrc="fr-z03-25-00042", year=2025)
+TAGS = dict(title="Nuit Blanche – Part 2", artist="Les Étoiles", album="Été", album_artist="Les Étoiles & Co",
+            track_number=3, track_total=11, disc_number=1, disc_total=2, isrc="fr-z03-25-00042", upc="036000291452",
+            year=2025)
 
 
 @pytest.mark.parametrize("suffix", [".wav", ".flac", ".mp3", ".m4a", ".opus"])
@@ -72,7 +73,9 @@ def test_out_path_leaves_the_source_alone(tmp_path):
 
 
 @pytest.mark.parametrize("kwargs,needle", [
-    ({"isrc": "US-XYZ-1"}, "isrc 'US-XYZ-1' is not an ISRC"),
+    ({"isrc": "US-XYZ-1"}, "ISRC 'US-XYZ-1' has 6 characters"),
+    ({"upc": "036000291453"}, "the check digit is 3 but should be 2"),
+    ({"disc_number": 3, "disc_total": 2}, "disc_number 3 is past disc_total 2"),
     ({"year": 25}, "year must be a four-digit number"),
     ({"track_number": 0}, "track_number must be a whole number from 1"),
     ({"track_number": 5, "track_total": 4}, "track_number 5 is past track_total 4"),

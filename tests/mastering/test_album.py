@@ -41,8 +41,9 @@ tracks:
 @pytest.fixture(scope="module")
 def release(tmp_path_factory):
     folder = tmp_path_factory.mktemp("album")
-    songs = {"single.wav": song(2.0, -16, "bright", 1), "ballad.wav": song(2.0, -22, "dark", 2),
-             "closer.wav": song(2.0, -19, "bright", 3), "outro.wav": song(1.6, -20, "dark", 4)}
+    # a CD track lasts at least 4 s from its INDEX 01 to the next
+    songs = {"single.wav": song(4.1, -16, "bright", 1), "ballad.wav": song(4.0, -22, "dark", 2),
+             "closer.wav": song(4.7, -19, "bright", 3), "outro.wav": song(4.1, -20, "dark", 4)}
     path = write_album(folder, ALBUM, songs)
     import matplotlib.pyplot as plt
 
@@ -86,7 +87,7 @@ def test_cue_sheet_matches_the_cd_image(release):
     for t in tracks[1:3]:          # gap tracks: silence from INDEX 00, audio from exactly INDEX 01
         start00, start01 = t["index"][0] * SAMPLES_PER_FRAME, t["index"][1] * SAMPLES_PER_FRAME
         assert t["index"][1] - t["index"][0] == {2: 112, 3: 30}[t["number"]]   # 1.5 s and 0.4 s in frames
-        assert level[start00:start01].max() < 4 / 32768                      # dither only
+        assert level[start00:start01].max() == 0                             # digital silence: no dither
         assert level[start01] > 0.01
     # the crossfaded track has no INDEX 00 and starts where the record says its audio starts (same rate: exact)
     assert set(tracks[3]["index"]) == {1}
@@ -100,8 +101,10 @@ def test_per_track_files_are_tagged(release):
     assert not [n for n in names if n.startswith(".")]            # no temporary files left behind
     for suffix in (".wav", "-16bit-44k1.wav", ".flac", ".mp3", ".m4a"):
         tags = read_tags(out / f"02 - The Ballad{suffix}")
-        assert (tags["title"], tags["artist"], tags["album"]) == ("The Ballad", "The Testers", "Test EP")
+        assert (tags["title"], tags["artist"], tags["album"], tags["album_artist"]) == \
+            ("The Ballad", "The Testers", "Test EP", "The Testers")
         assert (tags["track_number"], tags["track_total"], tags["isrc"], tags["year"]) == (2, 4, "USS1Z2500002", 2025)
+        assert (tags["disc_number"], tags["disc_total"], tags["upc"]) == (1, 1, "036000291452")
         assert tags["cover"] == (out.parent / "cover.png").read_bytes()
     assert info(out / "02 - The Ballad-16bit-44k1.wav").subtype == "PCM_16"
     assert info(out / "02 - The Ballad.wav").subtype == "PCM_24"
@@ -111,7 +114,7 @@ def test_manifest_lists_every_file_with_its_checksum(release):
     out, _ = release
     manifest = json.loads((out / "manifest.json").read_text())
     listed = {f["path"] for f in manifest["files"]}
-    assert listed == {p.name for p in out.iterdir()} - {"manifest.json"}
+    assert listed == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
     for f in manifest["files"]:
         assert f["sha256"] == hashlib.sha256((out / f["path"]).read_bytes()).hexdigest()
         if f["path"].endswith((".wav", ".flac", ".mp3", ".m4a")):
@@ -123,8 +126,8 @@ def test_manifest_lists_every_file_with_its_checksum(release):
 def test_48k_album_cd_image_is_resampled_onto_its_frames(tmp_path):
     body = ("title: EP\nartist: Band\nformats: [wav24, cd]\ntracks:\n  - mix: a.wav\n    title: A\n"
             "  - mix: b.wav\n    title: B\n    gap_s: 0.5\n")
-    path = write_album(tmp_path, body, {"a.wav": song(1.3, -18, "dark", 1, 48000),
-                                         "b.wav": song(1.0, -20, "bright", 2, 48000)}, 48000)
+    path = write_album(tmp_path, body, {"a.wav": song(4.1, -18, "dark", 1, 48000),
+                                         "b.wav": song(4.0, -20, "bright", 2, 48000)}, 48000)
     rec = make_album(path, tmp_path / "out", report=False)
     assert info(tmp_path / "out" / "01 - A.wav").sample_rate == 48000
     meta = info(tmp_path / "out" / "cd-image.wav")

@@ -7,7 +7,7 @@ from albumkit import song, write_album
 from studioflow.errors import SessionError
 from studioflow.mastering import cdimage
 from studioflow.mastering.albumfile import load_album
-from studioflow.mastering.codes import gs1_check_digit, normalise_catalog, normalise_isrc
+from studioflow.audio.codes import gs1_check_digit, normalise_catalog, normalise_isrc
 
 HEAD = "title: EP\nartist: Band\n"
 
@@ -74,9 +74,14 @@ def test_more_than_99_tracks_for_cd(tmp_path):
         load_album(path)
 
 
-def test_cd_length_limit():
-    assert cdimage.check_cd_length(359_775, 12) is None                      # exactly 79:57
-    assert "longer than a CD's 79:57:00" in cdimage.check_cd_length(359_776, 12)
+def test_cd_length_limits():
+    spots, total = cdimage.plan([44100 * 300] * 12, [0] * 12, [0] * 12, [0] * 12, [0] * 12, 44100)
+    assert total == 270_000 and cdimage.check_cd(spots, total) is None
+    assert cdimage.check_cd(spots, 359_775) is None                          # exactly 79:57
+    assert "longer than a CD's 79:57:00" in cdimage.check_cd(spots, 359_776)
+    short, total = cdimage.plan([44100 * 5, 44100 * 3 + 5, 44100 * 5], [0, 0.5, 0], [0] * 3, [0] * 3, [0] * 3, 44100)
+    assert "track 2 runs 3.01 s from its INDEX 01 to the next: a CD track lasts at least 4 s" in \
+        cdimage.check_cd(short, total)
 
 
 def test_plan_puts_tracks_on_frames():

@@ -33,6 +33,7 @@ def test_sequence_gaps_crossfade_and_cuts(tmp_path):
     assert np.all(audio[0, c.start + ov:c.start + n[2]] == 0.75)
     assert np.all(audio[:, c.start + n[2]:] == 0)                           # pad to the last frame
     # the cuts at INDEX 01 rebuild the sequence from track 1's start
-    pieces = cdimage.cut_tracks(seq, spots, total, RATE, tmp_path)
+    bounds = [s.start for s in spots] + [total * 588]
+    pieces = cdimage.cut_tracks(seq, bounds, [tmp_path / f"cut-{s.number}.wav" for s in spots], "FLOAT")
     joined = np.concatenate([read(p)[0] for p in pieces], axis=1)
     assert np.array_equal(joined, audio[:, a.start:])

@@ -107,3 +107,25 @@ def test_a_lossy_delivery_streams_in_flat_memory_and_is_measured_as_the_whole_fi
     tp.add(audio)
     assert rec["integrated_lufs"] == pytest.approx(meter.result()["integrated_lufs"], abs=1e-6)
     assert rec["true_peak_dbtp"] == pytest.approx(tp.finish(), abs=1e-9)
+
+
+def test_the_16bit_dither_is_muted_in_digital_silence_only(tmp_path):
+    # a lead-in, a tone, 50 ms of digital silence, a tone that fades to zero, a tail: only the tones are dithered
+    from studioflow.mastering.delivery import dither_16
+
+    t = np.arange(22050) / 44100
+    tone = (0.25 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    fade = tone * np.linspace(1, 0, tone.size, dtype=np.float32)
+    x = np.concatenate([np.zeros(300), tone, np.zeros(2205), fade, np.zeros(3000)]).astype(np.float32)
+    x = np.stack([x, x])
+    runs = []
+    for size in (x.shape[1], 1000, 333):                          # the same in blocks of any size
+        runs.append(np.concatenate(list(dither_16((x[:, i:i + size] for i in range(0, x.shape[1], size)), 44100, "tpdf")),
+                                   axis=1))
+    y = runs[0]
+    assert y.shape == x.shape and all(np.array_equal(r, y) for r in runs[1:])
+    n = tone.size
+    assert not y[:, :300].any() and not y[:, 300 + n:300 + n + 2205].any() and not y[:, -3000:].any()
+    assert np.array_equal(y, np.round(y * 32768) / 32768)        # 16-bit codes
+    dithered = y[:, 300:300 + n] - x[:, 300:300 + n]              # the tone: dithered throughout, zero crossings too
+    assert np.count_nonzero(dithered) > 0.99 * dithered.size and np.abs(dithered).max() <= 2.5 / 32768

@@ -49,6 +49,13 @@ def test_a_master_spilled_to_scratch_files_is_the_master_kept_in_memory(tmp_path
     master(tmp_path / "mix.wav", tmp_path / "memory.wav")
     monkeypatch.setattr(scratch, "MEMORY_BYTES", 100_000)          # a few blocks in memory, the rest spilled
     master(tmp_path / "mix.wav", tmp_path / "spilled.wav")
-    assert (tmp_path / "memory.wav").read_bytes() == (tmp_path / "spilled.wav").read_bytes()
+    from studioflow.audio.bwf import read_bwf
+    from studioflow.audio.files import read
+
+    # the same samples and loudness (the BWF's bext also holds the file's name and the time it was made)
+    assert np.array_equal(read(tmp_path / "memory.wav")[0], read(tmp_path / "spilled.wav")[0])
+    loudness = ("loudness_value", "loudness_range", "max_true_peak_level", "max_short_term_loudness")
+    assert [read_bwf(tmp_path / "memory.wav")["bext"][k] for k in loudness] == \
+        [read_bwf(tmp_path / "spilled.wav")["bext"][k] for k in loudness]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["memory.json", "memory.wav", "mix.wav", "spilled.json",
                                                           "spilled.wav"]

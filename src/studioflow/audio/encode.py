@@ -5,11 +5,17 @@ the song; :func:`encode` and :func:`decode` are the whole-array forms of the sam
 Encoder delay ("priming") and end padding: every one of these codecs adds silence at the start (LAME 576 + 529
 decoder samples, FFmpeg's AAC 1024, Opus a pre-skip of 312 at 48 kHz) and pads the last frame. The containers we
 write record both — the LAME/Xing header in MP3, an edit list in MP4 (.m4a), the pre-skip and final granule
-position in Ogg — and decoding (FFmpeg's demuxers) honours them, so a round trip gives back the original
-length and timing. Players that honour the same fields (most do) play gaplessly. One known shortfall: when
-the last MP3 frame holds fewer than 47 samples, FFmpeg's MP3 writer records up to 46 samples too little end
-padding, so such a file decodes (here, in FFmpeg and in libsndfile/mpg123 alike) up to 46 samples (< 1 ms) of
-silence longer than it was. MP4 lengths are exact because we set the movie timescale to the sample rate.
+position in Ogg — and decoding honours them, so a round trip gives back the original length and timing:
+
+- MP3: FFmpeg's MP3 writer records up to 46 samples too little end padding in some files (when the last frame is
+  nearly full), so after encoding the LAME tag's padding is set from the samples fed and the frames written
+  (its CRC-16 made again): FFmpeg, mpg123 and every LAME-tag reader decode exactly the input's length.
+- AAC in MP4: FFmpeg's decoder (the ``ffmpeg`` tool included) trims the edit list's start but not its end, so a
+  file would decode up to 1023 samples long. When the length is known (``frames``), the encoder is fed that many
+  zeros before time 0 that make the input end on a whole AAC frame: the edit list skips them with the priming, the
+  last frame holds no padding, and every decoder that honours the edit list's start (FFmpeg, Apple's) returns
+  exactly the input. The ``iTunSMPB`` atom (delay, padding, length) says the same for iTunes-style readers. The
+  movie timescale is the sample rate, so the recorded length is exact to the sample.
 
 Sample rates: Opus works at 48 kHz, so other rates are resampled to it (soxr VHQ, streaming); MP3 takes 8 to 48 kHz,
 so higher rates are resampled to 48 kHz (or 44.1 kHz for multiples of 44.1 kHz). Decoded audio comes back at the
@@ -31,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -52,6 +59,7 @@ CODECS = {
 _MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 _LAYOUTS = {1: "mono", 2: "stereo", 6: "5.1"}
 _FEED_FRAMES = 4096
+_AAC_FRAME = 1024        # samples per AAC-LC frame, also FFmpeg's AAC priming
 _MAX_END_PADDING = 4096  # frames; more than any codec's last-frame padding
 _INT_SCALES = {"s16": 2.0 ** -15, "s32": 2.0 ** -31, "u8": 2.0 ** -7}
 
@@ -128,11 +136,12 @@ def _encoder_errors(path: Path, codec: str, bitrate_kbps: int) -> Iterator[None]
 
 
 def encode_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, path: str | os.PathLike[str], *,
-                  codec: str = "mp3", bitrate_kbps: int = 320) -> Path:
+                  codec: str = "mp3", bitrate_kbps: int = 320, frames: int | None = None) -> Path:
     """Encode float ``(channels, n)`` blocks of any sizes at ``rate`` Hz to ``path`` as ``codec`` ("mp3", "aac",
     "opus") at ``bitrate_kbps`` (constant bitrate for MP3; the encoder's target otherwise), atomically, holding one
-    block at a time; return the path. Each block is checked as it comes (shape, NaN/Inf); on any error nothing
-    is left behind."""
+    block at a time; return the path. ``frames``, the blocks' total length when known, makes an AAC file end
+    exactly (module docstring). Each block is checked as it comes (shape, NaN/Inf); on any error nothing is left
+    behind."""
     import av  # local: PyAV (FFmpeg) is heavy to import
 
     path = Path(path)
@@ -151,7 +160,11 @@ def encode_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, path: 
             with errors():
                 stream = container.add_stream(CODECS[codec][0], rate=codec_rate, layout=layout)
                 stream.bit_rate = int(bitrate_kbps) * 1000
-            pts = 0
+            # AAC: zeros before time 0 that make the input end on a whole frame (known length only)
+            lead = (-int(round(frames * codec_rate / rate))) % _AAC_FRAME if codec == "aac" and frames else 0
+            pts, packets = -lead, 0
+            if lead:
+                planar = itertools.chain([np.zeros((channels, lead), np.float32)], planar)
             for block in planar:
                 for pos in range(0, block.shape[1], _FEED_FRAMES):  # PyAV re-cuts to the codec's frame size
                     frame = av.AudioFrame.from_ndarray(block[:, pos:pos + _FEED_FRAMES], format="fltp",
@@ -162,11 +175,66 @@ def encode_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, path: 
                     with errors():
                         for packet in stream.encode(frame):
                             container.mux(packet)
+                            packets += 1
             with errors():
                 for packet in stream.encode(None):
                     container.mux(packet)
+                    packets += 1
                 container.close()
+        if codec == "mp3":
+            _fix_lame_padding(tmp, pts)
+        elif codec == "aac":
+            _write_itunsmpb(tmp, _AAC_FRAME + lead, packets * _AAC_FRAME - _AAC_FRAME - lead - pts, pts)
     return path
+
+
+def _lame_crc(data: bytes) -> int:
+    """CRC-16 (polynomial 0x8005, reflected, initial 0) as the LAME tag stores it."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+def _fix_lame_padding(path: Path, samples: int) -> None:
+    """Set the end padding of the MP3's LAME tag so it decodes to ``samples`` (those fed to the encoder): padding =
+    frames x samples per frame - delay - samples; the tag's CRC-16 (over the frame's first 190 bytes) made again."""
+    with open(path, "r+b") as fh:
+        head = fh.read(10)
+        start = 0
+        if head[:3] == b"ID3":                       # skip an ID3v2 tag (sizes are 7-bit "synchsafe" bytes)
+            start = 10 + ((head[6] << 21) | (head[7] << 14) | (head[8] << 7) | head[9])
+        fh.seek(start)
+        frame = bytearray(fh.read(192))
+        at = max(frame.find(b"Info"), frame.find(b"Xing"))
+        flags = frame[at + 7] if at >= 0 else 0
+        lame = at + 8 + 4 * (flags & 1) + 4 * (flags >> 1 & 1) + 100 * (flags >> 2 & 1) + 4 * (flags >> 3 & 1)
+        if len(frame) < 192 or frame[0] != 0xFF or at < 0 or not flags & 1 or lame + 24 > 190:
+            return                                   # no LAME tag with a frame count: nothing to set
+        per_frame = 1152 if (frame[1] >> 3) & 3 == 3 else 576      # MPEG-1 layer III, else MPEG-2/2.5
+        count = int.from_bytes(frame[at + 8:at + 12], "big")
+        field = int.from_bytes(frame[lame + 21:lame + 24], "big")   # 12 bits delay, 12 bits padding
+        padding = count * per_frame - (field >> 12) - samples
+        if not 0 <= padding < 4096 or padding == field & 0xFFF:
+            return
+        frame[lame + 21:lame + 24] = ((field >> 12 << 12) | padding).to_bytes(3, "big")
+        frame[190:192] = _lame_crc(bytes(frame[:190])).to_bytes(2, "big")
+        fh.seek(start)
+        fh.write(frame)
+
+
+def _write_itunsmpb(path: Path, delay: int, padding: int, samples: int) -> None:
+    """The iTunes gapless atom ``----:com.apple.iTunes:iTunSMPB`` (priming, padding and length, in hex)."""
+    from mutagen.mp4 import MP4, MP4FreeForm
+
+    audio = MP4(path)
+    if audio.tags is None:
+        audio.add_tags()
+    fields = ["00000000", f"{delay:08X}", f"{max(padding, 0):08X}", f"{samples:016X}"] + ["00000000"] * 8
+    audio.tags["----:com.apple.iTunes:iTunSMPB"] = [MP4FreeForm((" " + " ".join(fields)).encode("ascii"))]
+    audio.save()
 
 
 def encode(audio: np.ndarray, rate: int, path: str | os.PathLike[str], *, codec: str = "mp3",
@@ -174,7 +242,8 @@ def encode(audio: np.ndarray, rate: int, path: str | os.PathLike[str], *, codec:
     """Encode float ``audio`` (channels, frames) at ``rate`` Hz to ``path`` as ``codec`` ("mp3", "aac", "opus") at
     ``bitrate_kbps`` (constant bitrate for MP3; the encoder's target otherwise), atomically; return the path."""
     arr = np.atleast_2d(np.asarray(audio))
-    return encode_blocks([arr], rate, arr.shape[0], path, codec=codec, bitrate_kbps=bitrate_kbps)
+    return encode_blocks([arr], rate, arr.shape[0], path, codec=codec, bitrate_kbps=bitrate_kbps,
+                         frames=arr.shape[1])
 
 
 def _as_float(frame, channels: int) -> np.ndarray:

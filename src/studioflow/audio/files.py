@@ -283,9 +283,10 @@ def _open_write(tmp: Path, target: Path, sample_rate: int, channels: int, subtyp
                 frames: int | None = None) -> sf.SoundFile:
     """Open ``tmp`` for writing the format ``target``'s suffix asks for.
 
-    WAV whose size is known (``frames``) and fits in 4 GiB is plain RIFF WAV; past that it is RF64 (EBU Tech 3306).
-    When the size is not known (streaming), libsndfile's RF64 auto-downgrade is used: the file stays a RIFF WAV
-    (WAVE_FORMAT_EXTENSIBLE) unless it outgrows 4 GiB, when it becomes RF64.
+    WAV whose size is known (``frames``, or at most that many when streaming) and fits in 4 GiB is plain RIFF WAV
+    (format tag 1 for PCM, no JUNK chunk: what shntool, cue2ddp and plants read); past that it is RF64 (EBU Tech
+    3306). When the size is not known at all, libsndfile's RF64 auto-downgrade is used: the file stays a RIFF WAV
+    (WAVE_FORMAT_EXTENSIBLE with a JUNK chunk kept for the ds64) unless it outgrows 4 GiB, when it becomes RF64.
     """
     fmt = _write_format(target, subtype)
     if int(sample_rate) != sample_rate or sample_rate <= 0:

@@ -89,12 +89,15 @@ class BlockWriter:
 
     ``subtype`` as for :func:`studioflow.audio.files.write`. ``frames`` counts what has been written so far.
     A ``scratch`` file (one the run deletes again) is not synced to disk before it is renamed into place.
+    ``max_frames``, the most frames that will be written, makes a WAV that fits in 4 GiB a plain RIFF WAV (format
+    tag 1, no JUNK chunk); without it the header leaves room to become RF64.
     """
 
     def __init__(self, path: str | os.PathLike[str], sample_rate: int, channels: int,
-                 subtype: str = "PCM_24", *, scratch: bool = False) -> None:
+                 subtype: str = "PCM_24", *, scratch: bool = False, max_frames: int | None = None) -> None:
         self.path = Path(path)
         self.scratch = scratch
+        self.max_frames = max_frames
         _write_format(self.path, subtype)
         self.sample_rate = sample_rate
         self.channels = channels
@@ -108,7 +111,8 @@ class BlockWriter:
         self._atomic = atomic_write(self.path, durable=not self.scratch)
         tmp = self._atomic.__enter__()
         try:
-            self._handle = _open_write(tmp, self.path, self.sample_rate, self.channels, self.subtype)
+            self._handle = _open_write(tmp, self.path, self.sample_rate, self.channels, self.subtype,
+                                       self.max_frames)
         except BaseException as exc:
             self._atomic.__exit__(type(exc), exc, exc.__traceback__)
             raise

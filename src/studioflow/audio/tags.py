@@ -1,13 +1,17 @@
-"""Release metadata (title, artist, album, track n/total, ISRC, year, front cover) with mutagen.
+"""Release metadata (title, artist, album, album artist, track and disc n/total, ISRC, UPC/EAN, year, front cover)
+with mutagen: one set of values, written the same into every format.
 
 Where each tag goes:
 
 ========  =========================================================================================================
- .wav      ID3v2.3 in an ``id3 `` chunk (what DAWs and players that read WAV tags read); no LIST/INFO chunk
- .mp3      ID3v2.3: TIT2, TPE1, TALB, TRCK "n/total", TSRC, TYER (TDRC in v2.4 readers), APIC front cover
- .flac     Vorbis comments TITLE, ARTIST, ALBUM, TRACKNUMBER, TRACKTOTAL, ISRC, DATE + a PICTURE block (type 3)
+ .wav      ID3v2.3 in an ``id3 `` chunk after the audio (what DAWs and players that read WAV tags read)
+ .mp3      ID3v2.3: TIT2, TPE1, TALB, TPE2 (album artist), TRCK "n/total", TPOS "n/total", TSRC, TYER (TDRC in
+           v2.4 readers), TXXX:BARCODE (the UPC/EAN, as MusicBrainz Picard writes it), APIC front cover
+ .flac     Vorbis comments TITLE, ARTIST, ALBUM, ALBUMARTIST, TRACKNUMBER, TRACKTOTAL, DISCNUMBER, DISCTOTAL, ISRC,
+           BARCODE and UPC, DATE + a PICTURE block (type 3)
  .opus     Vorbis comments as FLAC, the cover as METADATA_BLOCK_PICTURE
- .m4a      MP4 atoms ©nam, ©ART, ©alb, trkn, ©day, covr and the iTunes freeform ``----:com.apple.iTunes:ISRC``
+ .m4a      MP4 atoms ©nam, ©ART, ©alb, aART, trkn, disk, ©day, covr and the iTunes freeform atoms
+           ``----:com.apple.iTunes:ISRC`` and ``----:com.apple.iTunes:BARCODE``
 ========  =========================================================================================================
 
 :func:`write_tags` acts on studioflow's own outputs (masters, encodes): it copies the file to a temporary file in
@@ -31,18 +35,19 @@ from pathlib import Path
 from typing import Any
 
 from studioflow.audio.atomic import atomic_write
+from studioflow.audio.codes import normalise_catalog, normalise_isrc
 from studioflow.errors import AudioFileError, ParameterError
 
-__all__ = ["write_tags", "read_tags", "TAG_KEYS"]
+__all__ = ["write_tags", "read_tags", "check_tags", "TAG_KEYS"]
 
-TAG_KEYS = ("title", "artist", "album", "track_number", "track_total", "isrc", "year")
+TAG_KEYS = ("title", "artist", "album", "album_artist", "track_number", "track_total", "disc_number", "disc_total",
+            "isrc", "upc", "year")
 _SUFFIXES = (".wav", ".mp3", ".flac", ".opus", ".ogg", ".m4a")
-# ISO 3901: country (2 letters), registrant (3 alphanumerics), year (2 digits), designation (5 digits)
-_ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}[0-9]{7}$")
-_VORBIS = {"title": "TITLE", "artist": "ARTIST", "album": "ALBUM", "isrc": "ISRC"}
-_ID3_TEXT = {"title": "TIT2", "artist": "TPE1", "album": "TALB", "isrc": "TSRC"}
-_MP4_TEXT = {"title": "\xa9nam", "artist": "\xa9ART", "album": "\xa9alb"}
-_MP4_ISRC = "----:com.apple.iTunes:ISRC"
+_VORBIS = {"title": "TITLE", "artist": "ARTIST", "album": "ALBUM", "album_artist": "ALBUMARTIST", "isrc": "ISRC",
+           "upc": "BARCODE"}
+_ID3_TEXT = {"title": "TIT2", "artist": "TPE1", "album": "TALB", "album_artist": "TPE2", "isrc": "TSRC"}
+_MP4_TEXT = {"title": "\xa9nam", "artist": "\xa9ART", "album": "\xa9alb", "album_artist": "aART"}
+_MP4_FREE = {"isrc": "----:com.apple.iTunes:ISRC", "upc": "----:com.apple.iTunes:BARCODE"}
 
 
 # ---------------------------------------------------------------------------------------------------- validation
@@ -50,21 +55,24 @@ _MP4_ISRC = "----:com.apple.iTunes:ISRC"
 def _normalise(values: dict[str, Any]) -> dict[str, Any]:
     """Check the tag values (None = leave as is); return them cleaned (ISRC without hyphens, upper case)."""
     out = dict(values)
-    for key in ("title", "artist", "album"):
+    for key in ("title", "artist", "album", "album_artist"):
         if out[key] is not None and not isinstance(out[key], str):
             raise ParameterError(f"write_tags: {key} must be text, got {out[key]!r}")
-    for key in ("track_number", "track_total"):
+    for key in ("track_number", "track_total", "disc_number", "disc_total"):
         value = out[key]
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             raise ParameterError(f"write_tags: {key} must be a whole number from 1, got {value!r}")
     if out["track_number"] is not None and out["track_total"] is not None and out["track_number"] > out["track_total"]:
         raise ParameterError(f"write_tags: track_number {out['track_number']} is past track_total "
                              f"{out['track_total']}")
-    if out["isrc"] is not None:
-        isrc = str(out["isrc"]).replace("-", "").strip().upper()
-        if not _ISRC.match(isrc):
-            raise ParameterError(f"write_tags: isrc {out['isrc']!r} is not an ISRC (CC-XXX-YY-NNNNN, ISO 3901)")
-        out["isrc"] = isrc
+    if out["disc_number"] is not None and out["disc_total"] is not None and out["disc_number"] > out["disc_total"]:
+        raise ParameterError(f"write_tags: disc_number {out['disc_number']} is past disc_total {out['disc_total']}")
+    for key, check in (("isrc", normalise_isrc), ("upc", normalise_catalog)):
+        if out[key] is not None:
+            try:
+                out[key] = check(out[key])
+            except ValueError as e:
+                raise ParameterError(f"write_tags: {e}") from None
     year = out["year"]
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1000 <= year <= 9999):
         raise ParameterError(f"write_tags: year must be a four-digit number, got {year!r}")
@@ -87,9 +95,9 @@ def _read_cover(cover_path: str | os.PathLike[str]) -> tuple[bytes, str, int, in
 
 # --------------------------------------------------------------------------------------------------- per format
 
-def _track_text(tags: dict[str, Any], old: str | None) -> str | None:
-    """The "n/total" text, keeping the old half that is not being changed."""
-    number, total = tags["track_number"], tags["track_total"]
+def _pair_text(tags: dict[str, Any], kind: str, old: str | None) -> str | None:
+    """The "n/total" text of ``kind`` ("track" or "disc"), keeping the old half that is not being changed."""
+    number, total = tags[f"{kind}_number"], tags[f"{kind}_total"]
     if number is None and total is None:
         return None
     old_number, _, old_total = (old or "").partition("/")
@@ -104,12 +112,14 @@ def _write_id3(id3: Any, tags: dict[str, Any], cover: tuple[bytes, str, int, int
     for key, frame_id in _ID3_TEXT.items():
         if tags[key] is not None:
             id3.setall(frame_id, [getattr(frames, frame_id)(encoding=3, text=[tags[key]])])
-    old = id3["TRCK"].text[0] if "TRCK" in id3 else None
-    track = _track_text(tags, old)
-    if track is not None:
-        id3.setall("TRCK", [frames.TRCK(encoding=3, text=[track])])
+    for kind, frame_id in (("track", "TRCK"), ("disc", "TPOS")):
+        text = _pair_text(tags, kind, id3[frame_id].text[0] if frame_id in id3 else None)
+        if text is not None:
+            id3.setall(frame_id, [getattr(frames, frame_id)(encoding=3, text=[text])])
     if tags["year"] is not None:
         id3.setall("TDRC", [frames.TDRC(encoding=3, text=[str(tags["year"])])])
+    if tags["upc"] is not None:
+        id3.setall("TXXX:BARCODE", [frames.TXXX(encoding=3, desc="BARCODE", text=[tags["upc"]])])
     if cover is not None:
         id3.delall("APIC")
         id3.add(frames.APIC(encoding=3, mime=cover[1], type=3, desc="Cover", data=cover[0]))
@@ -117,8 +127,10 @@ def _write_id3(id3: Any, tags: dict[str, Any], cover: tuple[bytes, str, int, int
 
 def _read_id3(id3: Any) -> dict[str, Any]:
     out: dict[str, Any] = {key: (str(id3[fid].text[0]) if fid in id3 else None) for key, fid in _ID3_TEXT.items()}
-    out.update(_split_track(str(id3["TRCK"].text[0]) if "TRCK" in id3 else None))
+    out.update(_split_pair("track", str(id3["TRCK"].text[0]) if "TRCK" in id3 else None))
+    out.update(_split_pair("disc", str(id3["TPOS"].text[0]) if "TPOS" in id3 else None))
     out["year"] = _year(str(id3["TDRC"].text[0]) if "TDRC" in id3 else None)
+    out["upc"] = str(id3["TXXX:BARCODE"].text[0]) if "TXXX:BARCODE" in id3 else None
     pictures = id3.getall("APIC")
     front = [p for p in pictures if p.type == 3] or pictures
     out["cover"], out["cover_mime"] = (front[0].data, front[0].mime) if front else (None, None)
@@ -138,10 +150,13 @@ def _write_vorbis(comments: Any, tags: dict[str, Any]) -> None:
     for key, name in _VORBIS.items():
         if tags[key] is not None:
             comments[name] = [tags[key]]
-    if tags["track_number"] is not None:
-        comments["TRACKNUMBER"] = [str(tags["track_number"])]
-    if tags["track_total"] is not None:
-        comments["TRACKTOTAL"] = [str(tags["track_total"])]
+    if tags["upc"] is not None:
+        comments["UPC"] = [tags["upc"]]
+    for kind in ("track", "disc"):
+        if tags[f"{kind}_number"] is not None:
+            comments[f"{kind.upper()}NUMBER"] = [str(tags[f"{kind}_number"])]
+        if tags[f"{kind}_total"] is not None:
+            comments[f"{kind.upper()}TOTAL"] = [str(tags[f"{kind}_total"])]
     if tags["year"] is not None:
         comments["DATE"] = [str(tags["year"])]
 
@@ -152,10 +167,12 @@ def _read_vorbis(comments: Any) -> dict[str, Any]:
         return str(values[0]) if values else None
 
     out: dict[str, Any] = {key: first(name) for key, name in _VORBIS.items()}
-    track = _split_track(first("TRACKNUMBER"))
-    total = first("TRACKTOTAL") or first("TOTALTRACKS")
-    out["track_number"] = track["track_number"]
-    out["track_total"] = _int(total) if total else track["track_total"]
+    out["upc"] = out["upc"] or first("UPC")
+    for kind in ("track", "disc"):
+        pair = _split_pair(kind, first(f"{kind.upper()}NUMBER"))
+        total = first(f"{kind.upper()}TOTAL") or first(f"TOTAL{kind.upper()}S")
+        out[f"{kind}_number"] = pair[f"{kind}_number"]
+        out[f"{kind}_total"] = _int(total) if total else pair[f"{kind}_total"]
     out["year"] = _year(first("DATE"))
     return out
 
@@ -206,13 +223,15 @@ def _write_file(path: Path, tags: dict[str, Any], cover: tuple[bytes, str, int, 
         for key, atom in _MP4_TEXT.items():
             if tags[key] is not None:
                 audio.tags[atom] = [tags[key]]
-        if tags["track_number"] is not None or tags["track_total"] is not None:
-            old_number, old_total = (audio.tags.get("trkn") or [(0, 0)])[0]
-            audio.tags["trkn"] = [(tags["track_number"] or old_number, tags["track_total"] or old_total)]
+        for kind, atom in (("track", "trkn"), ("disc", "disk")):
+            if tags[f"{kind}_number"] is not None or tags[f"{kind}_total"] is not None:
+                old_number, old_total = (audio.tags.get(atom) or [(0, 0)])[0]
+                audio.tags[atom] = [(tags[f"{kind}_number"] or old_number, tags[f"{kind}_total"] or old_total)]
         if tags["year"] is not None:
             audio.tags["\xa9day"] = [str(tags["year"])]
-        if tags["isrc"] is not None:
-            audio.tags[_MP4_ISRC] = [MP4FreeForm(tags["isrc"].encode("utf-8"))]
+        for key, atom in _MP4_FREE.items():
+            if tags[key] is not None:
+                audio.tags[atom] = [MP4FreeForm(tags[key].encode("utf-8"))]
         if cover is not None:
             kind = MP4Cover.FORMAT_PNG if cover[1] == "image/png" else MP4Cover.FORMAT_JPEG
             audio.tags["covr"] = [MP4Cover(cover[0], imageformat=kind)]
@@ -254,10 +273,12 @@ def _read_file(path: Path) -> dict[str, Any]:
     audio = MP4(path)
     atoms = audio.tags or {}
     out = {key: (str(atoms[atom][0]) if atom in atoms else None) for key, atom in _MP4_TEXT.items()}
-    number, total = (atoms.get("trkn") or [(0, 0)])[0]
-    out["track_number"], out["track_total"] = number or None, total or None
+    for kind, atom in (("track", "trkn"), ("disc", "disk")):
+        number, total = (atoms.get(atom) or [(0, 0)])[0]
+        out[f"{kind}_number"], out[f"{kind}_total"] = number or None, total or None
     out["year"] = _year(str(atoms["\xa9day"][0]) if "\xa9day" in atoms else None)
-    out["isrc"] = bytes(atoms[_MP4_ISRC][0]).decode("utf-8") if _MP4_ISRC in atoms else None
+    for key, atom in _MP4_FREE.items():
+        out[key] = bytes(atoms[atom][0]).decode("utf-8") if atom in atoms else None
     covers = atoms.get("covr")
     if covers:
         mime = "image/png" if covers[0].imageformat == covers[0].FORMAT_PNG else "image/jpeg"
@@ -272,9 +293,9 @@ def _int(text: str | None) -> int | None:
         return None
 
 
-def _split_track(text: str | None) -> dict[str, int | None]:
+def _split_pair(kind: str, text: str | None) -> dict[str, int | None]:
     number, _, total = (text or "").partition("/")
-    return {"track_number": _int(number.strip()), "track_total": _int(total.strip())}
+    return {f"{kind}_number": _int(number.strip()), f"{kind}_total": _int(total.strip())}
 
 
 def _year(text: str | None) -> int | None:
@@ -293,22 +314,26 @@ def _check_taggable(path: Path) -> None:
 # ------------------------------------------------------------------------------------------------------- public
 
 def write_tags(path: str | os.PathLike[str], *, title: str | None = None, artist: str | None = None,
-               album: str | None = None, track_number: int | None = None, track_total: int | None = None,
-               isrc: str | None = None, year: int | None = None, cover_path: str | os.PathLike[str] | None = None,
+               album: str | None = None, album_artist: str | None = None, track_number: int | None = None,
+               track_total: int | None = None, disc_number: int | None = None, disc_total: int | None = None,
+               isrc: str | None = None, upc: str | None = None, year: int | None = None,
+               cover_path: str | os.PathLike[str] | None = None,
                out_path: str | os.PathLike[str] | None = None) -> Path:
     """Tag one of studioflow's outputs (.wav, .mp3, .flac, .opus, .m4a); arguments left None keep their old value.
 
     The tagged file is made as a copy in the destination folder and renamed onto ``out_path`` (default: ``path``
-    itself, so use it only on files we made). ``isrc`` is checked against ISO 3901 and stored without hyphens;
-    ``cover_path`` is a JPEG or PNG stored as the front cover. Returns the tagged file's path.
+    itself, so use it only on files we made). ``isrc`` is checked against ISO 3901 and stored without hyphens,
+    ``upc`` (the release's UPC-A or EAN-13) against its GS1 check digit; ``cover_path`` is a JPEG or PNG stored as
+    the front cover. Returns the tagged file's path.
     """
     source = Path(path)
     _check_taggable(source)
     target = Path(out_path) if out_path is not None else source
     if target.suffix.lower() != source.suffix.lower():
         raise AudioFileError(f"{target}: a tagged copy must keep the suffix of {source.name}")
-    tags = _normalise({"title": title, "artist": artist, "album": album, "track_number": track_number,
-                       "track_total": track_total, "isrc": isrc, "year": year})
+    tags = _normalise({"title": title, "artist": artist, "album": album, "album_artist": album_artist,
+                       "track_number": track_number, "track_total": track_total, "disc_number": disc_number,
+                       "disc_total": disc_total, "isrc": isrc, "upc": upc, "year": year})
     cover = _read_cover(cover_path) if cover_path is not None else None
     import mutagen
 
@@ -321,9 +346,18 @@ def write_tags(path: str | os.PathLike[str], *, title: str | None = None, artist
     return target
 
 
+def check_tags(tags: dict[str, Any]) -> dict[str, Any]:
+    """Check ``write_tags`` keywords before long work: ParameterError naming the first bad value (cover included);
+    returns them as they are."""
+    _normalise({key: tags.get(key) for key in TAG_KEYS})
+    if tags.get("cover_path") is not None:
+        _read_cover(tags["cover_path"])
+    return tags
+
+
 def read_tags(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Read the release tags: a dict with ``title``, ``artist``, ``album``, ``track_number``, ``track_total``,
-    ``isrc``, ``year`` (int), ``cover`` (image bytes) and ``cover_mime``; absent ones are None."""
+    """Read the release tags: a dict with ``TAG_KEYS`` (``year`` and the numbers as int), ``cover`` (image bytes)
+    and ``cover_mime``; absent ones are None."""
     import mutagen
 
     source = Path(path)

@@ -56,10 +56,20 @@ def targets(as_json: bool) -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Write a stand-alone HTML report here.")
 @click.option("--overwrite", is_flag=True, help="Replace an earlier master at OUT (else that is an error).")
+@click.option("--title", default=None, help="Tag: the song's title.")
+@click.option("--artist", default=None, help="Tag: the artist (also the album artist).")
+@click.option("--album", default=None, help="Tag: the album (release) title.")
+@click.option("--isrc", default=None, help="Tag: the recording's ISRC, CC-XXX-YY-NNNNN (also in the BWF's axml).")
+@click.option("--upc", default=None, help="Tag: the release's UPC (12 digits) or EAN (13 digits).")
+@click.option("--year", type=int, default=None, help="Tag: the release year.")
+@click.option("--cover", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Tag: the front cover, a JPEG or PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result record as JSON.")
 def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: float | None,
            reference: str | None, style: str | None, max_limiting_db: float | None, formats: tuple[str, ...],
-           dither: str, report_path: str | None, overwrite: bool, as_json: bool) -> None:
+           dither: str, report_path: str | None, overwrite: bool, title: str | None, artist: str | None,
+           album: str | None, isrc: str | None, upc: str | None, year: int | None, cover: str | None,
+           as_json: bool) -> None:
     """Master a mix for a platform or to a reference; writes OUT, OUT.json and the delivery files.
 
     \b
@@ -67,6 +77,8 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
       studioflow master mix.wav -o song-master.wav --target spotify --report song.html
       studioflow master mix.wav -o song.wav --reference ref.wav --format mp3 --format wav16
       studioflow master mix.wav -o song.wav --target cd --style loud,rock --max-limiting 6
+      studioflow master mix.wav -o song.wav --format flac --format mp3 --title "Song" --artist "Band" \\
+        --album "First EP" --isrc GB-ABC-25-00001 --year 2025 --cover cover.png
     """
     from rich.console import Console
 
@@ -93,13 +105,22 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
 
         record = run_master(mix, out, target=target, lufs=lufs, ceiling_dbtp=ceiling, reference=reference,
                             style=style, max_limiting_db=max_limiting_db, formats=("wav24", *formats),
-                            report=report_path, dither=dither, progress=report)
+                            report=report_path, dither=dither, progress=report,
+                            tags=_tags(title, artist, album, isrc, upc, year, cover))
     if as_json:
         from studioflow.audio.atomic import to_jsonable
 
         click.echo(json.dumps(to_jsonable(record), indent=2))
         return
     _print_summary(console, record)
+
+
+def _tags(title: str | None, artist: str | None, album: str | None, isrc: str | None, upc: str | None,
+          year: int | None, cover: str | None) -> dict | None:
+    """The tags of ``master``'s options (None when none is given); the artist is also the album artist."""
+    tags = {"title": title, "artist": artist, "album": album, "album_artist": artist, "isrc": isrc, "upc": upc,
+            "year": year, "cover_path": cover}
+    return tags if any(v is not None for v in tags.values()) else None
 
 
 def _progress(console):  # type: ignore[no-untyped-def]

@@ -134,11 +134,13 @@ def print_revoked(console: Any, revoked: list[dict[str, Any]]) -> None:
                    "note becomes the next session version (session-vNNN.yaml, which session.yaml then holds); a "
                    "note applied in full is closed, one refused (in part) stays open with the reason and is not "
                    "tried again.")
+@click.option("--include-unapproved", is_flag=True,
+              help="Deliver songs whose masters are not approved too (by default only approved songs are).")
 @click.option("--json", "as_json", is_flag=True, help="Print the steps as JSON.")
 def produce(project: Path, song: str | None, until: str, force: bool, dry_run: bool, apply_notes: bool,
-            as_json: bool) -> None:
+            include_unapproved: bool, as_json: bool) -> None:
     """Run the chain from takes to release: check takes -> comp -> starting session -> (apply mixing notes) -> mix ->
-    master per platform -> deliverables.
+    master per platform -> deliverables (tagged from the brief and the song; only songs whose masters are approved).
 
     Only steps whose inputs changed (content hashes of audio, sessions and settings) are redone. A song without a
     session starts from the mixing engineer's automatic mix (with the song's tempo and sections when project.yaml
@@ -154,12 +156,13 @@ def produce(project: Path, song: str | None, until: str, force: bool, dry_run: b
     from studioflow.producer.pipeline import produce as run
 
     if as_json:
-        _json(run(project, song=song, until=until, force=force, dry_run=dry_run, apply_notes=apply_notes))
+        _json(run(project, song=song, until=until, force=force, dry_run=dry_run, apply_notes=apply_notes,
+                  include_unapproved=include_unapproved))
         return
     console = _console()
     with ProduceProgress(console) as bar:
         result = run(project, song=song, until=until, force=force, dry_run=dry_run, apply_notes=apply_notes,
-                     progress=bar.event)
+                     include_unapproved=include_unapproved, progress=bar.event)
     print_revoked(console, result["revoked"])
     n = sum(s["status"] in ("run", "would run") for steps in result["songs"].values() for s in steps)
     console.print(f"{'would redo' if dry_run else 'redone'}: {n} step(s)"

@@ -24,8 +24,10 @@ def _num(x: float | None) -> str:
 
 ALBUM_EXAMPLES = """\b
 Examples:
+  studioflow album --template > ALBUM.yaml
   studioflow album ALBUM.yaml -o release/
   studioflow album ALBUM.yaml -o release/ --format wav24 --format cd --json
+  studioflow album my-ep -o release/          # the project's approved mixes, in the brief's order
 """
 TRANSLATION_EXAMPLES = """\b
 Examples:
@@ -35,32 +37,53 @@ Examples:
 
 
 @click.command(epilog=ALBUM_EXAMPLES)
-@click.argument("album_file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+@click.argument("album_file", required=False, type=click.Path())
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False),
               help="Folder for the release package (made if missing).")
+@click.option("--template", is_flag=True, help="Print a commented ALBUM.yaml with every key, and stop.")
+@click.option("--include-unapproved", is_flag=True,
+              help="With a project: also songs whose mix is not approved (their newest mix).")
 @click.option("--format", "formats", multiple=True, type=click.Choice(ALBUM_FORMATS),
               help="Deliver these formats instead of the album file's (repeatable): wav24, wav16 (44.1 kHz dithered), "
                    "flac, mp3, aac, cd (CD image + CUE sheet).")
 @click.option("--no-report", is_flag=True, help="Skip album.html.")
 @click.option("--overwrite", is_flag=True, help="Replace a release already in OUT_DIR (else it is an error).")
 @click.option("--json", "as_json", is_flag=True, help="Print the album record as JSON.")
-def album(album_file: str, out_dir: str, formats: tuple[str, ...], no_report: bool, overwrite: bool,
-          as_json: bool) -> None:
-    """Master the songs of ALBUM_FILE as a set and build the release package in OUT_DIR: tagged per-track masters,
-    the CD image with its CUE sheet, album.json, album.html and manifest.json (SHA-256 of every file).
+def album(album_file: str | None, out_dir: str | None, template: bool, include_unapproved: bool,
+          formats: tuple[str, ...], no_report: bool, overwrite: bool, as_json: bool) -> None:
+    """Master the songs of ALBUM_FILE (an ALBUM.yaml, see --template, or a project folder: its approved mixes in
+    the brief's order, the ALBUM.yaml used written into OUT_DIR) as a set and build the release package in
+    OUT_DIR: tagged per-track masters (24-bit BWF, 16-bit, FLAC, MP3, AAC), the CD image with its CUE sheet and
+    DDP fileset, album.json, album.html and manifest.json (SHA-256 of every file).
 
     """
     from rich.console import Console
 
     from studioflow.cli.outputs import check_dir
-    from studioflow.mastering.album import make_album
 
+    if template:
+        from studioflow.mastering.albumfile import TEMPLATE
+
+        click.echo(TEMPLATE, nl=False)
+        return
+    if album_file is None or out_dir is None:
+        raise click.UsageError("give ALBUM_FILE (or a project folder) and -o OUT_DIR, or --template")
     check_dir(out_dir)
     console = Console(stderr=True)
+    options = {"formats": formats or None, "report": not no_report, "overwrite": overwrite}
     with _progress(console) as progress:
         task = progress.add_task("album", total=1.0)
-        record = make_album(album_file, out_dir, formats=formats or None, report=not no_report, overwrite=overwrite,
-                            progress=lambda stage, f: progress.update(task, description=stage, completed=f))
+        options["progress"] = lambda stage, f: progress.update(task, description=stage, completed=f)
+        given = Path(album_file)
+        if given.is_dir() or given.name == "project.yaml":      # a project, named by its folder or its file
+            from studioflow.producer.release import make_project_album
+
+            record = make_project_album(given if given.is_dir() else given.parent, out_dir,
+                                        include_unapproved=include_unapproved, **options)
+        else:
+            from studioflow.mastering.album import make_album
+
+            record = make_album(album_file, out_dir, **options)
     if as_json:
         from studioflow.audio.atomic import to_jsonable
 
@@ -81,8 +104,15 @@ def album(album_file: str, out_dir: str, formats: tuple[str, ...], no_report: bo
                       _num(a["integrated_lufs"]), _num(a["relative_lu"]), _num(a.get("true_peak_8x_dbtp")),
                       _num(b["distance_to_album_db"]), _num(a["distance_to_album_db"]))
     out.print(table)
+    for s in record["songs"]:
+        out.print(f"{s['number']}. {s['title']}: {s['loudness_note']}")
+    for why in record.get("left_out", []):
+        out.print(f"[yellow]left out:[/yellow] {why}")
+    if record.get("album_file"):
+        out.print(f"album file used: {record['album_file']}")
     if record.get("cd"):
-        out.print(f"CD image {record['cd']['image']} with {record['cd']['sheet']}")
+        out.print(f"CD image {record['cd']['image']} with {record['cd']['sheet']} and the DDP fileset "
+                  f"{record['cd']['ddp']}/")
     out.print(f"manifest: {record['manifest']}")
 
 

@@ -8,9 +8,13 @@
 3. master each song with ``mastering.api.master`` (the single-song chain, whose genre curve is the same for all)
    at its own loudness;
 4. render the album as one sequence (gaps, fades, crossfades), cut it into per-track files at each INDEX 01 and
-   deliver every asked format (``mastering.delivery``), tagged; the CD image (16-bit, 44.1 kHz) and its CUE sheet;
-5. ``album.json`` (loudness, true peak and spectral balance per song, before and after), ``album.html`` and
-   ``manifest.json`` (SHA-256, format, duration, loudness and true peak of every file).
+   deliver every asked format (``mastering.delivery``), all tagged from one source (``release_tags``), the
+   24-bit WAVs as BWF; the album's one 16-bit master (resampled once, dithered once, the dither muted in digital
+   silence) is the CD image, and the 16-bit track files are cut from it, so they equal the CD sample for sample
+   and its gaps are zeros; with it the CUE sheet and the DDP 2.0 fileset (``mastering.ddp``);
+5. ``album.json`` (loudness, true peak and spectral balance per song, before and after, and why a song is
+   quieter than its single master would be), ``album.html`` and ``manifest.json`` (SHA-256, format, duration,
+   loudness and true peak of every file).
 Every file is written atomically; intermediate files live in a hidden folder in OUT_DIR that is removed at the end.
 """
 
@@ -33,8 +37,10 @@ from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.mastering import cdimage, chain, decisions, delivery
 from studioflow.mastering.decisions import Stage
 from studioflow.mastering.styles import STYLES
-from studioflow.mastering.albumfile import FORMATS, Album, check_rates, load_album
-from studioflow.mastering.cue import CueTrack, render_cue
+from studioflow.mastering.albumfile import FORMATS, Album, AlbumTrack, check_rates, load_album
+from studioflow.mastering.cue import SAMPLES_PER_FRAME, CueTrack, render_cue
+from studioflow.mastering.ddp import FILES as DDP_FILES
+from studioflow.mastering.ddp import write_ddp
 from studioflow.mastering.measure import measure_file
 from studioflow.mastering.spectral import spectral_distance_db
 from studioflow.mastering.targets import resolve_target
@@ -43,6 +49,7 @@ TONAL_MATCH = 0.5          # default share of the way each song moves toward the
 TONAL_MATCH_MAX_DB = 3.0   # the most the album's tonal match moves any band
 CD_IMAGE = "cd-image.wav"
 CUE_SHEET = "cd-image.cue"
+DDP_FOLDER = "DDP"
 
 
 def _safe_name(title: str) -> str:
@@ -104,9 +111,9 @@ def _plan(album: Album) -> tuple[list[cdimage.Spot], int]:
         k = int(re.search(r"track (\d+)", str(e)).group(1)) - 1   # type: ignore[union-attr]
         raise album.fail(f"tracks[{k}]", str(e)) from None
     if "cd" in album.formats:
-        why = cdimage.check_cd_length(total, len(t))
+        why = cdimage.check_cd(spots, total)
         if why:
-            raise album.fail("tracks", f"{why}; drop 'cd' from formats or shorten the album")
+            raise album.fail("tracks", f"{why}; drop 'cd' from formats or change the sequence")
     return spots, total
 
 
@@ -170,36 +177,47 @@ def make_album(album_path: str | os.PathLike[str], out_dir: str | os.PathLike[st
         masters = [Path(r["output"]) for r in records]
         seq = work / "sequence.wav"
         cdimage.render_sequence(masters, spots, total_frames, rate, channels, seq)
-        pieces = cdimage.cut_tracks(seq, spots, total_frames, rate, work)
+        starts = [cdimage.to_samples(s.index01, rate) for s in spots] + [cdimage.to_samples(total_frames, rate)]
+        pieces = cdimage.cut_tracks(seq, starts, [work / f"track-{t.number:02d}.wav" for t in tracks], "FLOAT")
+        mains = [out / f"{t.number:02d} - {_safe_name(t.title)}.wav" for t in tracks]
+        tags = [release_tags(album, t) for t in tracks]
 
         files: list[tuple[Path, str, int | None]] = []
-        deliveries: list[list[dict]] = []
+        deliveries: list[list[dict]] = [[] for _ in tracks]
         for k, t in enumerate(tracks):
-            main = out / f"{t.number:02d} - {_safe_name(t.title)}.wav"
-            made = []
-            for j, fmt in enumerate(f for f in album.formats if f != "cd"):
+            for j, fmt in enumerate(f for f in album.formats if f not in ("cd", "wav16")):
                 say(f"track {t.number}: {fmt}", 0.62 + 0.25 * (k + j / len(album.formats)) / n)
-                d = delivery.deliver(fmt, pieces[k], delivery.output_path(main, fmt), rate, channels,
+                d = delivery.deliver(fmt, pieces[k], delivery.output_path(mains[k], fmt), rate, channels,
                                      target.ceiling_dbtp)
-                from studioflow.audio.tags import write_tags
-
-                write_tags(d["path"], title=t.title, artist=album.artist, album=album.title, track_number=t.number,
-                           track_total=n, isrc=t.isrc, year=album.year, cover_path=album.cover)
-                made.append(d)
+                delivery.finish(d, tags[k], originator_reference=t.isrc or "")
+                deliveries[k].append(d)
                 files.append((Path(d["path"]), f"track {fmt}", t.number))
-            deliveries.append(made)
 
         cue = None
+        if {"cd", "wav16"} & set(album.formats):
+            say("the 16-bit master: CD image and 16-bit tracks", 0.88)
+            image = out / CD_IMAGE if "cd" in album.formats else work / CD_IMAGE
+            cuts = [delivery.output_path(m, "wav16") if "wav16" in album.formats else work / f"{m.stem}-16.wav"
+                    for m in mains]
+            made16 = _sixteen_bit(seq, rate, total_frames, spots, image, cuts, target.ceiling_dbtp)
+            if "wav16" in album.formats:
+                for k, d in enumerate(made16):
+                    delivery.finish(d, tags[k])
+                    deliveries[k].append(d)
+                    files.append((Path(d["path"]), "track wav16", tracks[k].number))
         if "cd" in album.formats:
-            say("CD image and CUE sheet", 0.9)
-            cdimage.write_cd_image(seq, rate, total_frames, out / CD_IMAGE)
             cue_tracks = [CueTrack(s.number, t.title, album.artist, t.isrc, s.index00, s.index01)
                           for s, t in zip(spots, tracks)]
             write_text(out / CUE_SHEET, render_cue(title=album.title, performer=album.artist, file_name=CD_IMAGE,
                                                    tracks=cue_tracks, catalog=album.catalog, year=album.year))
-            cue = {"image": CD_IMAGE, "sheet": CUE_SHEET, "total_frames": total_frames,
+            say("DDP fileset", 0.93)
+            write_ddp(out / CD_IMAGE, out / DDP_FOLDER, cue_tracks, upc=album.catalog,
+                      master_id=f"{album.artist} - {album.title}")
+            cue = {"image": CD_IMAGE, "sheet": CUE_SHEET, "ddp": DDP_FOLDER, "total_frames": total_frames,
+                   "gain_db": made16[0]["trim_db"], "note": made16[0]["note"],
                    "tracks": [{"number": s.number, "index00": s.index00, "index01": s.index01} for s in spots]}
             files += [(out / CD_IMAGE, "CD image", None), (out / CUE_SHEET, "CUE sheet", None)]
+            files += [(out / DDP_FOLDER / name, "DDP fileset", None) for name in (*DDP_FILES, "CHECKSUM.MD5")]
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -222,6 +240,46 @@ def make_album(album_path: str | os.PathLike[str], out_dir: str | os.PathLike[st
     return record
 
 
+def loudness_note(offset_lu: float, overridden: bool, single_lufs: float, album_lufs: float | None) -> str:
+    """Why a song's album master is as loud as it is, next to what ``master`` (and ``produce``) would give it as a
+    single: the target itself."""
+    if album_lufs is None or abs(offset_lu) < 0.05:
+        return f"on the album's target, {single_lufs:g} LUFS, as its single master would be"
+    why = ("its relative_lu override" if overridden else
+           f"its mix sits {-offset_lu:.1f} LU below the loudest song's, and the album keeps that distance")
+    return (f"{album_lufs:.1f} LUFS on the album, {single_lufs - album_lufs:.1f} LU below its single master "
+            f"({single_lufs:g} LUFS): {why}; set overrides.relative_lu: 0 to master it as loud as the loudest")
+
+
+def release_tags(album: Album, track: AlbumTrack) -> dict:
+    """The tags every delivery of ``track`` carries (``audio.tags.write_tags`` keywords): one source for all."""
+    return {"title": track.title, "artist": album.artist, "album": album.title, "album_artist": album.artist,
+            "track_number": track.number, "track_total": len(album.tracks), "disc_number": 1, "disc_total": 1,
+            "isrc": track.isrc, "upc": album.catalog, "year": album.year, "cover_path": album.cover}
+
+
+def _sixteen_bit(seq: Path, rate: int, total_frames: int, spots: Sequence[cdimage.Spot], image: Path,
+                 cuts: Sequence[Path], ceiling_dbtp: float) -> list[dict]:
+    """The album's one 16-bit master into ``image`` and the 16-bit tracks cut from it at each INDEX 01 into
+    ``cuts``, every track checked (8x true peak) and the whole made again lower if one went over; the wav16
+    delivery records."""
+    bounds = [s.index01 * SAMPLES_PER_FRAME for s in spots] + [total_frames * SAMPLES_PER_FRAME]
+    gain_db, note = 0.0, ""
+    for attempt in range(3):
+        cdimage.write_16bit(seq, rate, total_frames, image, gain_db=gain_db)
+        cdimage.cut_tracks(image, bounds, cuts, "PCM_16")
+        measured = [delivery.measure_written(c) for c in cuts]
+        over = max((m[1] - ceiling_dbtp for m in measured if m[1] is not None), default=0.0)
+        if over <= 0:
+            break
+        gain_db -= over + delivery.SAFETY_DB
+        note = (f"resampling and dither pushed the true peak {over:.2f} dB over the ceiling; the 16-bit master "
+                f"was made again {-gain_db:.2f} dB lower")
+    return [{"format": delivery.FORMATS["wav16"]["label"], "key": "wav16", "path": str(c), "integrated_lufs": m[0],
+             "dither": delivery.DITHER_DEFAULT, "true_peak_dbtp": m[1], "trim_db": round(gain_db, 3), "note": note,
+             "analysis": m[2]} for c, m in zip(cuts, measured)]
+
+
 def _record(album: Album, target, mixes: list[dict], records: list[dict], offsets: list[float],  # type: ignore[no-untyped-def]
             average: np.ndarray, spots: list, deliveries: list[list[dict]], cue: dict | None, rate: int) -> dict:
     after = [r["analysis"]["output"] for r in records]
@@ -235,6 +293,7 @@ def _record(album: Album, target, mixes: list[dict], records: list[dict], offset
         songs.append({
             "number": t.number, "title": t.title, "isrc": t.isrc, "mix": str(t.mix),
             "intended_relative_lu": offsets[k],
+            "loudness_note": loudness_note(offsets[k], t.relative_lu is not None, target.lufs, a["integrated_lufs"]),
             "before": {"integrated_lufs": m["integrated_lufs"], "true_peak_dbtp": m["true_peak_dbtp"],
                        "lra_lu": m["lra_lu"], "relative_lu": m["integrated_lufs"] - loud_before,
                        "spectrum_db": m["spectrum"]["level_db"],

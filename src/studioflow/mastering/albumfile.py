@@ -1,24 +1,6 @@
 """ALBUM.yaml: the release as data (title, artist, catalog, year, cover, the tracks in order with their mixes,
 titles, ISRCs, gaps or crossfades, fades and overrides), loaded and checked with errors that name file, line and key.
-
-    title: First Light
-    artist: The Demo Band
-    catalog: "5012345678900"       # UPC-A (12 digits) or EAN-13 (13 digits), check digit verified
-    year: 2025
-    cover: cover.png               # JPEG or PNG, relative to this file
-    target: spotify                # or lufs / ceiling_dbtp; the loudest song lands here
-    formats: [wav24, wav16, flac, mp3, aac, cd]
-    gap_s: 2.0                     # default silence between songs
-    tracks:
-      - mix: mixes/single.wav
-        title: The Single
-        isrc: GB-ABC-25-00001
-      - mix: mixes/ballad.wav
-        title: The Ballad
-        isrc: GB-ABC-25-00002
-        crossfade_s: 1.5           # instead of a gap: overlap the previous song's end
-        fade_out_s: 4.0
-        overrides: {relative_lu: -3, style: gentle}
+``TEMPLATE`` is a commented example of every key (``studioflow album --template`` prints it).
 """
 
 from __future__ import annotations
@@ -31,7 +13,43 @@ from yaml.nodes import ScalarNode
 
 from studioflow.audio.yamlfile import NOT_HANDLED, Located, load_located
 from studioflow.errors import AudioFileError, SessionError
-from studioflow.mastering.codes import normalise_catalog, normalise_isrc
+from studioflow.audio.codes import normalise_catalog, normalise_isrc
+
+TEMPLATE = """\
+# ALBUM.yaml: the release, mastered as a set by `studioflow album ALBUM.yaml -o release/`.
+# Paths are relative to this file. Only title, artist and tracks (each with mix and title) are required.
+title: First Light                 # the release's title (album tag, CUE and DDP)
+artist: The Demo Band              # artist and album artist of every track
+catalog: "5012345678900"           # UPC-A (12 digits) or EAN-13 (13 digits), check digit verified; in quotes
+year: 2025                         # release year
+cover: cover.png                   # front cover, JPEG or PNG, embedded in every file
+target: spotify                    # `studioflow targets`; the loudest song lands here, the others below it
+# lufs: -14                        # or a loudness of your own (LUFS) ...
+# ceiling_dbtp: -1                 # ... and a true-peak ceiling (dBTP)
+# style: balanced                  # gentle | balanced | loud, and/or a curve: neutral, pop, rock, ...
+formats: [wav24, wav16, flac, mp3, aac, cd]   # cd: CD image + CUE sheet + DDP 2.0 fileset (44.1 kHz, 16-bit)
+gap_s: 2.0                         # silence between songs unless a track says otherwise
+# sample_rate: 48000               # the album's rate (default: the first mix's); wav16 and cd are 44.1 kHz
+# tonal_match: 0.5                 # 0..1: how far each song moves toward the album's average tonal balance
+tracks:
+  - mix: mixes/single.wav          # the mix of this song (any rate; resampled to the album's)
+    title: The Single
+    isrc: GB-ABC-25-00001          # ISO 3901, hyphens optional; each recording has its own
+  - mix: mixes/ballad.wav
+    title: The Ballad
+    isrc: GB-ABC-25-00002
+    gap_s: 3.0                     # the silence before this song (instead of the album's gap_s)
+    fade_out_s: 4.0                # fade this song out over its last 4 s
+    # fade_in_s: 0.5
+    overrides:
+      relative_lu: -3              # 3 LU below the loudest song (default: its mix's distance)
+      style: gentle                # mastering style for this song only
+      # max_limiting_db: 3         # never limit this song more than this
+      # tonal_match: 0             # keep this song's own tonal balance
+  - mix: mixes/closer.wav
+    title: Closer
+    crossfade_s: 1.5               # overlap the previous song's end instead of a gap (not on track 1)
+"""
 
 FORMATS = ("wav24", "wav16", "flac", "mp3", "aac", "cd")
 DEFAULT_FORMATS = FORMATS

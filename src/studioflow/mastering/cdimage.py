@@ -1,5 +1,6 @@
 """The album as one continuous stream: where each song sits (on CD frame boundaries), the sequence rendered with its
-gaps, fades and crossfades, cut back into per-track files, and the Red Book CD image (16-bit, 44.1 kHz, stereo).
+gaps, fades and crossfades, cut back into per-track files, and the album's one 16-bit master (44.1 kHz, stereo)
+that is the Red Book CD image and from which the 16-bit track files are cut.
 
 Positions are planned in CD frames of 1/75 s, so every track's INDEX 00 and INDEX 01 fall on a frame boundary: a
 multiple of 588 samples at 44.1 kHz (IEC 60908). At the album's own rate a frame is ``rate / 75`` samples (exact for
@@ -11,6 +12,7 @@ before it (as most rippers do) and played gaplessly the files give back the albu
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +21,12 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from studioflow.audio.stream import BlockReader, BlockWriter
-from studioflow.mastering.delivery import _resampled   # the streamed soxr pass the deliveries use
+from studioflow.mastering.delivery import _resampled, _scaled, dither_16   # the deliveries' streamed passes
 from studioflow.mastering.cue import FRAMES_PER_SECOND, SAMPLES_PER_FRAME, msf
 
 CD_RATE = 44100
 CD_MAX_FRAMES = (79 * 60 + 57) * FRAMES_PER_SECOND   # 79:57, the longest a standard 80-minute CD-R reliably holds
+MIN_TRACK_FRAMES = 4 * FRAMES_PER_SECOND              # a Red Book track lasts at least 4 s
 BLOCK = 1 << 16
 
 
@@ -83,12 +86,18 @@ def plan(lengths: Sequence[int], gaps_s: Sequence[float], crossfades_s: Sequence
     return out, total
 
 
-def check_cd_length(total_frames: int, tracks: int) -> str | None:
-    """Why this does not fit a CD (over 99 tracks, or over 79:57), or None when it fits."""
-    if tracks > 99:
-        return f"{tracks} tracks: a CD holds at most 99"
+def check_cd(spots: Sequence[Spot], total_frames: int) -> str | None:
+    """Why this sequence does not make a Red Book CD (over 99 tracks, over 79:57, a track under 4 s from its
+    INDEX 01 to the next), or None when it does."""
+    if len(spots) > 99:
+        return f"{len(spots)} tracks: a CD holds at most 99"
     if total_frames > CD_MAX_FRAMES:
         return f"the album runs {msf(total_frames)} (mm:ss:ff), longer than a CD's {msf(CD_MAX_FRAMES)}"
+    ends = [s.index01 for s in spots[1:]] + [total_frames]
+    for s, end in zip(spots, ends):
+        if end - s.index01 < MIN_TRACK_FRAMES:
+            return (f"track {s.number} runs {(end - s.index01) / FRAMES_PER_SECOND:.2f} s from its INDEX 01 to the "
+                    f"next: a CD track lasts at least {MIN_TRACK_FRAMES // FRAMES_PER_SECOND} s (IEC 60908)")
     return None
 
 
@@ -169,15 +178,15 @@ def render_sequence(paths: Sequence[Path], spots: Sequence[Spot], total_frames: 
     return pos
 
 
-def cut_tracks(sequence: Path, spots: Sequence[Spot], total_frames: int, rate: int, folder: Path) -> list[Path]:
-    """Cut the rendered sequence at each INDEX 01 into float WAV files in ``folder`` (one per track)."""
-    bounds = [to_samples(s.index01, rate) for s in spots] + [to_samples(total_frames, rate)]
+def cut_tracks(sequence: Path, bounds: Sequence[int], paths: Sequence[Path], subtype: str) -> list[Path]:
+    """Cut ``sequence`` at the sample positions ``bounds`` (len(paths) + 1 of them) into ``paths`` (``subtype``,
+    plain WAV): the samples are copied as they are, so a 16-bit cut equals the 16-bit sequence sample for sample."""
     reader = BlockReader(sequence, BLOCK)
-    paths = [folder / f".track-{s.number:02d}.wav" for s in spots]
-    writers = [BlockWriter(p, rate, reader.channels, subtype="FLOAT") for p in paths]
-    for w in writers:
-        w.__enter__()
-    try:
+    writers = [BlockWriter(p, reader.sample_rate, reader.channels, subtype=subtype, max_frames=hi - lo)
+               for p, lo, hi in zip(paths, bounds, bounds[1:])]
+    with contextlib.ExitStack() as stack:
+        for w in writers:
+            stack.enter_context(w)
         pos = 0
         for b in reader:
             for k, w in enumerate(writers):
@@ -185,27 +194,21 @@ def cut_tracks(sequence: Path, spots: Sequence[Spot], total_frames: int, rate: i
                 if hi > lo:
                     w.write(b[:, lo:hi])
             pos += b.shape[1]
-    except BaseException as e:
-        for w in writers:
-            w.__exit__(type(e), e, e.__traceback__)
-        raise
-    for w in writers:
-        w.__exit__(None, None, None)
-    return paths
+    return list(paths)
 
 
-def write_cd_image(sequence: Path, rate: int, total_frames: int, out: Path, *, seed: int = 0) -> int:
-    """Make the CD image from the float sequence: soxr VHQ to 44.1 kHz if needed, stereo, exactly
-    ``total_frames`` x 588 samples, TPDF dither to 16 bits as the very last step. Returns its length in samples."""
-    from studioflow.dsp.dither import Dither
-
+def write_16bit(sequence: Path, rate: int, total_frames: int, out: Path, *, gain_db: float = 0.0,
+                shape: str = "shaped") -> int:
+    """The album's one 16-bit master, from which the CD image and every 16-bit track file are cut: the float
+    sequence times ``gain_db``, soxr VHQ to 44.1 kHz if needed, stereo, exactly ``total_frames`` x 588 samples,
+    dithered to 16 bits as the very last step with the dither muted in digital silence (gaps, lead-in, fade tails
+    that reach zero are zeros: ``delivery.dither_16``), as a plain PCM WAV. Returns its length in samples."""
     reader = BlockReader(sequence, BLOCK)
-    blocks: Iterable[np.ndarray] = reader
+    blocks: Iterable[np.ndarray] = _scaled(reader, gain_db)
     if rate != CD_RATE:
-        blocks = _resampled(reader, rate, CD_RATE, reader.channels)
+        blocks = _resampled(blocks, rate, CD_RATE, reader.channels)
     n = total_frames * SAMPLES_PER_FRAME
-    dither = Dither(CD_RATE, bits=16, seed=seed)
-    with BlockWriter(out, CD_RATE, 2, subtype="PCM_16") as w:
-        for b in _exact(blocks, n, 2):
-            w.write(dither.process(np.ascontiguousarray(b)))
+    with BlockWriter(out, CD_RATE, 2, subtype="PCM_16", max_frames=n) as w:
+        for b in dither_16(_exact(blocks, n, 2), CD_RATE, shape):
+            w.write(b)
     return n

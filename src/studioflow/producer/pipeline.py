@@ -15,8 +15,11 @@ notes          mixing      open mixing notes not tried yet (--apply-notes)      
                                                                                 copied to session.yaml
 mix            mixing      session.yaml and every source it plays               mixing's render -> mixes/NAME-vNNN.wav
 master:TARGET  mastering   the mix's content, the target, the reference         mastering -> masters/SONG-TARGET-vNNN.wav
-deliver        ready       the masters                                          copies -> deliverables/TARGET/
+deliver        ready       the masters, the song's tags, its approval           tagged copies -> deliverables/TARGET/
 =============  ==========  ===================================================  ====================================
+
+``deliver`` delivers a song only while its mastering approval holds (the masters are the ones approved), unless
+``include_unapproved``; each delivered master carries the release tags of the brief and the song (release.py).
 
 A song without ``session.yaml`` gets a starting session: the mixing engineer's automatic first mix (see
 starting_session.py), or every track at unity while automix is not available. ``apply_notes`` adds the notes step
@@ -27,16 +30,17 @@ line saying so.
 from __future__ import annotations
 
 import importlib
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from studioflow.audio.atomic import atomic_write, next_version, write_json
+from studioflow.audio.atomic import next_version, write_json
+from studioflow.audio.tags import write_tags
 from studioflow.errors import StudioflowError
 from studioflow.producer import history, mixnotes, starting_session
 from studioflow.producer.lock import project_lock
 from studioflow.producer.project import Project, load_project
+from studioflow.producer.release import song_tags, unreleased
 from studioflow.producer.songs import SESSION_FILE, is_starting_session, unity_session_text, write_unity_session
 from studioflow.producer.stages import STAGES, check_stage, revoke_stale
 from studioflow.producer.state import State
@@ -91,21 +95,23 @@ def api(module: str, name: str) -> Callable[..., Any] | None:
 
 
 def produce(project_dir: str | Path, *, song: str | None = None, until: str = "ready", force: bool = False,
-            dry_run: bool = False, apply_notes: bool = False, progress: Progress | None = None) -> dict[str, Any]:
+            dry_run: bool = False, apply_notes: bool = False, progress: Progress | None = None,
+            include_unapproved: bool = False) -> dict[str, Any]:
     """Run (or with ``dry_run`` only plan) the chain for every song or one; return ``{"songs": {name: [steps]},
     "revoked": [approvals]}``.
 
     ``apply_notes`` first applies the open mixing notes to each song's session through revise (see mixnotes.py).
     After each song's chain (also when it fails), the approvals its new mix or masters no longer match are revoked
     (stages.revoke_stale), not in a dry run. Raises ProduceError at the first failing step. The project is locked
-    while it runs (not for a dry run).
+    while it runs (not for a dry run). ``include_unapproved`` delivers songs whose mastering is not approved too.
     """
     check_stage(until)
     if dry_run:
-        return _produce(load_project(project_dir), song, until, force, True, apply_notes, progress)
+        return _produce(load_project(project_dir), song, until, force, True, apply_notes, progress,
+                        include_unapproved)
     with project_lock(project_dir):
         project = load_project(project_dir)
-        result = _produce(project, song, until, force, False, apply_notes, progress)
+        result = _produce(project, song, until, force, False, apply_notes, progress, include_unapproved)
         history.append(project.path, "produce", song=song, until=until, force=force, apply_notes=apply_notes,
                        steps=[f"{s['song']}:{s['step']}" for ss in result["songs"].values() for s in ss
                               if s["status"] == "run"])
@@ -113,14 +119,14 @@ def produce(project_dir: str | Path, *, song: str | None = None, until: str = "r
 
 
 def _produce(project: Project, song: str | None, until: str, force: bool, dry: bool, apply_notes: bool,
-             progress: Progress | None) -> dict[str, Any]:
+             progress: Progress | None, include_unapproved: bool = False) -> dict[str, Any]:
     say = progress or (lambda event: None)
     songs = [project.song(song)] if song else list(project.songs)
     out: dict[str, Any] = {"project": str(project.path), "until": until, "dry_run": dry, "songs": {}, "revoked": []}
     for index, entry in enumerate(project.songs, 1):
         if entry not in songs:
             continue
-        chain = SongChain(project, entry, index, until, force, dry, say, apply_notes)
+        chain = SongChain(project, entry, index, until, force, dry, say, apply_notes, include_unapproved)
         try:
             out["songs"][entry["name"]] = [s.as_dict() for s in chain.run()]
         finally:
@@ -135,13 +141,14 @@ class SongChain:
     """The steps of one song, run in order; each decides from its inputs whether it must run."""
 
     def __init__(self, project: Project, entry: dict[str, Any], index: int, until: str, force: bool, dry: bool,
-                 say: Progress, apply_notes: bool = False) -> None:
+                 say: Progress, apply_notes: bool = False, include_unapproved: bool = False) -> None:
         self.project, self.entry, self.index = project, entry, index
         self.name = entry["name"]
         self.dir = project.path / "songs" / entry["folder"]
         self.state = State(self.dir)
         self.last = STAGES.index(until)
         self.force, self.dry, self.say, self.apply_notes = force, dry, say, apply_notes
+        self.include_unapproved = include_unapproved
         self.steps: list[Step] = []
         self.dirty: set[str] = set()            # stages whose outputs change in this (planned) run
 
@@ -414,16 +421,20 @@ class SongChain:
                 return
             step.status, step.why = "skipped", [f"no master for {', '.join(missing)}"]
             return
+        why = None if self.include_unapproved else unreleased(self.project, self.entry, "mastering")
+        if why:
+            step.status, step.why = "skipped", [f"not delivered: {why}; or produce --include-unapproved"]
+            return
+        tags = song_tags(self.project, self.entry, self.index)
         inputs = self.state.inputs({f"master for {t}": self.dir / m for t, m in masters.items()},
-                                   {"index": self.index, "name": self.name})
+                                   {"index": self.index, "name": self.name, "tags": tags})
         if not self._decide(step, inputs, []):
             return
         files = []
         for target, m in masters.items():
             dest = self.project.path / "deliverables" / target / f"{self.index:02d} {self.name}.wav"
             dest.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_write(dest) as tmp:
-                shutil.copyfile(self.dir / m, tmp)
+            write_tags(self.dir / m, out_path=dest, **tags)        # a tagged copy; the master stays as it is
             files.append(str(dest))
         step.result = {"files": files}
         self.state.record(step.name, inputs, files, step.result)
