@@ -25,8 +25,6 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-import numpy as np
-
 from studioflow.audio.atomic import write_json
 from studioflow.audio.stream import BlockReader
 from studioflow.dsp.dither import SHAPES as DITHER_SHAPES
@@ -58,11 +56,13 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
            reference: str | os.PathLike[str] | None = None, style: str | None = None,
            max_limiting_db: float | None = None, formats: Sequence[str] = ("wav24",),
            report: str | os.PathLike[str] | None = None, dither: str = delivery.DITHER_DEFAULT,
-           progress: Callable[[str, float], None] | None = None) -> dict:
+           progress: Callable[[str, float], None] | None = None, tags: dict | None = None) -> dict:
     """Master ``mix_path`` to ``out_path`` (24-bit WAV at the mix's rate, plus ``formats``: wav16, flac, mp3, aac)
     for ``target`` (a name from ``studioflow targets``, or ``lufs`` LUFS / ``ceiling_dbtp`` dBTP), optionally
     matching ``reference``; ``style`` as ``--style``; ``max_limiting_db`` caps the limiter's gain reduction (dB);
-    ``dither`` "shaped" or "tpdf" for wav16. Writes ``OUT.json`` (and ``report`` HTML) and returns the same record.
+    ``dither`` "shaped" or "tpdf" for wav16; ``tags`` (``audio.tags.write_tags`` keywords) go into every file, the
+    24-bit master being a BWF (``delivery.finish``). Writes ``OUT.json`` (and ``report`` HTML) and returns the same
+    record.
 
     A run that fails or is interrupted takes back the files it had already delivered, so no partial set is left."""
     written: list[Path] = []
@@ -70,7 +70,8 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
         with contextlib.ExitStack() as scratch:
             return _master(mix_path, out_path, target=target, lufs=lufs, ceiling_dbtp=ceiling_dbtp,
                            reference=reference, style=style, max_limiting_db=max_limiting_db, formats=formats,
-                           report=report, dither=dither, progress=progress, written=written, scratch=scratch)
+                           report=report, dither=dither, progress=progress, written=written, scratch=scratch,
+                           tags=tags)
     except BaseException:
         for path in written:
             with contextlib.suppress(FileNotFoundError):
@@ -82,7 +83,7 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
             lufs: float | None, ceiling_dbtp: float | None, reference: str | os.PathLike[str] | None,
             style: str | None, max_limiting_db: float | None, formats: Sequence[str],
             report: str | os.PathLike[str] | None, dither: str, progress: Callable[[str, float], None] | None,
-            written: list[Path], scratch: contextlib.ExitStack) -> dict:
+            written: list[Path], scratch: contextlib.ExitStack, tags: dict | None = None) -> dict:
     """The work of :func:`master`; every file delivered is added to ``written`` as soon as it is in place; the
     audio kept between passes (``Scratch``) lives as long as ``scratch``."""
     started = time.perf_counter()
@@ -101,6 +102,10 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
     unknown = [f for f in formats if f not in delivery.FORMATS]
     if unknown:
         raise ParameterError(f"unknown delivery format {unknown[0]!r}; formats: {', '.join(delivery.FORMATS)}")
+    if tags:
+        from studioflow.audio.tags import check_tags
+
+        check_tags(tags)
     tgt = resolve_target(target, lufs=lufs, ceiling_dbtp=ceiling_dbtp)
     sty, curve = parse_style(style)
 
@@ -136,23 +141,21 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         if (ref is not None and target is None and lufs is None) else tgt
 
     with _temp_wav(out.parent, out.stem + "-24") as spec_path:
-        # 2. the chain before the limiter ---------------------------------------------------------------------
-        procs = chain.build(stages, rate)
-        # the chain's output is measured for the gain (loudness, true peak) and, when it compresses, for what that
-        # did to the band dynamics; left without a compressor its spectrum would only repeat the mix's, so it is skipped
+        # 2. the chain before the limiter; a reference match is measured after it and, when the chain as a whole
+        # missed the reference, the EQ is fitted again from the miss and the chain run once more ----------------
         compresses = any(s.enabled and s.name == "compression" for s in stages)
-        pre_meter = MixMeter(rate, channels, spectrum=compresses, stats=False)
-        pre_kept = scratch.enter_context(Scratch(out.parent, out.stem + "-pre", rate, channels))
-        with parallel.Beside(pre_meter.add) as side:
-            done = 0
-            for b in chain.stream(chain.chain_of(procs, rate), parallel.ahead(mix_kept.blocks()), channels):
-                pre_kept.put(b)                           # kept for the limiter, measured beside the chain
-                side.put(b)
-                done += b.shape[1]
-                say("tonal balance, dynamics, stereo", 0.2 + 0.25 * done / max(mix_kept.frames, 1))
-        pre_kept.done()
+        refit = eq_stage.enabled and tonal_goal["kind"] == "reference"
+        pre, pre_kept = _chain_pass(stages, mix_kept, out, scratch, say, spectrum=compresses or refit)
+        better = None
+        if refit and pre["integrated_lufs"] is not None:
+            # the miss is measured after the limiter too: limiting pulls the loud (mostly low) moments down
+            trial = decisions.loudness(pre["integrated_lufs"], pre["true_peak_dbtp"], goal, max_limiting_db)
+            better = decisions.refit_tonal(eq_stage, _limited(pre_kept, trial), tonal_goal, rate, clean)
+        if better is not None:
+            stages[stages.index(eq_stage)] = eq_stage = better
+            pre_kept.release()
+            pre, pre_kept = _chain_pass(stages, mix_kept, out, scratch, say, spectrum=compresses)
         mix_kept.release()
-        pre = pre_meter.result()
         if pre["integrated_lufs"] is None:
             raise AudioFileError(f"{mix_path}: the chain left nothing above the loudness gate")
 
@@ -200,10 +203,10 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
             deliveries.append(d)
 
     final = deliveries[0].pop("analysis")            # the wav24 master, measured as it was checked
-    for d in deliveries[1:]:
-        d.pop("analysis", None)
+    for d in deliveries:
+        delivery.finish(d, tags, analysis=final)   # the 24-bit master as a BWF; every file tagged
     limiting, limit_warnings = decisions.limiting_verdict(loud_stage, gr, pre, final, goal, sty)
-    warnings += limit_warnings
+    warnings += decisions.eq_warnings(eq_stage) + limit_warnings
     record = {
         "input": str(mix_path), "output": str(out), "reference": str(reference) if reference else None,
         "target": tgt.as_dict() if goal is tgt else {**goal.as_dict(), "name": f"reference loudness ({tgt.name} ceiling)"},
@@ -214,12 +217,12 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         "seconds": round(time.perf_counter() - started, 2),
     }
     if ref is not None:
-        fc = mix["spectrum"]["centers_hz"]
-        n = min(len(fc), len(ref["spectrum"]["level_db"]))
+        fc, of = mix["spectrum"]["centers_hz"], tonal_goal["of"]
+        n = min(len(fc), len(ref["spectrum"][of]))
         record["spectral_distance_db"] = {
-            "to": "reference",
-            "before": spectral_distance_db(mix["spectrum"]["level_db"][:n], ref["spectrum"]["level_db"][:n], fc[:n]),
-            "after": spectral_distance_db(final["spectrum"]["level_db"][:n], ref["spectrum"]["level_db"][:n], fc[:n]),
+            "to": "reference", "of": "mid",
+            "before": spectral_distance_db(mix["spectrum"][of][:n], ref["spectrum"][of][:n], fc[:n]),
+            "after": spectral_distance_db(final["spectrum"][of][:n], ref["spectrum"][of][:n], fc[:n]),
         }
     json_path = out.with_name(out.name + ".json") if out.suffix == "" else out.with_suffix(".json")
     write_json(json_path, record)
@@ -231,6 +234,35 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         written.append(Path(report))
     say("done", 1.0)
     return record
+
+
+def _chain_pass(stages: list[decisions.Stage], mix_kept: Scratch, out: Path, scratch: contextlib.ExitStack,
+                say: Callable[[str, float], None], spectrum: bool) -> tuple[dict, Scratch]:
+    """Run the chain before the limiter over the kept mix; its output kept (for the limiter) and measured beside it
+    (loudness and true peak; the spectrum when ``spectrum``); returns the measurement and the kept output."""
+    rate, channels = mix_kept.rate, mix_kept.channels
+    procs = chain.build(stages, rate)
+    pre_meter = MixMeter(rate, channels, spectrum=spectrum, stats=False)
+    pre_kept = scratch.enter_context(Scratch(out.parent, out.stem + "-pre", rate, channels))
+    with parallel.Beside(pre_meter.add) as side:
+        done = 0
+        for b in chain.stream(chain.chain_of(procs, rate), parallel.ahead(mix_kept.blocks()), channels):
+            pre_kept.put(b)                           # kept for the limiter, measured beside the chain
+            side.put(b)
+            done += b.shape[1]
+            say("tonal balance, dynamics, stereo", 0.2 + 0.25 * done / max(mix_kept.frames, 1))
+    pre_kept.done()
+    return pre_meter.result(), pre_kept
+
+
+def _limited(pre_kept: Scratch, stage: decisions.Stage) -> dict:
+    """The spectrum of the chain's output through the loudness stage's gain and limiter (measured, not kept)."""
+    meter = MixMeter(pre_kept.rate, pre_kept.channels, true_peak=False, stats=False)
+    limiter = chain.limiter_for(stage, pre_kept.rate)
+    with parallel.Beside(meter.add) as side:
+        for b in chain.stream(limiter, parallel.ahead(pre_kept.blocks(stage.settings["gain_db"])), pre_kept.channels):
+            side.put(b)
+    return meter.result()
 
 
 def _brief(a: dict) -> dict:

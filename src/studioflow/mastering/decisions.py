@@ -24,9 +24,15 @@ MULTIBAND_CROSSOVERS_HZ = (150.0, 4000.0)   # the same groups spectral.band_dyna
 MULTIBAND_EXCESS_DB = 4.0     # a band this many dB wider in range than the mids gets its own compressor
 MULTIBAND_ALLOWANCE_DB = 2.0  # ... and is brought back to about this much wider than the mids
 MULTIBAND_MAX_RATIO = 3.0
+MULTIBAND_BODY_DB = 10.0      # a band threshold never sits further than this under the band's power mean
 MULTIBAND_KNEE_FRACTION = 0.3  # the band threshold sits this far up the band's p10..p95 range
 PEAK_OVER_RMS_DB = {"low": 3.0, "high": 6.0}   # peak-detector level over RMS: sine-like lows, noise-like highs
 BAND_NAMES = {"low": "low band (< 150 Hz)", "high": "top band (> 4 kHz)"}
+REFERENCE_SMOOTH_BANDS = 1    # a reference balance is matched smoothed over about an octave of 1/3-octave bands
+REFERENCE_RESOLUTION = "third-octave"
+REFERENCE_MAX_DB = 24.0       # most a reference match may move one EQ band (moves over BIG_EQ_MOVE_DB are warned of)
+BIG_EQ_MOVE_DB = 6.0
+REFINE_MIN_DB = 0.3           # a measured miss (RMS dB over the fitted bands) under this is not refitted
 
 
 @dataclass
@@ -68,10 +74,10 @@ def tonal_target(mix: dict, curve: str, reference: dict | None) -> dict:
     """The spectrum aimed at (loudness-normalized band levels): the reference's, or the genre curve. Bands a
     reference at a lower rate does not reach keep the mix's own levels (nothing to match there)."""
     fc = np.asarray(mix["spectrum"]["centers_hz"])
-    if reference is not None:
-        shared = reference["spectrum"]["level_db"][:len(fc)]
-        return {"kind": "reference", "name": "reference", "centers_hz": fc.tolist(),
-                "level_db": list(shared) + list(mix["spectrum"]["level_db"][len(shared):len(fc)])}
+    if reference is not None:            # the mid is matched: the centre of the image, where the balance is heard
+        shared = reference["spectrum"]["mid_db"][:len(fc)]
+        return {"kind": "reference", "name": "reference", "centers_hz": fc.tolist(), "of": "mid_db",
+                "level_db": list(shared) + list(mix["spectrum"]["mid_db"][len(shared):len(fc)])}
     return {"kind": "curve", "name": curve, "centers_hz": fc.tolist(), "level_db": curve_db(curve, fc).tolist()}
 
 
@@ -82,10 +88,10 @@ def tonal_balance(mix: dict, target: dict, style: Style, rate: int, cleanup: Sta
     ``later_db`` is what the stages after the EQ change in each band's level (dB, e.g. ``stereo_band_change_db``),
     left out of the EQ's share so the chain as a whole lands on the target."""
     fc = np.asarray(mix["spectrum"]["centers_hz"])
-    mix_db = np.asarray(mix["spectrum"]["level_db"])
+    mix_db = np.asarray(mix["spectrum"][target.get("of", "level_db")])
     goal = np.asarray(target["level_db"])
     if target["kind"] == "reference":
-        strength, max_db, smooth, resolution = 1.0, 12.0, 1, "half-octave"
+        strength, max_db, smooth, resolution = 1.0, REFERENCE_MAX_DB, REFERENCE_SMOOTH_BANDS, REFERENCE_RESOLUTION
     else:
         strength, max_db, smooth, resolution = style.eq_strength, style.eq_max_db, 3, "octave"
     corr = tonal.correction_db(mix_db, goal, fc, strength=strength, max_db=max_db, smooth_bands=smooth)
@@ -111,11 +117,50 @@ def tonal_balance(mix: dict, target: dict, style: Style, rate: int, cleanup: Sta
                  f"{how}; largest moves {biggest}")
 
 
+def refit_tonal(stage: Stage, measured: dict, target: dict, rate: int, cleanup: Stage | None = None) -> Stage | None:
+    """The reference-matching EQ fitted again from what the whole chain did (``measured``: the spectrum after it):
+    the miss in each band is added to the EQ's own response and the gains fitted anew, so stages that move bands
+    (band compression, width) are made up for by measurement, not by a model. None when the miss is under
+    ``REFINE_MIN_DB`` (RMS over the fitted bands) or the stage is not a reference match."""
+    if not stage.enabled or target["kind"] != "reference" or "predicted_response_db" not in stage.settings:
+        return None
+    fc = np.asarray(measured["spectrum"]["centers_hz"])
+    miss = tonal.correction_db(np.asarray(measured["spectrum"][target["of"]]), np.asarray(target["level_db"]), fc,
+                               strength=1.0, max_db=REFERENCE_MAX_DB, smooth_bands=REFERENCE_SMOOTH_BANDS)
+    inside = (fc >= tonal.FIT_BAND_HZ[0]) & (fc <= tonal.FIT_BAND_HZ[1])
+    before = float(np.sqrt(np.mean(miss[inside] ** 2)))
+    if before < REFINE_MIN_DB:
+        return None
+    fixed = None
+    if cleanup is not None and cleanup.enabled:
+        from studioflow.dsp.eq import ParametricEQ
+
+        fixed = ParametricEQ(rate, bands=[{"type": "highpass", **cleanup.settings}]).bands
+    wanted = np.clip(np.asarray(stage.settings["predicted_response_db"]) + miss, -REFERENCE_MAX_DB, REFERENCE_MAX_DB)
+    bands, response = tonal.fit_eq(wanted, fc, rate, resolution=REFERENCE_RESOLUTION, max_db=REFERENCE_MAX_DB, fixed=fixed)
+    return Stage("tonal balance", True, "eq", {"bands": bands, "predicted_response_db": response.round(2).tolist(),
+                                               "refit_from_miss_db": round(before, 2)},
+                 f"{stage.reason}; fitted again after measuring the whole chain, which missed the reference by "
+                 f"{before:.1f} dB RMS over the 1/3-octave bands")
+
+
+def eq_warnings(stage: Stage) -> list[str]:
+    """A warning for each EQ band that moves more than ``BIG_EQ_MOVE_DB``: a move that large is worth a listen."""
+    if not stage.enabled:
+        return []
+    big = [b for b in stage.settings.get("bands", []) if abs(b.get("gain_db", 0.0)) > BIG_EQ_MOVE_DB]
+    if not big:
+        return []
+    moves = ", ".join(f"{b['gain_db']:+.1f} dB at {b['freq']:.0f} Hz" for b in sorted(big, key=lambda b: b["freq"]))
+    return [f"the tonal EQ moves {len(big)} band(s) by more than {BIG_EQ_MOVE_DB:g} dB ({moves}): the mix and the "
+            "target differ a lot there; listen for boom, thinness or harshness, or fix it in the mix"]
+
+
 def compression(mix: dict, style: Style, reference: dict | None, eq: Stage | None = None) -> Stage:
     """Multiband compression when an outer band (< 150 Hz or > 4 kHz) swings much more than the mids; otherwise
     gentle broadband glue when the loudness range is wider than the style (or the reference) wants. ``eq`` is the
     tonal stage that runs before, whose gain in each band moves the band compressors' thresholds with it."""
-    mb = multiband(mix, style, eq)
+    mb = multiband(mix, style, eq, reference)
     if mb is not None:
         return mb
     lra = mix["lra_lu"] or 0.0
@@ -139,29 +184,44 @@ def compression(mix: dict, style: Style, reference: dict | None, eq: Stage | Non
                  f"(range dB {bands_ok}): no compression")
 
 
-def multiband(mix: dict, style: Style, eq: Stage | None = None) -> Stage | None:
+def multiband(mix: dict, style: Style, eq: Stage | None = None, reference: dict | None = None) -> Stage | None:
     """The multiband stage when a band's level range (p95 - p10 over ~0.34 s frames, the LRA idea per band) exceeds
-    the mids' by more than ``MULTIBAND_EXCESS_DB``; None otherwise. Only the unruly bands are compressed. The
-    threshold sits ``MULTIBAND_KNEE_FRACTION`` of the way up the band's range from its p10 level, plus the EQ's gain
-    there and a peak-over-RMS allowance (the band compressors detect peaks; frame levels are RMS); the ratio shrinks
-    the range above the threshold so the band ends about ``MULTIBAND_ALLOWANCE_DB`` wider than the mids."""
+    the mids' by more than ``MULTIBAND_EXCESS_DB`` (with a reference: exceeds the reference's own range in that band,
+    since a sparse top or a solo bass is part of many arrangements); None otherwise. Only the unruly bands are
+    compressed. The threshold sits ``MULTIBAND_KNEE_FRACTION`` of the way up the band's range from its p10 level,
+    plus the EQ's gain there and a peak-over-RMS allowance (the band compressors detect peaks; frame levels are RMS);
+    the ratio shrinks the range above the threshold so the band ends about ``MULTIBAND_ALLOWANCE_DB`` wider than the
+    mids (or than the reference's band)."""
     dyn = mix["band_dynamics"]
+    ref_dyn = (reference or {}).get("band_dynamics")
     mid_range = dyn["mid"]["range_db"]
+
+    def allowed(k: str) -> float:
+        """The range band ``k`` may keep before it counts as unruly (dB)."""
+        if ref_dyn and ref_dyn.get(k, {}).get("range_db") is not None:
+            return ref_dyn[k]["range_db"]
+        return mid_range
+
     unruly = [k for k in ("low", "high")
-              if dyn[k]["level_db"] is not None and dyn[k]["range_db"] - mid_range > MULTIBAND_EXCESS_DB]
+              if dyn[k]["level_db"] is not None and dyn[k]["range_db"] - allowed(k) > MULTIBAND_EXCESS_DB]
     if not style.multiband or not unruly:
         return None
     thresholds, ratios, why = [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], []
     for k in unruly:
         d, i = dyn[k], ("low", "mid", "high").index(k)
-        below = MULTIBAND_KNEE_FRACTION * d["range_db"]
-        want = mid_range + MULTIBAND_ALLOWANCE_DB
+        # the onset sits MULTIBAND_KNEE_FRACTION up the band's range, but never more than MULTIBAND_BODY_DB under
+        # the band's power mean: a sparse band (hi-hats now and then, whose p10 is near silence) is not compressed
+        # all the time
+        onset = max(d["p10_db"] + MULTIBAND_KNEE_FRACTION * d["range_db"], d["level_db"] - MULTIBAND_BODY_DB)
+        below = min(onset - d["p10_db"], d["range_db"] - 1.0)
+        want = allowed(k) + MULTIBAND_ALLOWANCE_DB
         ratio = float(np.clip((d["range_db"] - below) / max(want - below, 1.0), 1.5, MULTIBAND_MAX_RATIO))
         shift = _eq_gain_db(eq, mix, k)
-        thresholds[i] = round(d["p10_db"] + below + shift + PEAK_OVER_RMS_DB[k], 1)
+        thresholds[i] = round(onset + shift + PEAK_OVER_RMS_DB[k], 1)
         ratios[i] = round(ratio, 2)
+        against = "the reference's" if ref_dyn else "the mids'"
         why.append(f"the {BAND_NAMES[k]} ranges {d['range_db']:.1f} dB (p95-p10; crest {d['crest_db']:.1f} dB) "
-                   f"against the mids' {mid_range:.1f} dB: {ratio:.1f}:1 above {thresholds[i]:g} dBFS"
+                   f"against {against} {allowed(k):.1f} dB: {ratio:.1f}:1 above {thresholds[i]:g} dBFS"
                    + (f" (after the EQ's {shift:+.1f} dB there)" if abs(shift) >= 0.1 else ""))
     return Stage("compression", True, "multiband_compressor",
                  {"crossovers_hz": list(MULTIBAND_CROSSOVERS_HZ), "threshold_db": thresholds, "ratio": ratios,
@@ -274,8 +334,8 @@ def limiting_verdict(stage: Stage, gr: dict, before: dict, after: dict, target: 
                "max_limiting_db": cap,
                "target_missed_by_lu": None}
     warnings = []
-    cost = (f"PLR {before.get('plr_db') or 0:.1f} -> {after.get('plr_db') or 0:.1f} dB (-{plr_cost or 0:.1f} dB), "
-            f"LRA {before.get('lra_lu') or 0:.1f} -> {after.get('lra_lu') or 0:.1f} LU (-{lra_cost or 0:.1f} LU)")
+    cost = (f"PLR {before.get('plr_db') or 0:.1f} -> {after.get('plr_db') or 0:.1f} dB ({-(plr_cost or 0):+.1f} dB), "
+            f"LRA {before.get('lra_lu') or 0:.1f} -> {after.get('lra_lu') or 0:.1f} LU ({-(lra_cost or 0):+.1f} LU)")
     if verdict["capped"]:
         verdict["target_missed_by_lu"] = None if missed is None else round(missed, 2)
         warnings.append(f"--max-limiting {cap:g} dB: the limiter reduced at most {gr['max_db']:.1f} dB where the target "

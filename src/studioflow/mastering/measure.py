@@ -101,6 +101,7 @@ class MixMeter:
             "spectrum": {
                 "centers_hz": bands["centers_hz"].tolist(),
                 "level_db": normalized_bands_db(bands["total_db"], level).tolist(),
+                "mid_db": normalized_bands_db(bands["mid_db"], level).tolist(),
                 "side_minus_mid_db": bands["side_minus_mid_db"].tolist(),
             },
         }
@@ -137,7 +138,7 @@ def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[
 
 #: bump when what ``MixMeter.result`` measures or how changes: cached reference measurements of other versions are
 #: measured again
-MEASURE_VERSION = 2   # 2: references measured without DC and clipping statistics
+MEASURE_VERSION = 3   # 2: references measured without DC and clipping statistics; 3: the mid spectrum
 
 
 def reference_cache_folder() -> Path:

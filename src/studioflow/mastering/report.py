@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from studioflow.audio.atomic import write_text
 
 SHORT_TERM_S = 3.0
@@ -50,14 +52,22 @@ def _spectrum_plot(record: dict) -> str:
     series = [("input", "mix (before)"), ("output", "master (after)"), ("reference", "reference")]
     dist = record.get("spectral_distance_db") or {}
     extra = {"input": f", {dist['before']:.2f} dB from it", "output": f", {dist['after']:.2f} dB from it"} if dist else {}
+    curve = record.get("tonal_target") or {}
+    of = curve.get("of", "level_db")          # a reference is matched on the mid: the plot shows what was matched
     for key, label in series:
         label += extra.get(key, "")
         a = record["analysis"].get(key)
-        if a and a.get("spectrum"):
-            ax.semilogx(a["spectrum"]["centers_hz"], a["spectrum"]["level_db"], marker=".", label=label, lw=1.2)
-    curve = record.get("tonal_target")
-    if curve and curve.get("kind") == "curve":
-        ax.semilogx(curve["centers_hz"], curve["level_db"], color="k", ls=":", lw=1, label=f"curve: {curve['name']}")
+        if a and a.get("spectrum") and a["spectrum"].get(of) is not None:
+            ax.semilogx(a["spectrum"]["centers_hz"], a["spectrum"][of], marker=".", label=label, lw=1.2)
+    if curve.get("kind") == "curve":
+        # the EQ moves balance, not level (its correction is centred over 200 Hz - 5 kHz): the curve is drawn
+        # level with the mix there, on the scale of the measurements
+        fc = np.asarray(curve["centers_hz"])
+        mix = np.asarray(record["analysis"]["input"]["spectrum"]["level_db"])
+        target = np.asarray(curve["level_db"])
+        body = (fc >= 200) & (fc <= 5000)
+        ax.semilogx(fc, target + np.mean(mix[body]) - np.mean(target[body]), color="k", ls=":", lw=1,
+                    label=f"curve: {curve['name']} (level with the mix over 200 Hz-5 kHz)")
     ax.set_xlabel("frequency (Hz), 1/3-octave bands")
     ax.set_ylabel("band level - integrated loudness (dB)")
     ax.grid(alpha=0.3, which="both")

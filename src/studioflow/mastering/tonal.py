@@ -37,9 +37,9 @@ def correction_db(mix_norm_db: np.ndarray, target_norm_db: np.ndarray, centers_h
 
 
 def band_layout(resolution: str, rate: int) -> list[dict]:
-    """EQ bands (type, freq Hz, q; the ``dsp.eq`` band schema) for ``resolution`` 'octave' (genre curves) or 'half-octave' (reference match)."""
-    step = 1.0 if resolution == "octave" else 0.5
-    q = 1.2 if resolution == "octave" else 2.0
+    """EQ bands (type, freq Hz, q; the ``dsp.eq`` band schema) for ``resolution`` 'octave' (genre curves),
+    'half-octave' or 'third-octave' (reference match)."""
+    step, q = {"octave": (1.0, 1.2), "half-octave": (0.5, 2.0), "third-octave": (1 / 3, 3.0)}[resolution]
     freqs = 62.5 * 2.0 ** np.arange(0.0, 8.0 + 1e-9, step)       # 62.5 Hz .. 16 kHz
     freqs = freqs[freqs < 0.4 * rate]
     bands = [{"type": "lowshelf", "freq": 45.0, "q": 0.7}]
