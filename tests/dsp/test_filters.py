@@ -131,3 +131,14 @@ def test_cascade_kernel_matches_sosfilt_and_carries_state(channels):
     zi = np.zeros((channels, sos.shape[0], 2))
     y = np.concatenate([filters.sos_cascade(sos, x[:, :1234], zi), filters.sos_cascade(sos, x[:, 1234:], zi)], axis=1)
     assert np.allclose(y, signal.sosfilt(sos, x.astype(float), axis=1), atol=1e-6)
+
+
+@pytest.mark.parametrize("freq", [80.0, 150.0, 4000.0, 15000.0])
+def test_linkwitz_riley_allpass_is_the_sum_of_the_pair(freq):
+    from scipy.signal import sosfilt
+
+    from studioflow.dsp.filters import linkwitz_riley_allpass_sos
+    impulse = np.zeros(8192)
+    impulse[0] = 1.0
+    pair = sum(sosfilt(filters.linkwitz_riley_sos(freq, 4, 48000, kind), impulse) for kind in ("lowpass", "highpass"))
+    assert np.max(np.abs(sosfilt(linkwitz_riley_allpass_sos(freq, 48000), impulse) - pair)) < 1e-12

@@ -23,7 +23,9 @@ import contextlib
 import os
 import time
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
 
 from studioflow.audio.atomic import write_json
 from studioflow.audio.stream import BlockReader
@@ -39,6 +41,9 @@ from studioflow.mastering.targets import Target, resolve_target
 BLOCK = 1 << 16
 SPECULATE_BELOW_LIMITING_DB = 2.0   # predicted limiting under which the first render also writes the master
 KEEP_RENDER_LU = 0.05               # ... and is kept as it is when it lands this close to the target
+# a reference match is tried on an excerpt: runs of EXCERPT_RUN blocks (~1.5 s each), half the song and at most
+# EXCERPT_MAX_S in all (held in memory); the whole of a song shorter than EXCERPT_MIN_BLOCKS blocks
+EXCERPT_RUN, EXCERPT_MIN_BLOCKS, EXCERPT_MAX_S = 3, 18, 150.0
 
 
 @contextlib.contextmanager
@@ -141,20 +146,20 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         if (ref is not None and target is None and lufs is None) else tgt
 
     with _temp_wav(out.parent, out.stem + "-24") as spec_path:
-        # 2. the chain before the limiter; a reference match is measured after it and, when the chain as a whole
-        # missed the reference, the EQ is fitted again from the miss and the chain run once more ----------------
+        # 2. the chain before the limiter. A reference match is first tried on an excerpt of the mix through the
+        # whole chain and the limiter; when that missed the reference, the EQ is fitted again from the miss
+        # (predict, render, measure, correct), then the whole mix runs through the chain once ---------------------
         compresses = any(s.enabled and s.name == "compression" for s in stages)
-        refit = eq_stage.enabled and tonal_goal["kind"] == "reference"
-        pre, pre_kept = _chain_pass(stages, mix_kept, out, scratch, say, spectrum=compresses or refit)
-        better = None
-        if refit and pre["integrated_lufs"] is not None:
-            # the miss is measured after the limiter too: limiting pulls the loud (mostly low) moments down
-            trial = decisions.loudness(pre["integrated_lufs"], pre["true_peak_dbtp"], goal, max_limiting_db)
-            better = decisions.refit_tonal(eq_stage, _limited(pre_kept, trial), tonal_goal, rate, clean)
-        if better is not None:
-            stages[stages.index(eq_stage)] = eq_stage = better
-            pre_kept.release()
-            pre, pre_kept = _chain_pass(stages, mix_kept, out, scratch, say, spectrum=compresses)
+        if eq_stage.enabled and tonal_goal["kind"] == "reference":
+            say("tonal balance: trying the chain on an excerpt", 0.18)
+            excerpt = _excerpt(mix_kept.blocks(), mix_kept.frames, rate)
+            trial = _through_limiter(stages, excerpt, rate, channels, goal, max_limiting_db)
+            better = decisions.refit_tonal(eq_stage, trial, tonal_goal, rate, clean) if trial else None
+            if better is not None:
+                stages[stages.index(eq_stage)] = eq_stage = better
+                comp = next(i for i, s in enumerate(stages) if s.name == "compression")
+                stages[comp] = decisions.compression(mix, sty, ref, eq_stage)   # band thresholds follow the EQ
+        pre, pre_kept = _chain_pass(stages, mix_kept, out, scratch, say, spectrum=compresses)
         mix_kept.release()
         if pre["integrated_lufs"] is None:
             raise AudioFileError(f"{mix_path}: the chain left nothing above the loudness gate")
@@ -255,13 +260,36 @@ def _chain_pass(stages: list[decisions.Stage], mix_kept: Scratch, out: Path, scr
     return pre_meter.result(), pre_kept
 
 
-def _limited(pre_kept: Scratch, stage: decisions.Stage) -> dict:
-    """The spectrum of the chain's output through the loudness stage's gain and limiter (measured, not kept)."""
-    meter = MixMeter(pre_kept.rate, pre_kept.channels, true_peak=False, stats=False)
-    limiter = chain.limiter_for(stage, pre_kept.rate)
-    with parallel.Beside(meter.add) as side:
-        for b in chain.stream(limiter, parallel.ahead(pre_kept.blocks(stage.settings["gain_db"])), pre_kept.channels):
-            side.put(b)
+def _excerpt(blocks: Iterable[np.ndarray], frames: int, rate: int) -> Iterator[np.ndarray]:
+    """Runs of ``EXCERPT_RUN`` consecutive blocks spread evenly over the song: half of it, at most
+    ``EXCERPT_MAX_S`` seconds in all; the whole of a song shorter than ``EXCERPT_MIN_BLOCKS`` blocks."""
+    total = -(-frames // BLOCK)
+    if total < EXCERPT_MIN_BLOCKS:
+        yield from blocks
+        return
+    runs = max(1, min(total // (2 * EXCERPT_RUN), int(EXCERPT_MAX_S * rate) // (EXCERPT_RUN * BLOCK)))
+    every = total // runs
+    for i, b in enumerate(blocks):
+        if i % every < EXCERPT_RUN:
+            yield b
+
+
+def _through_limiter(stages: list[decisions.Stage], blocks: Iterable[np.ndarray], rate: int, channels: int,
+                     goal: Target, max_limiting_db: float | None) -> dict | None:
+    """The spectrum of ``blocks`` through the chain and then the gain and limiter the loudness stage would set
+    (measured, not kept; None when the chain's output is silent)."""
+    out = list(chain.stream(chain.chain_of(chain.build(stages, rate), rate), blocks, channels))
+    level = MixMeter(rate, channels, spectrum=False, stats=False)
+    for b in out:
+        level.add(b)
+    pre = level.result()
+    if pre["integrated_lufs"] is None:
+        return None
+    stage = decisions.loudness(pre["integrated_lufs"], pre["true_peak_dbtp"], goal, max_limiting_db)
+    meter = MixMeter(rate, channels, true_peak=False, stats=False)
+    gain = np.float32(10 ** (stage.settings["gain_db"] / 20))
+    for b in chain.stream(chain.limiter_for(stage, rate), (b * gain for b in out), channels):
+        meter.add(b)
     return meter.result()
 
 

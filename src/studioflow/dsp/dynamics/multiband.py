@@ -50,16 +50,23 @@ class MultibandCompressor(Processor):
 
     @property
     def last_gain_reduction_db(self) -> list[np.ndarray]:
-        """Per band, low to high: the reduction (dB >= 0) of each sample of the last block."""
-        return [c.last_gain_reduction_db for c in self.bands]
+        """Per band, low to high: the reduction (dB >= 0) of each sample of the last block (none in an idle band)."""
+        return [np.zeros(self._frames, dtype=np.float32) if idle else c.last_gain_reduction_db
+                for c, idle in zip(self.bands, self._idle)]
 
     def _prepare(self, channels: int) -> None:
         self._split = BandSplitter(self.crossovers_hz, self.sample_rate)
+        self._idle = [c.ratio == 1.0 and c.makeup_db == 0.0 for c in self.bands]
+        self._frames = 0
         for c in self.bands:
             c.reset()
 
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
+        self._frames = block.shape[1]
         out = np.zeros(block.shape, dtype=np.float64)
-        for band, comp in zip(self._split(block), self.bands):
-            out += comp.process(band.astype(np.float32))
+        for band, comp, idle in zip(self._split(block), self.bands, self._idle):
+            if idle:                           # ratio 1 and no make-up: the band passes as it is
+                out += band
+            else:
+                out += comp.process(band.astype(np.float32))
         return out.astype(np.float32)
