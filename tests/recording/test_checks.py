@@ -97,7 +97,7 @@ def test_check_command_writes_json(tmp_path, capsys):
     assert printed["summary"] == saved["summary"] and saved["summary"]["errors"] >= 1
     clip = [p for p in saved["problems"] if p["kind"] == "clipping"]
     assert clip and clip[0]["time_s"] == pytest.approx(1000 / RATE, abs=1e-4) and clip[0]["file"].endswith("bass.wav")
-    main(["check", str(tmp_path)])
+    main(["check", str(tmp_path), "--overwrite"])
     assert "clipped run" in capsys.readouterr().out
 
 

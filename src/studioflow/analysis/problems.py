@@ -142,20 +142,31 @@ def noise_floor(audio: np.ndarray, rate: int) -> dict:
     pauses of a take win over held notes. When no frame counts, the floor is ``None`` (not measurable), as is the SNR.
     The signal level is the 95th percentile of 50 ms frame levels; ``noise_measured_s`` is the time the floor came from.
     """
+    levels, starts, length, noise = noise_frames(audio, rate)
+    return noise_result(levels, starts, length, noise, rate)
+
+
+def noise_frames(audio: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """What ``noise_floor`` decides from: the 50 ms frame levels (dBFS, digital silence left out), the start samples
+    and length of the steady frames and each one's noise level (dBFS, NaN where not noise-like). A long take is
+    measured piece by piece (pieces of whole 100 ms hops) and the pieces' results joined."""
     p = _power(audio)
     zero = np.all(audio == 0, axis=0)
     n50 = max(1, rate // 20)
     levels = _power_dbfs(p[: len(p) // n50 * n50].reshape(-1, n50).mean(axis=1)) if len(p) >= n50 else np.zeros(0)
     levels = levels[levels > -190]
+    starts, length = _steady_frames(audio, zero, rate)
+    noise = _frame_noise_dbfs(audio, rate, starts, length) if len(starts) and levels.size else np.zeros(0)
+    return levels, starts[: len(noise)], length, noise
+
+
+def noise_result(levels: np.ndarray, starts: np.ndarray, length: int, noise: np.ndarray, rate: int) -> dict:
+    """The noise floor and SNR (dB) from ``noise_frames``'s measurements (see ``noise_floor``)."""
     loud = float(np.percentile(levels, 95)) if levels.size else None
     result = {"noise_floor_dbfs": None, "signal_dbfs": None if loud is None else round(loud, 1), "snr_db": None,
               "noise_measured_s": 0.0}
-    if loud is None:
+    if loud is None or not len(noise):
         return result
-    starts, length = _steady_frames(audio, zero, rate)
-    if not len(starts):
-        return result
-    noise = _frame_noise_dbfs(audio, rate, starts, length)
     good = noise[np.isfinite(noise)]
     if not good.size:
         return result
@@ -180,7 +191,24 @@ def mains_hum(audio: np.ndarray, rate: int, *, harmonics: int = 6, prominence_db
         return None
     nper = min(rate, len(x))
     freqs, psd = signal.welch(x, rate, nperseg=nper, window="hann")
-    df = freqs[1] - freqs[0]
+    best = hum_lines(psd, freqs[1] - freqs[0], rate, harmonics=harmonics, prominence_db=prominence_db,
+                     min_level_dbfs=min_level_dbfs)
+    if best is None:
+        return None
+    return hum_result(best, hum_span(hum_heard(x, rate, best[0]), len(x), rate))
+
+
+def hum_result(best: tuple[float, dict[int, float]], span: tuple[float, float]) -> dict:
+    """The hum report from ``hum_lines``'s (mains, harmonics) and the span (s) where it is heard."""
+    mains, found = best
+    return {"mains_hz": int(mains), "harmonics_dbfs": found, "level_dbfs": max(found.values()),
+            "time_s": span[0], "end_s": span[1]}
+
+
+def hum_lines(psd: np.ndarray, df: float, rate: int, *, harmonics: int = 6, prominence_db: float = 15.0,
+              min_level_dbfs: float = -80.0) -> tuple[float, dict[int, float]] | None:
+    """The mains frequency (Hz) and its harmonics' levels (dBFS) standing out of a Welch spectrum ``psd`` of
+    resolution ``df`` Hz, or None (see ``mains_hum``)."""
     best = None
     for mains in (50.0, 60.0):
         found = {}
@@ -199,17 +227,20 @@ def mains_hum(audio: np.ndarray, rate: int, *, harmonics: int = 6, prominence_db
                 found[int(f)] = round(float(level), 1)
         if (int(mains) in found or len(found) >= 2) and (best is None or len(found) > len(best[1])):
             best = (mains, found)
-    if best is None:
-        return None
-    mains, found = best
-    span = _hum_span(x, rate, mains)
-    return {"mains_hz": int(mains), "harmonics_dbfs": found, "level_dbfs": max(found.values()),
-            "time_s": span[0], "end_s": span[1]}
+    return best
 
 
-def _hum_span(x: np.ndarray, rate: int, mains: float, *, prominence_db: float = 10.0,
-              min_level_dbfs: float = -80.0) -> tuple[float, float]:
-    """First and last second (s) of the take in which hum is heard.
+def hum_span(heard: np.ndarray, frames: int, rate: int) -> tuple[float, float]:
+    """First and last second (s) of a take of ``frames`` samples in which hum is heard (``hum_heard``'s blocks)."""
+    on = np.flatnonzero(heard)
+    if len(heard) < 2 or not on.size:
+        return 0.0, round(frames / rate, 3)
+    return round(float(on[0]), 3), round(min((on[-1] + 1) * rate, frames) / rate, 3)
+
+
+def hum_heard(x: np.ndarray, rate: int, mains: float, *, prominence_db: float = 10.0,
+               min_level_dbfs: float = -80.0) -> np.ndarray:
+    """For each whole second of mono ``x``: is hum heard in it?
 
     A one-second block has hum when its mains fundamental or 2nd harmonic (Hann-windowed DFT, 1 Hz resolution) stands
     ``prominence_db`` above the same block at 4-8 Hz on either side and reaches ``min_level_dbfs``. This follows
@@ -217,8 +248,6 @@ def _hum_span(x: np.ndarray, rate: int, mains: float, *, prominence_db: float = 
     """
     n = rate
     blocks = len(x) // n
-    if blocks < 2:
-        return 0.0, round(len(x) / rate, 3)
     offsets = np.array([-8.0, -6.0, -4.0, 0.0, 4.0, 6.0, 8.0])
     freqs = np.concatenate([mains + offsets, 2 * mains + offsets])
     t = np.arange(n) / rate
@@ -229,10 +258,7 @@ def _hum_span(x: np.ndarray, rate: int, mains: float, *, prominence_db: float = 
     line = amp[:, :, 3]
     side = np.sqrt(np.mean(np.delete(amp, 3, axis=2) ** 2, axis=2))
     heard = (line >= side * 10 ** (prominence_db / 20)) & (line >= 10 ** (min_level_dbfs / 20))
-    on = np.flatnonzero(heard.any(axis=1))
-    if not on.size:
-        return 0.0, round(len(x) / rate, 3)
-    return round(on[0] * n / rate, 3), round(min((on[-1] + 1) * n, len(x)) / rate, 3)
+    return heard.any(axis=1)
 
 
 def _edge_dbfs(p: np.ndarray, start: int, end: int) -> float:

@@ -39,7 +39,7 @@ import numpy as np
 import soundfile as sf
 
 from studioflow.audio.atomic import atomic_write
-from studioflow.errors import AudioFileError
+from studioflow.errors import AudioFileError, OutputError
 
 __all__ = ["AudioInfo", "read", "write", "info", "WRITE_FORMATS", "WRITE_SUBTYPES"]
 
@@ -54,6 +54,7 @@ _CHUNK_FRAMES = 65536
 _RAW_FORMATS = {"WAV", "WAVEX", "RF64"}   # containers whose samples are stored little-endian
 _SFC_RF64_AUTO_DOWNGRADE = 0x1210  # sndfile.h: an RF64 file that stays under 4 GiB is written as RIFF WAV
 _WAV_MAX_DATA_BYTES = 0xFFFFFFFF - 1024 * 1024  # RIFF sizes are 32-bit; keep room for the header chunks
+MIN_RATE, MAX_RATE, MAX_CHANNELS = 1000, 768000, 256   # what a file may claim; beyond is a damaged header
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,12 @@ class AudioInfo:
 
 def _check_exists(path: Path) -> None:
     if not path.exists():
-        raise AudioFileError(f"{path}: no such file")
+        what = "a symbolic link to nothing (or a loop of links)" if path.is_symlink() else "no such file"
+        raise AudioFileError(f"{path}: {what}")
     if path.is_dir():
         raise AudioFileError(f"{path}: is a folder, not an audio file")
+    if not path.is_file():
+        raise AudioFileError(f"{path}: not a regular file (a pipe, socket or device); give an audio file")
     if path.stat().st_size == 0:
         raise AudioFileError(f"{path}: the file is empty (0 bytes)")
 
@@ -131,15 +135,16 @@ def _open_read(path: Path) -> sf.SoundFile:
         raise AudioFileError(f"{path}: truncated: its header promises {declared} bytes of audio but the file "
                              f"holds {present}")
     try:
-        handle = sf.SoundFile(path)
+        handle = sf.SoundFile(os.fsencode(path))   # bytes: names that are not UTF-8 open too
     except sf.LibsndfileError as exc:
         raise AudioFileError(f"{path}: not a readable audio file ({_lib_message(exc)})") from None
     except (RuntimeError, TypeError) as exc:
         raise AudioFileError(f"{path}: not a readable audio file ({_lib_message(exc)})") from None
-    if handle.samplerate <= 0 or handle.channels <= 0:
+    if not MIN_RATE <= handle.samplerate <= MAX_RATE or not 0 < handle.channels <= MAX_CHANNELS:
         handle.close()
-        raise AudioFileError(f"{path}: not a readable audio file (sample rate {handle.samplerate}, "
-                             f"{handle.channels} channels)")
+        raise AudioFileError(f"{path}: not a readable audio file (its header claims {handle.samplerate} Hz and "
+                             f"{handle.channels} channels; audio runs at {MIN_RATE} to {MAX_RATE} Hz with 1 to "
+                             f"{MAX_CHANNELS} channels): the file is damaged or not audio")
     return handle
 
 
@@ -298,7 +303,7 @@ def _open_write(tmp: Path, target: Path, sample_rate: int, channels: int, subtyp
     if fmt == "WAV" and (auto_rf64 or frames * channels * bytes_per_sample > _WAV_MAX_DATA_BYTES):
         fmt = "RF64"
     try:
-        handle = sf.SoundFile(tmp, "w", int(sample_rate), int(channels), subtype, format=fmt)
+        handle = sf.SoundFile(os.fsencode(tmp), "w", int(sample_rate), int(channels), subtype, format=fmt)
         if auto_rf64:
             sf._snd.sf_command(handle._file, _SFC_RF64_AUTO_DOWNGRADE, sf._ffi.NULL, 1)
     except (sf.LibsndfileError, ValueError, RuntimeError) as exc:
@@ -307,15 +312,17 @@ def _open_write(tmp: Path, target: Path, sample_rate: int, channels: int, subtyp
     return handle
 
 
-def _close_written(handle: sf.SoundFile) -> None:
+def _close_written(handle: sf.SoundFile, path: Path) -> None:
     """Close a file open for writing (libsndfile completes its header) without soundfile's ``sf_write_sync``, an
-    fsync: ``atomic_write`` makes the one fsync a durable output needs, and scratch files need none."""
+    fsync: ``atomic_write`` makes the one fsync a durable output needs, and scratch files need none. A failure
+    (a full disk) is an OutputError naming ``path``."""
     if handle.closed:
         return
     err = sf._snd.sf_close(handle._file)
     handle._file = None
     if err:
-        raise sf.LibsndfileError(err)
+        raise OutputError(f"{path}: could not finish the file ({_lib_message(sf.LibsndfileError(err))}); check "
+                          "the free disk space and run the command again")
 
 
 def _int_codes(x, start, stop, full, shift, out):  # pragma: no cover - numba
@@ -451,8 +458,8 @@ def _write_samples(handle: sf.SoundFile, audio: np.ndarray, subtype: str, path: 
         _check_finite(audio[:, bad:stop], path, first_frame + bad, rate, "cannot write a ")
     written = int(sf._snd.sf_write_raw(handle._file, sf._ffi.from_buffer(buffer), size))
     if written != size:
-        raise AudioFileError(f"{path}: could not write the audio "
-                             f"({_lib_message(sf.LibsndfileError(handle._errorcode))})")
+        raise OutputError(f"{path}: could not write the audio "
+                          f"({_lib_message(sf.LibsndfileError(handle._errorcode))}); check the free disk space")
     return buffer
 
 
@@ -488,5 +495,5 @@ def write(path: str | os.PathLike[str], audio: np.ndarray, rate: int, *, subtype
                 buffer = _write_samples(handle, arr, subtype, path, int(rate), 0, pos,
                                         min(pos + _CHUNK_FRAMES, arr.shape[1]), buffer)
         finally:
-            _close_written(handle)
+            _close_written(handle, path)
     return path

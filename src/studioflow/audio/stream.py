@@ -147,7 +147,7 @@ class BlockWriter:
         close_error: BaseException | None = None
         try:
             if handle is not None:
-                _close_written(handle)
+                _close_written(handle, self.path)
         except BaseException as raised:  # closing failed: the file is not good, so it must not be renamed
             close_error = raised
         if atomic is None:

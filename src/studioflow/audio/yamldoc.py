@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.tokens import CommentToken
 
+from studioflow.audio.yamlfile import compose_bounded
 from studioflow.errors import SessionError
 
 WIDTH = 110
@@ -29,6 +30,7 @@ def load_document(path: Path, kind: str = "YAML file") -> CommentedMap:
     """The file at ``path`` as an editable document (a dict that remembers its comments and layout)."""
     try:
         text = path.read_text(encoding="utf-8")
+        compose_bounded(text, path.name)         # plain tags, bounded aliases and nesting, before ruamel builds it
         yaml = YAML(typ="rt")
         yaml.preserve_quotes = True
         doc = yaml.load(text)

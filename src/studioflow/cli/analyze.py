@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from studioflow.cli.outputs import OVERWRITE_HELP, shown
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -30,7 +32,8 @@ def _plot_path(base: Path, index: int, count: int) -> Path:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON list, one object per file.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write momentary/short-term loudness over time as a PNG (OUT-1.png, OUT-2.png... for several files).")
-def analyze(files: tuple[Path, ...], as_json: bool, plot_path: Path | None) -> None:
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+def analyze(files: tuple[Path, ...], as_json: bool, plot_path: Path | None, overwrite: bool) -> None:
     """Measure loudness (EBU R128 / BS.1770-4), true peak, loudness range, DC, clipping and correlation of FILES.
 
     \b
@@ -43,7 +46,7 @@ def analyze(files: tuple[Path, ...], as_json: bool, plot_path: Path | None) -> N
     from studioflow.cli.outputs import check_file
 
     for i in range(len(files) if plot_path is not None else 0):
-        check_file(_plot_path(plot_path, i, len(files)))
+        check_file(_plot_path(plot_path, i, len(files)), inputs=files, overwrite=overwrite)
     from studioflow.cli.progress import progress_bar
 
     reports = []
@@ -56,7 +59,7 @@ def analyze(files: tuple[Path, ...], as_json: bool, plot_path: Path | None) -> N
             if plot_path is not None:
                 from studioflow.analysis.plot import plot_loudness
 
-                plot_loudness(analysis.loudness, _plot_path(plot_path, i, len(files)), title=path.name)
+                plot_loudness(analysis.loudness, _plot_path(plot_path, i, len(files)), title=shown(path.name))
     if as_json:
         click.echo(json.dumps(reports, indent=2))
         return

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from studioflow.cli.outputs import OVERWRITE_HELP
+
 
 @click.command("arrangement")
 @click.argument("song_audio", type=click.Path(dir_okay=False))
@@ -16,7 +18,9 @@ import click
 @click.option("--genre", default=None, help="The song's genre, for the length check (pop, rock, hiphop, edm, ...).")
 @click.option("--single/--album-track", "single", default=True, show_default=True,
               help="A streaming single (the intro check applies) or an album track.")
-def arrangement(song_audio: str, as_json: bool, plot_path: str | None, genre: str | None, single: bool) -> None:
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
+def arrangement(song_audio: str, as_json: bool, plot_path: str | None, genre: str | None, single: bool,
+                overwrite: bool) -> None:
     """Estimate tempo and beat grid, find the sections and their loudness, and give arrangement remarks.
 
     \b
@@ -27,7 +31,9 @@ def arrangement(song_audio: str, as_json: bool, plot_path: str | None, genre: st
     from studioflow.cli.outputs import check_file
     from studioflow.producer.arrangement import analyze_arrangement, plot_arrangement
 
-    check_file(plot_path)
+    if plot_path is not None:
+        check_file(plot_path, inputs=[song_audio], overwrite=overwrite)
+        check_file(Path(plot_path).with_suffix(".json"), inputs=[song_audio], overwrite=overwrite)
     result = analyze_arrangement(song_audio, genre=genre, single=single)
     if plot_path is not None:
         from studioflow.audio.atomic import write_json

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib
 import importlib.util
+import logging
+import signal
 import sys
+import warnings
 from typing import Any
 
 import click
@@ -91,34 +95,87 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C so the same cleanup runs (temporary files go, journals roll
+    back)."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+class _OneLine(logging.Handler):
+    """Notes from the library (``studioflow`` logger: debris removed, ...) as ``studioflow: ...`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"studioflow: {record.getMessage()}", err=True)
+
+
+def _setup(debug: bool) -> None:
+    """SIGTERM handled like SIGINT; the library's notes shown on stderr; numpy's and matplotlib's warnings (overflow
+    on absurd samples, glyphs missing for a file name) left out unless --debug: results and errors say what counts."""
+    if not debug:
+        warnings.simplefilter("ignore")
+    with contextlib.suppress(ValueError):          # not the main thread (an embedding app): leave signals alone
+        signal.signal(signal.SIGTERM, _terminate)
+    logger = logging.getLogger("studioflow")
+    if not any(isinstance(h, _OneLine) for h in logger.handlers):
+        logger.addHandler(_OneLine(logging.INFO))
+        logger.setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: run the CLI, turning studioflow errors into one line on stderr and exit code 2."""
+    """Entry point: run the CLI, turning studioflow errors into one line on stderr and exit code 2 (130 after
+    Ctrl-C, 143 after SIGTERM)."""
 
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    _setup(debug)
     try:
         return cli.main(args=args, prog_name="studioflow", standalone_mode=False)
     except click.exceptions.Exit as e:
         sys.exit(e.exit_code)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as e:       # click's form of Ctrl-C (and of our SIGTERM)
         click.echo("studioflow: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(143 if isinstance(e.__cause__, Terminated) else 130)
     except click.ClickException as e:
-        e.show()
+        click.echo(f"studioflow: error: {_click_line(e)}", err=True)
         sys.exit(e.exit_code)
     except StudioflowError as e:
         if debug:
             raise
-        click.echo(f"studioflow: error: {e}", err=True)
+        click.echo(f"studioflow: error: {_one_line(str(e))}", err=True)
         sys.exit(2)
     except OSError as e:  # the file system said no (permissions, a full disk): one line too, not a traceback
         if debug:
             raise
         click.echo(f"studioflow: error: {os_error_line(e)}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         click.echo("studioflow: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(143 if isinstance(e, Terminated) else 130)
+    except (MemoryError, RecursionError) as e:
+        if debug:
+            raise
+        click.echo(f"studioflow: error: the input asks for more than this machine has ({type(e).__name__}); "
+                   "check the files given for sizes or nesting far beyond the usual", err=True)
+        sys.exit(2)
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line, with the bytes of file names that are not UTF-8 escaped."""
+    from studioflow.cli.outputs import shown
+
+    return shown(" ".join(text.split()))
+
+
+def _click_line(e: click.ClickException) -> str:
+    """A usage error in one line, with the hint to see ``--help``."""
+    message = _one_line(e.format_message())
+    ctx = getattr(e, "ctx", None)
+    if ctx is not None:
+        return f"{message} (see `{ctx.command_path} --help`)"
+    return message
 
 
 _OS_HINTS = {errno.EACCES: "check its permissions or choose another place", errno.EPERM: "check its permissions",
@@ -130,7 +187,7 @@ def os_error_line(e: OSError) -> str:
     """One line for an OSError: the path, what the system said, what to do next."""
     where = f"{e.filename}: " if e.filename else ""
     hint = _OS_HINTS.get(e.errno or 0)
-    return f"{where}{(e.strerror or str(e)).lower()}" + (f"; {hint}" if hint else "")
+    return _one_line(f"{where}{(e.strerror or str(e)).lower()}" + (f"; {hint}" if hint else ""))
 
 
 if __name__ == "__main__":

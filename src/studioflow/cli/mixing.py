@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import click
+
+from studioflow.cli.outputs import OVERWRITE_HELP
 
 from studioflow.errors import SessionError
 
@@ -39,9 +43,11 @@ def _time(session: Any, value: str | None, option: str) -> float | None:
 @click.option("--block", "block_frames", type=click.IntRange(min=1), default=32768, show_default=True,
               help="Render block size in frames (the result does not depend on it; larger is faster).")
 @click.option("--compare", "versions", nargs=2, help="Compare two versions (like v3 v5) instead of rendering.")
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def mix(session_file: Path | None, output: Path | None, stems_dir: Path | None, start: str | None, end: str | None,
-        fmt: str, tail_s: float | None, block_frames: int, versions: tuple[str, str] | None, as_json: bool) -> None:
+        fmt: str, tail_s: float | None, block_frames: int, versions: tuple[str, str] | None, overwrite: bool,
+        as_json: bool) -> None:
     """Render a mix session to a stereo mix (and stems), with MIX.json beside it.
 
     Without -o, renders the next version into the song folder's mixes/ (NAME-vNNN.wav with a copy of the session).
@@ -59,22 +65,47 @@ def mix(session_file: Path | None, output: Path | None, stems_dir: Path | None, 
         folder = session_file.parent if session_file is not None else Path.cwd()
         _print_compare(compare(folder, *versions), as_json)
         return
-    from studioflow.cli.outputs import check_dir, check_file
     from studioflow.mixing.engine import render
     from studioflow.mixing.session import load_session
     from studioflow.mixing.versions import render_version
 
     session = load_session(session_file if session_file is not None else find_session(Path.cwd()))
-    check_file(output)
-    check_dir(stems_dir)
+    _check_outputs(session, output, stems_dir, fmt, overwrite)
     options = dict(block_frames=block_frames, start_s=_time(session, start, "--from"),
                    end_s=_time(session, end, "--to"), tail_s=tail_s, format=fmt, stems_dir=stems_dir)
     from studioflow.cli.progress import progress_bar
-    with progress_bar(quiet=as_json) as bar:
+    with progress_bar(quiet=as_json) as bar, _journals(output, stems_dir):
         task = bar.add_task(f"mixing {session.name}", total=1)
         options["progress"] = lambda done, total: bar.update(task, completed=done, total=total)
         report = render(session, output, **options) if output is not None else render_version(session, **options)
     _print_report(report, as_json)
+
+
+def _check_outputs(session: Any, output: Path | None, stems_dir: Path | None, fmt: str, overwrite: bool) -> None:
+    """The output policy for the mix, its JSON and its stems: none may be a source of the session or the session."""
+    from studioflow.cli.outputs import check_dir, check_file
+    from studioflow.mixing.engine import FORMATS
+
+    inputs = [session.path, *(r.file for t in session.tracks for r in t.regions)]
+    if output is not None:
+        check_file(output, inputs=inputs, overwrite=overwrite)
+        check_file(output.with_suffix(".json"), inputs=inputs, overwrite=overwrite)
+    if stems_dir is not None:
+        check_dir(stems_dir)
+        suffix = "." + FORMATS[fmt][0]
+        for strip in [*session.tracks, *session.buses] if stems_dir.is_dir() else []:
+            check_file(stems_dir / f"{strip.name}{suffix}", inputs=inputs, overwrite=overwrite)
+
+
+def _journals(output: Path | None, stems_dir: Path | None) -> contextlib.ExitStack:
+    """Journals over the folders the mix and its stems land in: an interrupted render leaves none of its files."""
+    from studioflow.audio.debris import Journal
+
+    stack = contextlib.ExitStack()
+    folders = {Path(os.path.abspath(p)).parent for p in (output, stems_dir) if p is not None}
+    for folder in folders:
+        stack.enter_context(Journal(folder))
+    return stack
 
 
 def _print_report(report: dict[str, Any], as_json: bool) -> None:

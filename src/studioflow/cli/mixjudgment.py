@@ -9,6 +9,8 @@ from typing import Any
 
 import click
 
+from studioflow.cli.outputs import OVERWRITE_HELP
+
 
 @click.command()
 @click.argument("stems_dir", type=click.Path(file_okay=False, exists=True, path_type=Path))
@@ -20,9 +22,10 @@ import click
               help="Match this track's broad tonal tilt with a tilt EQ on the master.")
 @click.option("--tempo", type=float, help="The song's tempo in BPM (default: estimated from the drums).")
 @click.option("--explain", is_flag=True, help="Print why each decision was made.")
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def automix(stems_dir: Path, output: Path, genre: str | None, reference: Path | None, tempo: float | None,
-            explain: bool, as_json: bool) -> None:
+            explain: bool, overwrite: bool, as_json: bool) -> None:
     """Write a first mix session from a folder of stems: roles, balance, EQ, compression, panning, sends.
 
     Each track keeps its stem's file name; the session carries the reason for each decision as comments, and
@@ -38,7 +41,7 @@ def automix(stems_dir: Path, output: Path, genre: str | None, reference: Path | 
 
     from rich.console import Console
 
-    check_file(output)
+    check_file(output, inputs=[stems_dir, *([reference] if reference else [])], overwrite=overwrite)
     err = Console(stderr=True)
     with err.status(f"automix: listening to the stems in {stems_dir}") if err.is_terminal and not as_json \
             else _nothing():

@@ -1,18 +1,29 @@
-"""Output paths checked before long work, so a wrong -o fails at once with one line and leaves nothing behind."""
+"""Output paths checked before long work, so a wrong -o fails at once with one line and leaves nothing behind, and
+nothing of the user's is replaced: an existing file only with --overwrite, an input of the command never."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from studioflow.audio.atomic import check_folder
+from typing import Iterable
+
+from studioflow.audio.atomic import check_output
 from studioflow.errors import OutputError
 
+#: the help of every command's --overwrite
+OVERWRITE_HELP = "Replace output files that are already there (never the command's own inputs)."
 
-def check_file(path: str | Path | None) -> None:
-    """OutputError unless output file ``path`` can be written (its folder exists and is writable); None passes."""
+
+def shown(text: str) -> str:
+    """``text`` as it can be shown and drawn: the bytes of a file name that is not UTF-8 escaped (``\\xff``)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def check_file(path: str | Path | None, *, inputs: Iterable[str | Path] = (), overwrite: bool = False) -> None:
+    """The output policy (``atomic.check_output``) for output file ``path``; None passes."""
     if path is not None:
-        check_folder(path)
+        check_output(path, inputs=list(inputs), overwrite=overwrite)
 
 
 def check_dir(path: str | Path | None) -> None:

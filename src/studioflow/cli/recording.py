@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 import threading
-import time
 from pathlib import Path
 
 import click
@@ -29,14 +28,12 @@ def _ints(text: str | None, what: str) -> list[int] | None:
 
 def _song_tempo(song_dir: Path) -> float | None:
     """The tempo (BPM) from ``song.yaml`` when the song has one."""
-    import yaml
+    from studioflow.audio.yamlfile import load_plain
+
     path = song_dir / "song.yaml"
     if not path.exists():
         return None
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError:
-        return None
+    data = load_plain(path, "song file") or {}
     value = data.get("tempo_bpm", data.get("tempo")) if isinstance(data, dict) else None
     return float(value) if isinstance(value, (int, float)) else None
 
@@ -203,7 +200,8 @@ def recover(song_dir: Path) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--group", "groups", multiple=True, help="Files recorded together, comma-separated (repeatable).")
-def check(paths: tuple[Path, ...], as_json: bool, groups: tuple[str, ...]) -> None:
+@click.option("--overwrite", is_flag=True, help="Replace a check.json that is already there.")
+def check(paths: tuple[Path, ...], as_json: bool, groups: tuple[str, ...], overwrite: bool) -> None:
     """Check takes for level, clipping, DC, noise, hum, dropouts, and polarity/offset between mics.
 
     PATHS is a song folder (its takes), a folder of WAV files, or files. The report is written as check.json
@@ -216,20 +214,22 @@ def check(paths: tuple[Path, ...], as_json: bool, groups: tuple[str, ...]) -> No
       studioflow check a.wav b.wav --group a.wav,b.wav
     """
     from studioflow.audio.atomic import write_json
-    from studioflow.recording.checks import check_takes
+    from studioflow.cli.outputs import check_file
+    from studioflow.recording.checks import check_takes, find_files
 
     source = paths[0] if len(paths) == 1 and paths[0].is_dir() else list(paths)
     from studioflow.cli.progress import progress_bar
 
+    if isinstance(source, Path):
+        out = source / "takes" / "check.json" if (source / "takes").is_dir() else source / "check.json"
+    else:
+        out = Path(paths[0]).parent / "check.json"
+    check_file(out, inputs=find_files(source), overwrite=overwrite)
     explicit = [[Path(p) for p in g.split(",")] for g in groups] or None
     with progress_bar(quiet=as_json) as bar:
         task = bar.add_task("checking", total=1.0)
         report = check_takes(source, groups=explicit,
                              progress=lambda stage, f: bar.update(task, description=stage, completed=f))
-    if isinstance(source, Path):
-        out = source / "takes" / "check.json" if (source / "takes").is_dir() else source / "check.json"
-    else:
-        out = Path(paths[0]).parent / "check.json"
     write_json(out, report)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))

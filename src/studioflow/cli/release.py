@@ -4,9 +4,12 @@ the API and print)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
+
+from studioflow.cli.outputs import OVERWRITE_HELP
 
 ALBUM_FORMATS = ("wav24", "wav16", "flac", "mp3", "aac", "cd")
 
@@ -71,7 +74,11 @@ def album(album_file: str | None, out_dir: str | None, template: bool, include_u
     check_dir(out_dir)
     console = Console(stderr=True)
     options = {"formats": formats or None, "report": not no_report, "overwrite": overwrite}
-    with _progress(console) as progress:
+    from studioflow.audio.debris import Journal
+
+    release = Path(os.path.abspath(out_dir))
+    with _progress(console) as progress, Journal(release.parent) as journal:
+        journal.note(release)       # an interrupted album leaves no partial release (a new release folder goes too)
         task = progress.add_task("album", total=1.0)
         options["progress"] = lambda stage, f: progress.update(task, description=stage, completed=f)
         given = Path(album_file)
@@ -126,9 +133,10 @@ def album(album_file: str | None, out_dir: str | None, template: bool, include_u
 @click.option("--codec", type=click.Choice(("mp3", "aac")), default="mp3", show_default=True,
               help="Lossy codec of the round trip.")
 @click.option("--kbps", type=click.IntRange(32, 320), default=128, show_default=True, help="Codec bitrate.")
+@click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def translation(master: str, report_path: str | None, systems: tuple[str, ...], codec: str, kbps: int,
-                as_json: bool) -> None:
+                overwrite: bool, as_json: bool) -> None:
     """How MASTER will sound on earbuds, a phone, a laptop, a car and a club PA, folded to mono and after a lossy
     codec: loudness, what is lost (in words), mono cancellation per band, the codec's added true peak. With
     --report, the numbers are also written as JSON beside the report.
@@ -140,7 +148,9 @@ def translation(master: str, report_path: str | None, systems: tuple[str, ...], 
     from studioflow.cli.outputs import check_file
     from studioflow.mastering.translation_check import check_translation
 
-    check_file(report_path)
+    if report_path:
+        check_file(report_path, inputs=[master], overwrite=overwrite)
+        check_file(Path(report_path).with_suffix(".json"), inputs=[master], overwrite=overwrite)
     console = Console(stderr=True)
     with _progress(console) as progress:
         task = progress.add_task("translation", total=1.0)

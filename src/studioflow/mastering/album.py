@@ -24,7 +24,6 @@ import dataclasses
 import os
 import re
 import shutil
-import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -32,6 +31,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from studioflow.audio.atomic import write_json, write_text
+from studioflow.audio.debris import hidden_dir
 from studioflow.errors import AudioFileError, OutputExistsError, ParameterError
 from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.mastering import cdimage, chain, decisions, delivery
@@ -154,7 +154,7 @@ def make_album(album_path: str | os.PathLike[str], out_dir: str | os.PathLike[st
     channels = max(t.channels for t in tracks)
     rate = album.sample_rate
 
-    work = Path(tempfile.mkdtemp(dir=out, prefix=".album-work-"))
+    work = hidden_dir(out, "album-work")
     try:
         from studioflow.mastering.api import master
 

@@ -24,13 +24,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from studioflow.audio.atomic import _umask
+from studioflow.audio.debris import hidden_dir, note_output
 from studioflow.errors import AudioFileError, OutputExistsError
 from studioflow.mastering.cue import SAMPLES_PER_FRAME, CueTrack
 
@@ -110,7 +110,7 @@ def write_ddp(image: Path, folder: Path, tracks: Sequence[CueTrack], *, upc: str
             or reader.frames % SAMPLES_PER_FRAME:
         raise AudioFileError(f"{image}: a DDP image needs 16-bit 44.1 kHz stereo audio in whole CD frames")
     total = reader.frames // SAMPLES_PER_FRAME
-    work = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}-"))
+    work = hidden_dir(folder.parent, folder.name)
     try:
         with open(work / "IMAGE.DAT", "wb") as fh:
             fh.write(bytes(PREGAP * SECTOR_BYTES))
@@ -126,6 +126,7 @@ def write_ddp(image: Path, folder: Path, tracks: Sequence[CueTrack], *, upc: str
             with open(work / name, "rb+") as fh:
                 os.fsync(fh.fileno())
         os.chmod(work, 0o777 & ~_umask())        # mkdtemp makes 0700; give the folder the usual permissions
+        note_output(folder)
         os.replace(work, folder)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

@@ -5,13 +5,12 @@ memory while a song of usual length is never written out, read back and decoded 
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
 import numpy as np
 
+from studioflow.audio.debris import hidden_file
 from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.mastering.parallel import Beside
 
@@ -22,10 +21,9 @@ SPILL_BLOCK = 1 << 16
 
 
 def hidden_wav(folder: Path, stem: str) -> Path:
-    """A new, empty, hidden scratch file ``.STEM-XXXXXXXX.tmp.wav`` in ``folder`` (its name reserved by mkstemp)."""
-    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{stem}-", suffix=".tmp.wav")
-    os.close(fd)
-    return Path(name)
+    """A new, empty, hidden scratch file ``.STEM-XXXXXXXX.PID.tmp.wav`` in ``folder`` (its name reserved by mkstemp;
+    removed by the next run in the folder if this process dies before it does)."""
+    return hidden_file(folder, stem, ".wav", kind="tmp")
 
 
 class Scratch:

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from studioflow.audio.stream import BlockReader
+from studioflow.audio.yamlfile import load_plain
 from studioflow.mixing.versions import find_version
 
 STRIP_KEYS = ("gain_db", "pan", "mute", "solo", "polarity", "output", "inserts", "sends", "automation", "source",
@@ -52,7 +52,7 @@ def _session_copy(mix: Path) -> dict[str, Any]:
     copy = mix.with_suffix(".yaml")
     if not copy.is_file():
         return {}
-    data = yaml.safe_load(copy.read_text(encoding="utf-8"))
+    data = load_plain(copy, "session copy")
     return data if isinstance(data, dict) else {}
 
 

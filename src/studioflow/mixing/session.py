@@ -32,6 +32,10 @@ REGION_KEYS = ("file", "at", "offset", "length", "fade_in", "fade_out", "gain_db
 SEND_KEYS = ("bus", "level_db", "pre_fader", "pan")
 PAN_LAWS_DB = (-3.0, -4.5, -6.0, 0.0)
 MAX_GAIN_DB = 24.0
+#: what one session may ask for: beyond these a render would exhaust the machine (or a file is not what it says)
+LIMITS = {"tracks": 256, "buses": 128, "regions": 4096, "automation points": 100_000}
+SESSION_RATES = (8000, 768000)  # the sample rates (Hz) a session runs at
+MAX_SONG_S = 3 * 3600.0         # the latest a region may end, a section or breakpoint sit (s)
 MASTER = "master"
 
 
@@ -205,23 +209,35 @@ class _Parser:
         if not isinstance(value, (str, int)) or isinstance(value, bool) or not str(value).strip():
             raise self.fail(key, f"must be a name; got {value!r}")
         text = str(value).strip()
-        if "/" in text or "\\" in text or text.startswith("."):
-            raise self.fail(key, f"a name cannot hold '/' or '\\' or start with '.'; got {value!r}")
+        if "/" in text or "\\" in text or text.startswith(".") or not text.isprintable():
+            raise self.fail(key, f"a name cannot hold '/', '\\' or control characters, or start with '.'; "
+                                 f"got {value!r}")
         return text
 
     def time(self, value: Any, key: str) -> float:
         try:
-            return self.timeline.seconds(value)
+            seconds = self.timeline.seconds(value)
         except TimeError as e:
             raise self.fail(key, str(e)) from None
+        if not 0.0 <= seconds <= MAX_SONG_S:
+            raise self.fail(key, f"{value!r} is {seconds:g} s: times run from 0 to {MAX_SONG_S:g} s (3 hours)")
+        return seconds
+
+    def count(self, what: str, key: str, n: int = 1) -> None:
+        """Count ``n`` more of ``what`` (a key of ``LIMITS``); fail at ``key`` once the session asks for too many."""
+        self.counts[what] = self.counts.get(what, 0) + n
+        if self.counts[what] > LIMITS[what]:
+            raise self.fail(key, f"a session may hold at most {LIMITS[what]:,} {what}; split the song into "
+                                 "several sessions or bounce parts to stems")
 
     # sections ----------------------------------------------------------------------------------------------
     def session(self) -> Session:
         data = self.mapping(self.loc.data, "", TOP_KEYS)
         name = self.name(data.get("session", self.loc.path.stem), "session")
         rate = data.get("sample_rate", 48000)
-        if isinstance(rate, bool) or not isinstance(rate, int) or not 8000 <= rate <= 768000:
-            raise self.fail("sample_rate", f"must be a whole number of Hz from 8000 to 768000; got {rate!r}")
+        low, high = SESSION_RATES
+        if isinstance(rate, bool) or not isinstance(rate, int) or not low <= rate <= high:
+            raise self.fail("sample_rate", f"must be a whole number of Hz from {low} to {high}; got {rate!r}")
         self.rate = rate
         tempo = data.get("tempo")
         if tempo is not None:
@@ -244,6 +260,9 @@ class _Parser:
                 raise self.fail(key, "a section needs a start (seconds or \"bar:beat\")")
             sections.append((self.name(sec.get("name", f"section {i + 1}"), key + ".name"),
                              self.time(sec["start"], key + ".start")))
+        self.counts: dict[str, int] = {}
+        self.count("tracks", "tracks", len(self.listing(data.get("tracks"), "tracks")))
+        self.count("buses", "buses", len(self.listing(data.get("buses"), "buses")))
         tracks = [self.track(t, f"tracks[{i}]") for i, t in enumerate(self.listing(data.get("tracks"), "tracks"))]
         if not tracks:
             raise self.fail("tracks", "a session needs at least one track")
@@ -288,6 +307,7 @@ class _Parser:
             regions = self.listing(data["regions"], key + ".regions")
             if not regions:
                 raise self.fail(key + ".regions", "needs at least one region")
+            self.count("regions", key + ".regions", len(regions))
             strip.regions = [self.region(r, f"{key}.regions[{i}]") for i, r in enumerate(regions)]
         return strip
 
@@ -353,6 +373,9 @@ class _Parser:
                             f"({meta.duration_s:.3f} s)")
         fade_in = self.number(data.get("fade_in", 0.0), key + ".fade_in", 0.0)
         fade_out = self.number(data.get("fade_out", 0.0), key + ".fade_out", 0.0)
+        if at + length > MAX_SONG_S:
+            raise self.fail(key + ".at", f"the region would end at {at + length:g} s: a song may last "
+                                         f"{MAX_SONG_S:g} s (3 hours)")
         if fade_in + fade_out > length + 1e-9:
             raise self.fail(key + ".fade_in", f"fades ({fade_in:g} s + {fade_out:g} s) are longer than the region "
                             f"({length:g} s)")
@@ -432,6 +455,7 @@ class _Parser:
         points = self.listing(points, key)
         if not points:
             raise self.fail(key, "needs at least one breakpoint [time, value]")
+        self.count("automation points", key, len(points))
         times, values, curves = [], [], []
         for i, p in enumerate(points):
             pkey = f"{key}[{i}]"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from studioflow.audio.atomic import next_version, write_text
+from studioflow.audio.atomic import next_version, release_version, write_text
 from studioflow.errors import SessionError
 from studioflow.mixing.engine import FORMATS, render
 from studioflow.mixing.session import Session, load_session
@@ -48,8 +48,7 @@ def render_version(session: Session | str | os.PathLike[str], song_dir: str | os
         report = render(session, out, write_report=False, **render_options)
     except BaseException:
         copy.unlink(missing_ok=True)
-        if out.exists() and out.stat().st_size == 0:   # the reserved name, never written
-            out.unlink()
+        release_version(out)
         raise
     report["version"] = int(out.stem.rsplit("-v", 1)[1])
     report["session_copy"] = str(copy)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from studioflow.audio.atomic import write_text
+from studioflow.audio.yamlfile import load_plain
 from studioflow.errors import ParameterError, SessionError
 from studioflow.producer import history
 from studioflow.producer.lock import project_lock
@@ -31,10 +32,7 @@ def load(song_dir: str | Path) -> list[dict[str, Any]]:
     path = Path(song_dir) / NOTES_FILE
     if not path.exists():
         return []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise SessionError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    data = load_plain(path, "notes file") or {}
     items = data.get("notes") if isinstance(data, dict) else None
     if not isinstance(items, list) or not all(isinstance(n, dict) and {"id", "text", "role"} <= set(n) for n in items):
         raise SessionError(f"{path}: expected 'notes:' holding a list of entries with id, text and role")

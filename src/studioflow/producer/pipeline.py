@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from studioflow.audio.atomic import next_version, write_json
+from studioflow.audio.atomic import next_version, release_version, write_json
+from studioflow.audio.debris import Journal
 from studioflow.audio.tags import write_tags
 from studioflow.errors import StudioflowError
 from studioflow.producer import history, mixnotes, starting_session
@@ -175,7 +176,8 @@ class SongChain:
         self.steps.append(step)
         self.say({"event": "start", "song": self.name, "step": name, "stage": stage})
         try:
-            body(step)
+            with Journal(self.project.path):        # a step's new files land together, or none stays
+                body(step)
         except Exception as e:
             step.status = "failed"
             if self.dry:
@@ -389,8 +391,7 @@ class SongChain:
             rec = master(self.dir / mix, out, target=target, reference=reference, formats=MASTER_FORMATS,
                          progress=lambda stage, fraction: tick(fraction))
         except BaseException:
-            if out.exists() and out.stat().st_size == 0:     # the reserved name, never written
-                out.unlink()
+            release_version(out)
             raise
         final = rec["analysis"]["output"]
         step.result = {"master": str(out.relative_to(self.dir)), "target": target,

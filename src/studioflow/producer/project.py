@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from studioflow.audio.atomic import write_text
+from studioflow.audio.yamlfile import load_plain
 from studioflow.errors import ParameterError, SessionError
 
 PROJECT_FILE = "project.yaml"
@@ -148,10 +149,7 @@ def load_project(path: str | Path) -> Project:
     """Load and validate ``path/project.yaml``; SessionError naming the file and key when it is wrong."""
     file = require_project(path)
     folder = file.parent
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise SessionError(f"{file}: not valid YAML ({str(e).splitlines()[0]})") from None
+    data = load_plain(file, "project file") or {}
     if not isinstance(data, dict) or not isinstance(data.get("brief"), dict):
         raise SessionError(f"{file}: expected a mapping with 'brief' and 'songs'")
     unknown = set(data) - {"brief", "songs"}
@@ -160,12 +158,58 @@ def load_project(path: str | Path) -> Project:
     bad = set(data["brief"]) - set(BRIEF_KEYS)
     if bad:
         raise SessionError(f"{file}: brief.{sorted(bad)[0]}: unknown key (keys: {', '.join(BRIEF_KEYS)})")
+    _check_brief(file, data["brief"])
     songs = data.get("songs") or []
     if not isinstance(songs, list) or not all(isinstance(s, dict) and "name" in s and "folder" in s for s in songs):
         raise SessionError(f"{file}: songs: expected a list of entries with 'name' and 'folder'")
-    for s in songs:
+    for i, s in enumerate(songs):
+        _check_song(file, s, f"songs[{i}]")
         s.setdefault("approvals", {})
     return Project(folder, data["brief"], songs)
+
+
+def _want(file: Path, value: Any, kinds: type | tuple[type, ...], key: str, what: str) -> None:
+    """SessionError at ``key`` unless ``value`` is of ``kinds`` (``what`` says so in words)."""
+    if not isinstance(value, kinds) or isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple)
+                                                                                 else (kinds,)):
+        raise SessionError(f"{file}: {key}: must be {what}; got {value!r}")
+
+
+def _check_brief(file: Path, brief: dict[str, Any]) -> None:
+    """The brief's values have the types studioflow writes (texts; a list of platform names, at least one)."""
+    for key in ("artist", "title", "genre", "vision", "release_format"):
+        if brief.get(key) is not None:
+            _want(file, brief[key], str, f"brief.{key}", "a text")
+    if brief.get("deadline") is not None:
+        _want(file, brief["deadline"], (str, dt.date), "brief.deadline", "a date (YYYY-MM-DD)")
+    for key in ("references", "platforms"):
+        items = brief.get(key)
+        if items is not None and (not isinstance(items, list) or not all(isinstance(x, str) for x in items)):
+            raise SessionError(f"{file}: brief.{key}: must be a list of names, like [spotify]; got {items!r}")
+    if "platforms" in brief and not brief["platforms"]:
+        raise SessionError(f"{file}: brief.platforms: name at least one target platform, like [spotify]")
+
+
+def _check_song(file: Path, song: dict[str, Any], key: str) -> None:
+    """A song entry: a name, a folder under songs/ (a plain folder name: a project reaches nothing outside itself)
+    and approvals/revocations that are mappings of stage -> {by, at, ...}."""
+    _want(file, song["name"], str, f"{key}.name", "a text")
+    folder = song["folder"]
+    if not isinstance(folder, str) or not folder or folder != Path(folder).name or folder.startswith("."):
+        raise SessionError(f"{file}: {key}.folder: must be a folder name under {SONGS}/ (no '/' or '..'); "
+                           f"got {folder!r}")
+    for part in ("approvals", "revoked"):
+        records = song.get(part)
+        if records is None:
+            continue
+        _want(file, records, dict, f"{key}.{part}", "a mapping of stage -> {by, at}")
+        for stage, record in records.items():
+            where = f"{key}.{part}.{stage}"
+            _want(file, record, dict, where, "a mapping with by and at")
+            for field_ in ("by", "at"):
+                if field_ not in record:
+                    raise SessionError(f"{file}: {where}: needs '{field_}' (approve the stage again with "
+                                       "studioflow approve)")
 
 
 def save_project(project: Project) -> Path:

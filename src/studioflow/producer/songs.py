@@ -17,6 +17,7 @@ import yaml
 
 from studioflow.audio.atomic import atomic_write, write_text
 from studioflow.audio.files import info, read, write
+from studioflow.audio.stream import BlockReader
 from studioflow.errors import ParameterError, SessionError
 from studioflow.producer import history
 from studioflow.producer.lock import project_lock
@@ -59,9 +60,26 @@ def stem_files(stems: str | Path) -> list[Path]:
                    and not p.name.startswith("."))
     if not files:
         raise ParameterError(f"--stems {folder}: no audio files ({', '.join(AUDIO_SUFFIXES)})")
-    for f in files:                        # every stem readable before the song's folder is made
-        info(f)
+    for f in files:                        # every stem usable before the song's folder is made
+        check_stem(f)
     return files
+
+
+def check_stem(path: Path) -> None:
+    """ParameterError or AudioFileError unless ``path`` is a stem a song can be mixed from: audio with frames,
+    mono or stereo, at a session's sample rate, every sample finite (read through once)."""
+    from studioflow.mixing.session import SESSION_RATES
+
+    meta = info(path)
+    if meta.frames == 0:
+        raise ParameterError(f"{path}: holds no audio (0 frames); export the stem again")
+    if meta.channels > 2:
+        raise ParameterError(f"{path}: has {meta.channels} channels; tracks take mono or stereo stems (split it)")
+    if not SESSION_RATES[0] <= meta.sample_rate <= SESSION_RATES[1]:
+        raise ParameterError(f"{path}: runs at {meta.sample_rate} Hz; songs mix at {SESSION_RATES[0]} to "
+                             f"{SESSION_RATES[1]} Hz: export it at 44.1 or 48 kHz")
+    for _ in BlockReader(path, 1 << 16):   # NaN or Inf samples raise here, naming where
+        pass
 
 
 def import_take(song_dir: Path, source: Path) -> dict[str, Any]:

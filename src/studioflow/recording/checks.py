@@ -29,6 +29,8 @@ _PAIR_SUFFIX = re.compile(r"^(?P<base>.+?)[ _.-](?P<tag>in|out|top|bottom|bot|l|
 _TAKE_FILE = re.compile(r"^take-(\d+)\.wav$")
 _BITS = {"PCM_16": 16, "PCM_24": 24, "PCM_32": 32, "FLOAT": 32, "DOUBLE": 32, "PCM_U8": 8, "PCM_S8": 8}
 MIN_CORRELATION = 0.3     # below this two files are not two mics on one source
+STREAM_ABOVE_S = 120.0    # takes longer than this are checked piece by piece (recording/checkstream.py)
+GROUP_S = 120.0           # mics recorded together are compared on their first two minutes
 
 
 def _problem(kind: str, severity: str, message: str, time_s: float | None = None, end_s: float | None = None,
@@ -55,7 +57,7 @@ def advice(peak_dbfs: float, bits: int) -> tuple[str, str | None]:
     return f"good: peaks at {peak_dbfs:.1f} dBFS (aim {lo:.0f}..{hi:.0f} dBFS)", None
 
 
-def _exclusions(audio: np.ndarray, rate: int, clips: list[dict], guard_ms: float = 5.0) -> np.ndarray:
+def click_exclusions(audio: np.ndarray, rate: int, clips: list[dict], guard_ms: float = 5.0) -> np.ndarray:
     """Samples where a click would only restate another problem: near digital silence of 1 ms or more (edits,
     gates, dropouts) and near clipped runs."""
     zero = np.all(audio == 0, axis=0)
@@ -69,15 +71,32 @@ def _exclusions(audio: np.ndarray, rate: int, clips: list[dict], guard_ms: float
     return problems.widen(mask, int(rate * guard_ms / 1000))
 
 
+def measure_audio(audio: np.ndarray, rate: int) -> dict[str, Any]:
+    """What ``check_audio`` judges, measured on one take in memory (float32 (channels, frames)): peak and RMS
+    (dBFS), DC per channel, clipped runs, ``silences``, ``noise``, ``hum`` and clicks (times in s)."""
+    clips = problems.clipped_runs(audio, rate)
+    sil = problems.silences(audio, rate)
+    return {"channels": int(audio.shape[0]), "frames": int(audio.shape[1]),
+            "peak_dbfs": max(problems.peak_dbfs(audio)), "rms_dbfs": max(problems.rms_dbfs(audio)),
+            "dc_offset": problems.dc_offset(audio), "clipped_runs": clips, "silences": sil,
+            "noise": problems.noise_floor(audio, rate), "hum": problems.mains_hum(audio, rate),
+            "clicks": [] if sil["all_silent"] else problems.clicks(audio, rate,
+                                                                    exclude=click_exclusions(audio, rate, clips))}
+
+
 def check_audio(audio: np.ndarray, rate: int, *, bits: int = 24) -> dict[str, Any]:
     """Measurements and problems of one take already in memory (float32 (channels, frames))."""
-    peak = max(problems.peak_dbfs(audio))
-    rms = max(problems.rms_dbfs(audio))
+    return judge(measure_audio(audio, rate), rate, bits)
+
+
+def judge(m: dict[str, Any], rate: int, bits: int) -> dict[str, Any]:
+    """The report of one take (measurements, advice and problems) from ``measure_audio``'s measurements ``m``."""
+    peak, rms, clips, sil, noise, hum = (m["peak_dbfs"], m["rms_dbfs"], m["clipped_runs"], m["silences"],
+                                         m["noise"], m["hum"])
     text, severity = advice(peak, bits)
     found: list[dict[str, Any]] = []
     if severity:
         found.append(_problem("level", severity, text))
-    clips = problems.clipped_runs(audio, rate)
     passages = problems.clipped_passages(clips)
     for c in passages:
         chans = ", ".join(str(ch) for ch in c["channels"])
@@ -85,17 +104,14 @@ def check_audio(audio: np.ndarray, rate: int, *, bits: int = 24) -> dict[str, An
                               f"({c['runs']} clipped run{'s' if c['runs'] > 1 else ''}, {c['samples']} samples at full "
                               f"scale) on channel {chans}", c["time_s"], c["end_s"], channel=c["channels"][0],
                               runs=c["runs"], samples=c["samples"]))
-    dc = problems.dc_offset(audio)
+    dc = m["dc_offset"]
     for ch, v in enumerate(dc, 1):
         if abs(v) >= 0.005:
             found.append(_problem("dc_offset", "warning", f"DC offset {v * 100:+.2f} % of full scale on channel {ch}: "
                                   f"use a high-pass filter (20-30 Hz)", 0.0, channel=ch))
-    sil = problems.silences(audio, rate)
-    noise = problems.noise_floor(audio, rate)
     if noise["noise_floor_dbfs"] is not None and noise["noise_floor_dbfs"] > -60.0:
         found.append(_problem("noise", "warning", f"noise floor {noise['noise_floor_dbfs']:.0f} dBFS (signal-to-noise "
                               f"{noise['snr_db']:.0f} dB): check gain structure, cables and noisy gear"))
-    hum = problems.mains_hum(audio, rate)
     if hum:
         found.append(_problem("hum", "warning", f"mains hum at {hum['mains_hz']} Hz (harmonics "
                               f"{', '.join(str(f) for f in hum['harmonics_dbfs'])} Hz, up to {hum['level_dbfs']:.0f} "
@@ -104,7 +120,7 @@ def check_audio(audio: np.ndarray, rate: int, *, bits: int = 24) -> dict[str, An
     for d in sil["dropouts"]:
         found.append(_problem("dropout", "error", f"dropout: the signal ({d['level_before_dbfs']:.0f} dBFS) cut to "
                               f"digital silence for {d['duration_ms']:.1f} ms", d["time_s"], d["end_s"]))
-    clicks = problems.clicks(audio, rate, exclude=_exclusions(audio, rate, clips)) if not sil["all_silent"] else []
+    clicks = m["clicks"]
     for c in clicks:
         found.append(_problem("click", "warning", f"click: a sample-level jump of {c['level_dbfs']:.0f} dBFS in smooth "
                               f"material (a dropped sample, a clock glitch, or a cut without a fade)", c["time_s"],
@@ -113,7 +129,7 @@ def check_audio(audio: np.ndarray, rate: int, *, bits: int = 24) -> dict[str, An
         for s in sil["silence"]:
             found.append(_problem("digital_silence", "info", f"{s['duration_ms'] / 1000:.1f} s of digital silence",
                                   s["time_s"], s["end_s"]))
-    return {"rate": rate, "channels": int(audio.shape[0]), "duration_s": round(audio.shape[1] / rate, 3),
+    return {"rate": rate, "channels": m["channels"], "duration_s": round(m["frames"] / rate, 3),
             "bits": bits, "peak_dbfs": round(peak, 2), "rms_dbfs": round(rms, 2), "advice": text,
             "dc_offset": [round(v, 6) for v in dc], **noise, "hum": hum, "clipped_runs": clips,
             "clipped_passages": passages, "dropouts": sil["dropouts"], "clicks": clicks, "silence": sil["silence"],
@@ -164,15 +180,21 @@ def group_problems(found: list[dict[str, Any]], *, show: int = 3) -> list[dict[s
     return out
 
 
-def _load(path: Path) -> tuple[np.ndarray, int, int]:
-    audio, rate = read(path)
-    return audio, rate, _BITS.get(info(path).subtype, 24)
+def check_file(path: Path) -> dict[str, Any]:
+    """``check_audio`` of a file, read whole when short and in pieces when long (memory stays flat)."""
+    meta = info(path)
+    bits = _BITS.get(meta.subtype, 24)
+    if meta.frames <= STREAM_ABOVE_S * meta.sample_rate:
+        audio, rate = read(path)
+        return check_audio(audio, rate, bits=bits)
+    from studioflow.recording.checkstream import measure_long
+
+    return judge(measure_long(path, meta), meta.sample_rate, bits)
 
 
 def check_take_file(path: str | Path) -> dict[str, Any]:
     """A short summary of one take for ``takes.yaml``: peak, RMS, advice and the problems' messages."""
-    audio, rate, bits = _load(Path(path))
-    r = check_audio(audio, rate, bits=bits)
+    r = check_file(Path(path))
     return {"peak_dbfs": r["peak_dbfs"], "rms_dbfs": r["rms_dbfs"], "advice": r["advice"],
             "problems": [g["message"] + (f" at {g['time_s']:.2f} s" if g["count"] == 1 and g["time_s"] else "")
                          for g in group_problems(r["problems"])]}
@@ -252,14 +274,11 @@ def check_takes(paths_or_dir: str | Path | Iterable[str | Path], *,
     called with (what, fraction done 0..1) before each file.
     """
     files = find_files(paths_or_dir)
-    loaded: dict[Path, tuple[np.ndarray, int]] = {}
     report: dict[str, Any] = {"takes": [], "groups": [], "problems": []}
     for i, f in enumerate(files):
         if progress is not None:
             progress(f"checking {label(f)}", i / (len(files) + 1))
-        audio, rate, bits = _load(f)
-        loaded[f] = (audio, rate)
-        r = {"file": str(f), "name": label(f), **check_audio(audio, rate, bits=bits)}
+        r = {"file": str(f), "name": label(f), **check_file(f)}
         for p in r["problems"]:
             p["file"] = str(f)
         report["takes"].append(r)
@@ -268,10 +287,7 @@ def check_takes(paths_or_dir: str | Path | Iterable[str | Path], *,
     if progress is not None:
         progress("checking mics recorded together", len(files) / (len(files) + 1))
     for g in sets:
-        for p in g:
-            if p not in loaded:
-                audio, rate, _ = _load(p)
-                loaded[p] = (audio, rate)
+        loaded = {p: read(p, stop_s=min(GROUP_S, info(p).duration_s)) for p in g}
         res = check_group(g, loaded)
         report["groups"].append(res)
         report["problems"].extend(res["problems"])

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from studioflow.audio.atomic import next_version, write_json
 from studioflow.audio.files import read, write
+from studioflow.audio.yamlfile import load_plain
 from studioflow.errors import ParameterError, SessionError
 from studioflow.recording import takes
 
@@ -29,12 +29,7 @@ from studioflow.recording import takes
 def load_plan(path: str | Path) -> list[dict[str, float]]:
     """Segments of a comp plan, validated (contiguous or gapped, in order, never overlapping)."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text())
-    except OSError as e:
-        raise SessionError(f"{path}: cannot read the comp plan ({e.strerror})") from None
-    except yaml.YAMLError as e:
-        raise SessionError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    data = load_plain(path, "comp plan")
     segs = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(segs, list) or not segs:
         raise SessionError(f"{path}: expected a list of segments like [{{take: 3, from: 0, to: 12.5}}]")

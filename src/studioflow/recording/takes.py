@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from studioflow.audio.atomic import write_text
+from studioflow.audio.yamlfile import load_plain
 from studioflow.errors import ParameterError, SessionError
 
 TAKE_RE = re.compile(r"^take-(\d{3,})(\.recording)?\.wav$")
@@ -69,10 +70,7 @@ def load(song_dir: str | Path) -> list[dict[str, Any]]:
     path = takes_dir(song_dir) / "takes.yaml"
     if not path.exists():
         return []
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as e:
-        raise SessionError(f"{path}: not valid YAML ({str(e).splitlines()[0]})") from None
+    data = load_plain(path, "takes file") or {}
     entries = data.get("takes", []) if isinstance(data, dict) else None
     if not isinstance(entries, list) or not all(isinstance(t, dict) and "track" in t and "take" in t for t in entries):
         raise SessionError(f"{path}: expected 'takes:' holding a list of entries with 'track' and 'take'")
