@@ -43,8 +43,21 @@ def targets(as_json: bool) -> None:
 @click.option("--target", default=None, help="A platform target (see `studioflow targets`); default spotify.")
 @click.option("--lufs", type=float, default=None, help="Integrated loudness target in LUFS (overrides --target's).")
 @click.option("--ceiling", type=float, default=None, help="True-peak ceiling in dBTP (overrides --target's).")
-@click.option("--reference", type=click.Path(dir_okay=False), default=None,
-              help="Match this track's loudness, tonal balance and stereo width.")
+@click.option("--reference", "references", type=click.Path(dir_okay=False), multiple=True,
+              help="Match this track's loudness, tonal balance, dynamics and stereo width (repeatable: several "
+              "references are matched as one).")
+@click.option("--reference-weight", "weights", type=float, multiple=True,
+              help="The weight of each --reference, in their order (default: equal).")
+@click.option("--match", "match_pct", type=click.FloatRange(0, 100), default=None,
+              help="How much of the reference to match, 0-100% (default 100), every dimension.")
+@click.option("--match-tone", type=click.FloatRange(0, 100), default=None, help="... of its tonal balance (%).")
+@click.option("--match-dynamics", type=click.FloatRange(0, 100), default=None, help="... of its dynamics (%).")
+@click.option("--match-width", type=click.FloatRange(0, 100), default=None, help="... of its stereo width (%).")
+@click.option("--match-loudness", type=click.FloatRange(0, 100), default=None, help="... of its loudness (%).")
+@click.option("--preset", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Match a preset saved with --save-preset instead of reference files.")
+@click.option("--save-preset", type=click.Path(dir_okay=False), default=None,
+              help="Save this match (the references' measurements and the amounts) as a YAML preset.")
 @click.option("--style", default=None,
               help="gentle|balanced|loud and/or a curve neutral|pop|rock|hiphop|edm|acoustic, e.g. 'loud,edm'.")
 @click.option("--max-limiting", "max_limiting_db", type=float, default=None,
@@ -55,7 +68,8 @@ def targets(as_json: bool) -> None:
               help="Dither of the 16-bit file: Wannamaker noise-shaped or flat TPDF (the very last step).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Write a stand-alone HTML report here.")
-@click.option("--overwrite", is_flag=True, help="Replace an earlier master at OUT (else that is an error).")
+@click.option("--overwrite", is_flag=True, help="Replace an earlier master at OUT and its report (else that is an "
+              "error; never the mix itself).")
 @click.option("--title", default=None, help="Tag: the song's title.")
 @click.option("--artist", default=None, help="Tag: the artist (also the album artist).")
 @click.option("--album", default=None, help="Tag: the album (release) title.")
@@ -66,16 +80,21 @@ def targets(as_json: bool) -> None:
               help="Tag: the front cover, a JPEG or PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result record as JSON.")
 def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: float | None,
-           reference: str | None, style: str | None, max_limiting_db: float | None, formats: tuple[str, ...],
-           dither: str, report_path: str | None, overwrite: bool, title: str | None, artist: str | None,
-           album: str | None, isrc: str | None, upc: str | None, year: int | None, cover: str | None,
-           as_json: bool) -> None:
+           references: tuple[str, ...], weights: tuple[float, ...], match_pct: float | None,
+           match_tone: float | None, match_dynamics: float | None, match_width: float | None,
+           match_loudness: float | None, preset: str | None, save_preset: str | None, style: str | None,
+           max_limiting_db: float | None, formats: tuple[str, ...], dither: str, report_path: str | None,
+           overwrite: bool, title: str | None, artist: str | None, album: str | None, isrc: str | None,
+           upc: str | None, year: int | None, cover: str | None, as_json: bool) -> None:
     """Master a mix for a platform or to a reference; writes OUT, OUT.json and the delivery files.
 
     \b
     Examples:
       studioflow master mix.wav -o song-master.wav --target spotify --report song.html
       studioflow master mix.wav -o song.wav --reference ref.wav --format mp3 --format wav16
+      studioflow master mix.wav -o song.wav --reference a.wav --reference b.flac --reference-weight 2 \
+        --reference-weight 1 --match 80 --match-width 0 --save-preset album-match.yaml
+      studioflow master next.wav -o next-master.wav --preset album-match.yaml
       studioflow master mix.wav -o song.wav --target cd --style loud,rock --max-limiting 6
       studioflow master mix.wav -o song.wav --format flac --format mp3 --title "Song" --artist "Band" \\
         --album "First EP" --isrc GB-ABC-25-00001 --year 2025 --cover cover.png
@@ -85,17 +104,14 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
     from studioflow.cli.outputs import check_file
     from studioflow.mastering.api import master as run_master
 
-    check_file(out)
-    check_file(report_path)
+    from studioflow.audio.debris import Journal
     from studioflow.mastering.delivery import output_path
 
-    earlier = [p for p in {Path(out), Path(out).with_suffix(".json"), *(output_path(Path(out), f) for f in formats)}
-               if p.exists()]
-    if earlier and not overwrite:
-        from studioflow.errors import OutputExistsError
-
-        raise OutputExistsError(f"{earlier[0]}: an earlier master is there; write to a new name (masters are never "
-                                "replaced unasked) or pass --overwrite")
+    inputs = [p for p in (mix, *references, preset, cover) if p is not None]
+    outputs = dict.fromkeys([Path(out), Path(out).with_suffix(".json"), *(output_path(Path(out), f) for f in formats),
+                             *([Path(report_path)] if report_path else []), *([Path(save_preset)] if save_preset else [])])
+    for path in outputs:
+        check_file(path, inputs=inputs, overwrite=overwrite)
     console = Console(stderr=True)
     with _progress(console) as progress:
         task = progress.add_task("mastering", total=1.0)
@@ -103,10 +119,17 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
         def report(stage: str, fraction: float) -> None:
             progress.update(task, description=stage, completed=fraction)
 
-        record = run_master(mix, out, target=target, lufs=lufs, ceiling_dbtp=ceiling, reference=reference,
-                            style=style, max_limiting_db=max_limiting_db, formats=("wav24", *formats),
-                            report=report_path, dither=dither, progress=report,
-                            tags=_tags(title, artist, album, isrc, upc, year, cover))
+        with Journal(Path(out).parent):      # all the deliveries land, or none (even after kill -9)
+            per = {"tone": match_tone, "dynamics": match_dynamics, "width": match_width, "loudness": match_loudness}
+            match = {k: v / 100 for k, v in per.items() if v is not None}
+            if match_pct is not None:
+                match = {k: match.get(k, match_pct / 100) for k in per}
+            record = run_master(mix, out, target=target, lufs=lufs, ceiling_dbtp=ceiling,
+                                reference=list(references) or None, reference_weights=list(weights) or None,
+                                match=match or None, preset=preset, save_preset=save_preset, style=style,
+                                max_limiting_db=max_limiting_db, formats=("wav24", *formats),
+                                report=report_path, dither=dither, progress=report,
+                                tags=_tags(title, artist, album, isrc, upc, year, cover))
     if as_json:
         from studioflow.audio.atomic import to_jsonable
 
@@ -149,6 +172,16 @@ def _print_summary(console, record: dict) -> None:  # type: ignore[no-untyped-de
     out.print(table)
     for s in record["stages"]:
         out.print(f"[bold]{s['name']}[/bold] {'on ' if s['enabled'] else 'off'}: {s['reason']}")
+    changed = record.get("what_changed") or {}
+    if changed:
+        bands = Table(title="what changed per octave (dB)")
+        bands.add_column("")
+        for f in changed["octaves_hz"]:
+            bands.add_column(f"{f / 1000:g}k" if f >= 1000 else f"{f:g}", justify="right")
+        for label, key in (("tonal EQ", "eq_db"), ("whole master", "master_db"), ("from target", "from_target_db")):
+            if key in changed:
+                bands.add_row(label, *(_num(x, 1) for x in changed[key]))
+        out.print(bands)
     lim = record.get("limiting") or {}
     if lim:
         line = (f"limiting: up to {lim['max_gain_reduction_db']:.1f} dB (PLR cost {_num(lim['plr_cost_db'])} dB, "
@@ -172,5 +205,5 @@ def Console_stdout():  # type: ignore[no-untyped-def]
     return Console()
 
 
-def _num(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f}"
+def _num(x: float | None, digits: int = 2) -> str:
+    return "-" if x is None or x != x else f"{x:.{digits}f}"

@@ -219,7 +219,8 @@ def step_line(e: dict[str, Any]) -> str:
         detail = f"{r['mix']}: {_num(r['lufs'])} LUFS, {_num(r['true_peak_dbtp'])} dBTP"
     elif e["step"].startswith("master:") and r.get("master"):
         detail = (f"{r['master']}: {_num(r['lufs'])} LUFS (target {_num(r['target_lufs'])}), "
-                  f"{_num(r['true_peak_dbtp'])} dBTP (ceiling {_num(r['ceiling_dbtp'])})")
+                  f"{_num(r['true_peak_dbtp'])} dBTP (ceiling {_num(r['ceiling_dbtp'])})"
+                  + "".join(f"\n      [yellow]warning:[/] {w}" for w in r.get("warnings") or []))
     elif e["step"] == "deliver" and r.get("files"):
         detail = f"{len(r['files'])} files"
     reasons = [w for w in e.get("why") or [] if w != "never run"]
@@ -388,6 +389,10 @@ def print_status(console: Any, data: dict[str, Any]) -> None:
                            r["file"] or "", _num(r["lufs"]), _num(r["target_lufs"]), _num(r["true_peak_dbtp"]),
                            _num(r["ceiling_dbtp"]), ok)
     console.print(levels)
+    for song in data["songs"]:
+        for target, r in song["masters"].items():
+            for w in (r or {}).get("warnings") or []:
+                console.print(f"  [yellow]warning[/] {song['name']} · {target} master: {w}")
     redo = [(song["name"], s) for song in data["songs"] for s in song["would_redo"]]
     if redo:
         console.print("[bold]produce would redo:[/]")

@@ -23,7 +23,7 @@ import contextlib
 import os
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -31,10 +31,11 @@ from studioflow.audio.atomic import write_json
 from studioflow.audio.stream import BlockReader
 from studioflow.dsp.dither import SHAPES as DITHER_SHAPES
 from studioflow.errors import AudioFileError, ParameterError
-from studioflow.mastering import chain, decisions, delivery, parallel
+from studioflow.mastering import chain, decisions, delivery, matching, parallel
+from studioflow.mastering.content import require_music
 from studioflow.mastering.measure import MixMeter, measure_file, measure_reference
 from studioflow.mastering.scratch import Scratch, hidden_wav
-from studioflow.mastering.spectral import spectral_distance_db
+from studioflow.mastering.spectral import octave_db, spectral_distance_db
 from studioflow.mastering.styles import parse_style
 from studioflow.mastering.targets import Target, resolve_target
 
@@ -58,13 +59,17 @@ def _temp_wav(folder: Path, stem: str) -> Iterator[Path]:
 
 def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *,
            target: str | Target | None = "spotify", lufs: float | None = None, ceiling_dbtp: float | None = None,
-           reference: str | os.PathLike[str] | None = None, style: str | None = None,
-           max_limiting_db: float | None = None, formats: Sequence[str] = ("wav24",),
+           reference: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+           style: str | None = None, max_limiting_db: float | None = None, formats: Sequence[str] = ("wav24",),
            report: str | os.PathLike[str] | None = None, dither: str = delivery.DITHER_DEFAULT,
-           progress: Callable[[str, float], None] | None = None, tags: dict | None = None) -> dict:
+           progress: Callable[[str, float], None] | None = None, tags: dict | None = None,
+           reference_weights: Sequence[float] | None = None, match: float | dict[str, float] | None = None,
+           preset: str | os.PathLike[str] | None = None, save_preset: str | os.PathLike[str] | None = None) -> dict:
     """Master ``mix_path`` to ``out_path`` (24-bit WAV at the mix's rate, plus ``formats``: wav16, flac, mp3, aac)
     for ``target`` (a name from ``studioflow targets``, or ``lufs`` LUFS / ``ceiling_dbtp`` dBTP), optionally
-    matching ``reference``; ``style`` as ``--style``; ``max_limiting_db`` caps the limiter's gain reduction (dB);
+    matching ``reference`` (one file or several, weighted by ``reference_weights``; or a ``preset`` saved earlier
+    with ``save_preset``) by ``match`` (0..1 for every dimension, or per dimension: tone, dynamics, width, loudness;
+    ``mastering.matching``); ``style`` as ``--style``; ``max_limiting_db`` caps the limiter's gain reduction (dB);
     ``dither`` "shaped" or "tpdf" for wav16; ``tags`` (``audio.tags.write_tags`` keywords) go into every file, the
     24-bit master being a BWF (``delivery.finish``). Writes ``OUT.json`` (and ``report`` HTML) and returns the same
     record.
@@ -76,7 +81,8 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
             return _master(mix_path, out_path, target=target, lufs=lufs, ceiling_dbtp=ceiling_dbtp,
                            reference=reference, style=style, max_limiting_db=max_limiting_db, formats=formats,
                            report=report, dither=dither, progress=progress, written=written, scratch=scratch,
-                           tags=tags)
+                           tags=tags, wanted={"weights": reference_weights, "match": match, "preset": preset,
+                                             "save_preset": save_preset})
     except BaseException:
         for path in written:
             with contextlib.suppress(FileNotFoundError):
@@ -85,12 +91,14 @@ def master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *
 
 
 def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], *, target: str | Target | None,
-            lufs: float | None, ceiling_dbtp: float | None, reference: str | os.PathLike[str] | None,
+            lufs: float | None, ceiling_dbtp: float | None, reference: Any,
             style: str | None, max_limiting_db: float | None, formats: Sequence[str],
             report: str | os.PathLike[str] | None, dither: str, progress: Callable[[str, float], None] | None,
-            written: list[Path], scratch: contextlib.ExitStack, tags: dict | None = None) -> dict:
+            written: list[Path], scratch: contextlib.ExitStack, tags: dict | None = None,
+            wanted: dict | None = None) -> dict:
     """The work of :func:`master`; every file delivered is added to ``written`` as soon as it is in place; the
-    audio kept between passes (``Scratch``) lives as long as ``scratch``."""
+    audio kept between passes (``Scratch``) lives as long as ``scratch``; ``wanted`` holds the match's weights,
+    amounts, preset and preset to save."""
     started = time.perf_counter()
     say = progress or (lambda stage, fraction: None)
     mix_path, out = Path(mix_path), Path(out_path)
@@ -116,7 +124,20 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
 
     # 1. measure and decide -------------------------------------------------------------------------------
     say("measuring the mix", 0.0)
-    ref_job = parallel.start(measure_reference, reference) if reference is not None else None   # on the other core
+    wanted = wanted or {}
+    refs = [] if reference is None else [reference] if isinstance(reference, (str, os.PathLike)) else list(reference)
+    missing = [str(r) for r in refs if not Path(r).is_file()]
+    if missing:
+        raise AudioFileError(f"{missing[0]}: no such reference file")
+    match = wanted.get("match")
+    amount = matching.amounts(**match) if isinstance(match, dict) else matching.amounts(match)
+    preset_target = None
+    if wanted.get("preset") is not None:
+        if refs:
+            raise ParameterError("give a reference or a preset, not both")
+        preset_target, preset_amount, _ = matching.load_preset(wanted["preset"])
+        amount = amount if match is not None else preset_amount
+    ref_jobs = [parallel.start(measure_reference, r) for r in refs]    # on the other core
     # the mix's spectrum in a thread of its own too: the other core is free once a cached reference is read; the
     # decoded mix is kept for the chain's pass
     head = BlockReader(mix_path, BLOCK)
@@ -124,26 +145,33 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
     mix = measure_file(str(mix_path), progress=lambda f: say("measuring the mix", 0.15 * f), beside=True,
                        keep=mix_kept)
     mix_kept.done()
-    ref = ref_job.result()[0] if ref_job is not None else None
+    measured = [job.result()[0] for job in ref_jobs]
     if mix["integrated_lufs"] is None:
         raise AudioFileError(f"{mix_path}: the mix is silent (below the loudness gate); nothing to master")
+    require_music(mix_path, mix["integrated_lufs"], mix["dc_offset"])
     rate, channels = mix["rate"], mix["channels"]
-    if ref is not None and ref["integrated_lufs"] is None:
-        raise AudioFileError(f"{reference}: the reference is silent")
-    tonal_goal = decisions.tonal_target(mix, curve, ref)
+    silent = [str(r) for r, m in zip(refs, measured) if m["integrated_lufs"] is None]
+    if silent:
+        raise AudioFileError(f"{silent[0]}: the reference is silent")
+    ref = matching.combine(measured, wanted.get("weights")) if measured else preset_target
+    tonal_goal = decisions.tonal_target(mix, curve, ref, amount["tone"])
     clean = decisions.cleanup(mix, ref)
-    stereo = decisions.stereo(mix, ref)     # decided first: what it does to each band is left out of the EQ's share
+    stereo = decisions.stereo(mix, ref, amount["width"])   # decided first: its change per band is left out of the EQ's
     eq_stage = decisions.tonal_balance(mix, tonal_goal, sty, rate, clean,
                                        later_db=decisions.stereo_band_change_db(mix, stereo, rate))
-    stages = [clean, eq_stage, decisions.compression(mix, sty, ref, eq_stage), *stereo]
-    warnings: list[str] = []
+    stages = [clean, eq_stage, decisions.compression(mix, sty, ref, eq_stage, amount["dynamics"]), *stereo]
+    warnings: list[str] = matching.reference_warnings(refs, measured, mix)
     if mix["clipped_samples"] > 0:
         warnings.append(f"the mix holds {mix['clipped_samples']} samples in runs of 3 or more at full scale (clipped, or "
                         "over full scale in a float file): the master cannot restore them; a mix with headroom would sound cleaner")
     if ref is not None and ref["rate"] != rate:
         warnings.append(f"the reference runs at {ref['rate']} Hz and the mix at {rate} Hz: only bands both share count")
-    goal = Target(tgt.name, round(ref["integrated_lufs"], 2), tgt.ceiling_dbtp, tgt.source, tgt.note) \
-        if (ref is not None and target is None and lufs is None) else tgt
+    goal = tgt
+    if ref is not None and target is None and lufs is None and amount["loudness"] > 0:
+        aimed = tgt.lufs + amount["loudness"] * (ref["integrated_lufs"] - tgt.lufs)
+        goal = Target(tgt.name, round(aimed, 2), tgt.ceiling_dbtp, tgt.source, tgt.note)
+    if wanted.get("save_preset") is not None and ref is not None:
+        written.append(matching.save_preset(wanted["save_preset"], ref, amount, [str(r) for r in refs]))
 
     with _temp_wav(out.parent, out.stem + "-24") as spec_path:
         # 2. the chain before the limiter. A reference match is first tried on an excerpt of the mix through the
@@ -158,7 +186,7 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
             if better is not None:
                 stages[stages.index(eq_stage)] = eq_stage = better
                 comp = next(i for i, s in enumerate(stages) if s.name == "compression")
-                stages[comp] = decisions.compression(mix, sty, ref, eq_stage)   # band thresholds follow the EQ
+                stages[comp] = decisions.compression(mix, sty, ref, eq_stage, amount["dynamics"])   # follows the EQ
         pre, pre_kept = _chain_pass(stages, mix_kept, out, scratch, say, spectrum=compresses)
         mix_kept.release()
         if pre["integrated_lufs"] is None:
@@ -213,7 +241,9 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
     limiting, limit_warnings = decisions.limiting_verdict(loud_stage, gr, pre, final, goal, sty)
     warnings += decisions.eq_warnings(eq_stage) + limit_warnings
     record = {
-        "input": str(mix_path), "output": str(out), "reference": str(reference) if reference else None,
+        "input": str(mix_path), "output": str(out), "reference": [str(r) for r in refs] if len(refs) > 1 else
+        (str(refs[0]) if refs else None), "preset": str(wanted["preset"]) if wanted.get("preset") else None,
+        "match": amount if ref is not None else None,
         "target": tgt.as_dict() if goal is tgt else {**goal.as_dict(), "name": f"reference loudness ({tgt.name} ceiling)"},
         "style": sty.as_dict(), "tonal_target": tonal_goal,
         "analysis": {"input": mix, "after_chain": _brief(pre), "output": final, **({"reference": ref} if ref else {})},
@@ -222,13 +252,14 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         "seconds": round(time.perf_counter() - started, 2),
     }
     if ref is not None:
-        fc, of = mix["spectrum"]["centers_hz"], tonal_goal["of"]
+        fc, of = mix["spectrum"]["centers_hz"], tonal_goal.get("of", "mid_db")
         n = min(len(fc), len(ref["spectrum"][of]))
         record["spectral_distance_db"] = {
             "to": "reference", "of": "mid",
             "before": spectral_distance_db(mix["spectrum"][of][:n], ref["spectrum"][of][:n], fc[:n]),
             "after": spectral_distance_db(final["spectrum"][of][:n], ref["spectrum"][of][:n], fc[:n]),
         }
+    record["what_changed"] = _what_changed(record)
     json_path = out.with_name(out.name + ".json") if out.suffix == "" else out.with_suffix(".json")
     write_json(json_path, record)
     written.append(json_path)
@@ -291,6 +322,28 @@ def _through_limiter(stages: list[decisions.Stage], blocks: Iterable[np.ndarray]
     for b in chain.stream(chain.limiter_for(stage, rate), (b * gain for b in out), channels):
         meter.add(b)
     return meter.result()
+
+
+def _what_changed(record: dict) -> dict:
+    """Per octave band (31.5 Hz .. 16 kHz, dB): the tonal EQ's own response, what the whole master changed against
+    the mix, and how far the master still is from the tonal target (balance, each relative to its mean)."""
+    of = (record.get("tonal_target") or {}).get("of", "level_db")
+    a = record["analysis"]
+    fc = a["input"]["spectrum"]["centers_hz"]
+    octaves, before = octave_db(fc, a["input"]["spectrum"][of])
+    _, after = octave_db(fc, a["output"]["spectrum"][of])
+    eq = next((s for s in record["stages"] if s["name"] == "tonal balance"), None)
+    out = {"octaves_hz": octaves.tolist(), "master_db": np.round(after - before, 2).tolist()}
+    if eq is not None and eq["enabled"] and eq["settings"].get("predicted_response_db"):
+        resp = np.asarray(eq["settings"]["predicted_response_db"])
+        _, eq_db = octave_db(fc, np.asarray(a["input"]["spectrum"][of]) + resp)
+        out["eq_db"] = np.round(eq_db - before, 2).tolist()
+    target = record.get("tonal_target")
+    if target is not None and target.get("kind") == "reference":
+        _, aimed = octave_db(fc, target["level_db"])
+        miss = after - aimed
+        out["from_target_db"] = np.round(miss - np.nanmean(miss), 2).tolist()
+    return out
 
 
 def _brief(a: dict) -> dict:

@@ -70,14 +70,18 @@ def cleanup(mix: dict, reference: dict | None = None) -> Stage:
     return Stage("cleanup", True, "highpass", {"freq": freq, "slope": slope}, why)
 
 
-def tonal_target(mix: dict, curve: str, reference: dict | None) -> dict:
-    """The spectrum aimed at (loudness-normalized band levels): the reference's, or the genre curve. Bands a
-    reference at a lower rate does not reach keep the mix's own levels (nothing to match there)."""
+def tonal_target(mix: dict, curve: str, reference: dict | None, amount: float = 1.0) -> dict:
+    """The spectrum aimed at (loudness-normalized band levels): ``amount`` (0..1) of the way from the mix's to the
+    reference's, or the genre curve (no reference, or an amount of 0). Bands a reference at a lower rate does not
+    reach keep the mix's own levels (nothing to match there)."""
     fc = np.asarray(mix["spectrum"]["centers_hz"])
-    if reference is not None:            # the mid is matched: the centre of the image, where the balance is heard
-        shared = reference["spectrum"]["mid_db"][:len(fc)]
-        return {"kind": "reference", "name": "reference", "centers_hz": fc.tolist(), "of": "mid_db",
-                "level_db": list(shared) + list(mix["spectrum"]["mid_db"][len(shared):len(fc)])}
+    if reference is not None and amount > 0:   # the mid is matched: the centre of the image, where balance is heard
+        own = np.asarray(mix["spectrum"]["mid_db"][:len(fc)])
+        shared = np.asarray(reference["spectrum"]["mid_db"][:len(fc)])
+        aimed = own[:len(shared)] + amount * (shared - own[:len(shared)])
+        name = "reference" if amount >= 1 else f"{amount:.0%} of the way to the reference"
+        return {"kind": "reference", "name": name, "centers_hz": fc.tolist(), "of": "mid_db",
+                "level_db": aimed.tolist() + own[len(shared):].tolist()}
     return {"kind": "curve", "name": curve, "centers_hz": fc.tolist(), "level_db": curve_db(curve, fc).tolist()}
 
 
@@ -156,17 +160,19 @@ def eq_warnings(stage: Stage) -> list[str]:
             "target differ a lot there; listen for boom, thinness or harshness, or fix it in the mix"]
 
 
-def compression(mix: dict, style: Style, reference: dict | None, eq: Stage | None = None) -> Stage:
+def compression(mix: dict, style: Style, reference: dict | None, eq: Stage | None = None,
+                amount: float = 1.0) -> Stage:
     """Multiband compression when an outer band (< 150 Hz or > 4 kHz) swings much more than the mids; otherwise
     gentle broadband glue when the loudness range is wider than the style (or the reference) wants. ``eq`` is the
     tonal stage that runs before, whose gain in each band moves the band compressors' thresholds with it."""
-    mb = multiband(mix, style, eq, reference)
+    reference = reference if amount > 0 else None
+    mb = multiband(mix, style, eq, reference, amount)
     if mb is not None:
         return mb
     lra = mix["lra_lu"] or 0.0
     goal = style.compress_above_lra_lu
     if reference is not None and reference.get("lra_lu") is not None:
-        goal = max(reference["lra_lu"] + 1.0, 3.0)
+        goal += amount * (max(reference["lra_lu"] + 1.0, 3.0) - goal)
     st = mix.get("short_term", {}).get("lufs") or []
     loud_st = [x for x in st if x is not None and x > -70]
     loud = float(np.percentile(loud_st, 90)) if loud_st else mix["integrated_lufs"]
@@ -184,7 +190,8 @@ def compression(mix: dict, style: Style, reference: dict | None, eq: Stage | Non
                  f"(range dB {bands_ok}): no compression")
 
 
-def multiband(mix: dict, style: Style, eq: Stage | None = None, reference: dict | None = None) -> Stage | None:
+def multiband(mix: dict, style: Style, eq: Stage | None = None, reference: dict | None = None,
+              amount: float = 1.0) -> Stage | None:
     """The multiband stage when a band's level range (p95 - p10 over ~0.34 s frames, the LRA idea per band) exceeds
     the mids' by more than ``MULTIBAND_EXCESS_DB`` (with a reference: exceeds the reference's own range in that band,
     since a sparse top or a solo bass is part of many arrangements); None otherwise. Only the unruly bands are
@@ -199,7 +206,7 @@ def multiband(mix: dict, style: Style, eq: Stage | None = None, reference: dict 
     def allowed(k: str) -> float:
         """The range band ``k`` may keep before it counts as unruly (dB)."""
         if ref_dyn and ref_dyn.get(k, {}).get("range_db") is not None:
-            return ref_dyn[k]["range_db"]
+            return mid_range + amount * (ref_dyn[k]["range_db"] - mid_range)
         return mid_range
 
     unruly = [k for k in ("low", "high")
@@ -241,15 +248,17 @@ def _eq_gain_db(eq: Stage | None, mix: dict, group: str) -> float:
     return float(10 * np.log10(np.sum(w * 10 ** (resp[sel] / 10)) / max(np.sum(w), 1e-30)))
 
 
-def stereo(mix: dict, reference: dict | None) -> list[Stage]:
-    """Width (matched to the reference, or reined in when the side is as loud as the mid) and mono low end."""
+def stereo(mix: dict, reference: dict | None, amount: float = 1.0) -> list[Stage]:
+    """Width (``amount`` of the way to the reference's, or reined in when the side is as loud as the mid) and mono
+    low end."""
+    reference = reference if amount > 0 else None
     stages = []
     sm = mix.get("side_minus_mid_db")
     if sm is None:
         return [Stage("stereo width", False, "width", {}, "mono mix: nothing to widen or narrow"),
                 Stage("mono bass", False, "mono_bass", {}, "mono mix")]
     if reference is not None and reference.get("side_minus_mid_db") is not None:
-        width = float(np.clip(10 ** ((reference["side_minus_mid_db"] - sm) / 20), *WIDTH_RANGE))
+        width = float(np.clip(10 ** (amount * (reference["side_minus_mid_db"] - sm) / 20), *WIDTH_RANGE))
         why = (f"side/mid {sm:.1f} dB against the reference's {reference['side_minus_mid_db']:.1f} dB: "
                f"side gain x{width:.2f}")
         stages.append(Stage("stereo width", abs(20 * np.log10(width)) > 0.25, "width", {"width": round(width, 3)}, why))

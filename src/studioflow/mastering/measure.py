@@ -138,7 +138,7 @@ def measure_file(path: str, *, block_frames: int = 1 << 17, progress: Callable[[
 
 #: bump when what ``MixMeter.result`` measures or how changes: cached reference measurements of other versions are
 #: measured again
-MEASURE_VERSION = 3   # 2: references measured without DC and clipping statistics; 3: the mid spectrum
+MEASURE_VERSION = 4   # 3: the mid spectrum; 4: references measured with DC and clipping statistics
 
 
 def reference_cache_folder() -> Path:
@@ -186,7 +186,7 @@ def measure_reference(path: str | os.PathLike[str]) -> tuple[dict, bool]:
             return held["measurement"], True
     except (OSError, ValueError, AttributeError, KeyError):
         pass
-    measured = measure_file(str(src), beside=True, stats=False)   # a reference's DC and clipping decide nothing
+    measured = measure_file(str(src), beside=True)   # with DC and clipping: both are warned of
     with contextlib.suppress(OSError):  # OutputError is an OSError: an unwritable cache folder is not an error
         cache.parent.mkdir(parents=True, exist_ok=True)
         write_json(cache, {"file": src.name, "sha256": digest, "version": MEASURE_VERSION, "measurement": measured})

@@ -116,7 +116,10 @@ def _numbers_table(record: dict) -> str:
 def _stages_table(record: dict) -> str:
     out = ["<table><tr><th>stage</th><th>applied</th><th>settings</th><th>why</th></tr>"]
     for s in record["stages"]:
-        settings = ", ".join(f"{k}={_fmt(v)}" for k, v in s.get("settings", {}).items() if not isinstance(v, list))
+        settings = ", ".join(f"{k}={_fmt(v)}" if not isinstance(v, list) else
+                             f"{k}={' / '.join(_fmt(x) for x in v)}"       # per band: low / mid / high
+                             for k, v in s.get("settings", {}).items()
+                             if k not in ("bands", "predicted_response_db", "iterations"))
         bands = s.get("settings", {}).get("bands")
         if bands:
             settings += "<br>" + "; ".join(
@@ -125,6 +128,43 @@ def _stages_table(record: dict) -> str:
                    f"<td>{settings}</td><td>{html.escape(s['reason'])}</td></tr>")
     out.append("</table>")
     return "\n".join(out)
+
+
+def _changes_table(record: dict) -> str:
+    """What changed per octave band: the tonal EQ's response, the whole master against the mix, and the balance
+    still away from the target (dB)."""
+    changed = record.get("what_changed") or {}
+    if not changed:
+        return ""
+    rows = [("tonal EQ", "eq_db"), ("whole master", "master_db"), ("still from the target", "from_target_db")]
+    out = ["<table><tr><th>dB</th>" + "".join(f"<th>{f:g} Hz</th>" for f in changed["octaves_hz"]) + "</tr>"]
+    for label, key in rows:
+        if key in changed:
+            out.append(f"<tr><td>{label}</td>" + "".join(
+                f"<td>{'-' if v is None or v != v else f'{v:+.1f}'}</td>" for v in changed[key]) + "</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def _players(record: dict, folder: Path | None) -> str:
+    """Before and after, loudness-matched (the louder one is turned down by the difference), one switch to hear
+    either at the same moment; the files are linked from the report's folder, not copied into it."""
+    if folder is None:
+        return ""
+    a = record["analysis"]
+    diff = (a["output"].get("integrated_lufs") or 0.0) - (a["input"].get("integrated_lufs") or 0.0)
+    volume = {"mix": min(1.0, 10 ** (diff / 20)), "master": min(1.0, 10 ** (-diff / 20))}
+    src = {"mix": os.path.relpath(record["input"], folder), "master": os.path.relpath(record["output"], folder)}
+    players = "".join(f"<p>{name} <audio id='{name}' controls preload='none' src='{html.escape(src[name])}'></audio>"
+                      f"</p>" for name in ("mix", "master"))
+    return (f"<p>Both at the same loudness (the {'master' if diff > 0 else 'mix'} turned down {abs(diff):.1f} dB), "
+            "so what you hear is the change in balance, dynamics and width, not level.</p>" + players +
+            "<button id='switch'>switch mix / master</button><script>"
+            f"const v={{mix:{volume['mix']:.4f},master:{volume['master']:.4f}}};"
+            "const m=document.getElementById('mix'),o=document.getElementById('master');"
+            "m.volume=v.mix;o.volume=v.master;"
+            "document.getElementById('switch').onclick=()=>{const [a,b]=m.paused?[o,m]:[m,o];"
+            "b.currentTime=a.currentTime;a.pause();b.play();};</script>")
 
 
 def _deliveries_table(record: dict) -> str:
@@ -143,8 +183,9 @@ th{background:#f3f3f3}.warn{background:#fff4d6;border-left:4px solid #e0a000;pad
 img{max-width:100%}"""
 
 
-def render_html(record: dict) -> str:
-    """The report page for a master's ``record`` (the dict that ``master()`` returns), as an HTML string."""
+def render_html(record: dict, folder: Path | None = None) -> str:
+    """The report page for a master's ``record`` (the dict that ``master()`` returns), as an HTML string; with the
+    report's ``folder``, players for the mix and the master."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -158,8 +199,10 @@ def render_html(record: dict) -> str:
         f"({t['lufs']:g} LUFS, {t['ceiling_dbtp']:g} dBTP) - {html.escape(t['note'])}<br>"
         f"Style: {html.escape(record['style']['name'])}, tonal target: {html.escape(record['tonal_target']['name'])}</p>",
         warnings or "<p>No warnings.</p>",
+        "<h2>Listen</h2>", _players(record, folder),
         "<h2>Numbers</h2>", _numbers_table(record),
         "<h2>What was done and why</h2>", _stages_table(record),
+        "<h2>What changed per octave</h2>", _changes_table(record),
         "<h2>Loudness over time</h2>", f"<img src='data:image/png;base64,{_loudness_plot(record)}'>",
         "<h2>Spectrum (loudness-normalized, 1/3 octave)</h2>",
         f"<img src='data:image/png;base64,{_spectrum_plot(record)}'>",
@@ -180,4 +223,4 @@ def _gr_summary(record: dict) -> str:
 
 def write_report(record: dict, path: str | os.PathLike[str]) -> Path:
     """Write the stand-alone HTML report of ``record`` to ``path`` (atomically); return the path."""
-    return write_text(path, render_html(record))
+    return write_text(path, render_html(record, Path(path).resolve().parent))

@@ -169,3 +169,15 @@ def spectral_distance_db(a_norm_db: np.ndarray, b_norm_db: np.ndarray, centers_h
     sel = (fc >= DISTANCE_BAND_HZ[0] * 0.99) & (fc <= DISTANCE_BAND_HZ[1] * 1.01)
     d = np.asarray(a_norm_db)[sel] - np.asarray(b_norm_db)[sel]
     return float(np.sqrt(np.mean(d ** 2)))
+
+
+def octave_db(centers_hz: list[float] | np.ndarray, level_db: list[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Octave-band levels (dB, power sums of the three 1/3-octave bands around each) at 31.5 Hz .. 16 kHz:
+    (octave centres in Hz, levels)."""
+    fc, level = np.asarray(centers_hz, dtype=float), np.asarray(level_db, dtype=float)
+    octaves = 1000.0 * 2.0 ** np.arange(-5, 5)
+    out = []
+    for f in octaves:
+        near = np.abs(np.log2(fc / f)) < 0.5
+        out.append(10 * np.log10(np.sum(10 ** (level[near] / 10))) if near.any() else np.nan)
+    return octaves, np.asarray(out)

@@ -102,7 +102,7 @@ def latest_master(song_dir: Path, folder: str, target: str) -> dict[str, Any] | 
     if path is None:
         return {"file": None, "version": None, "lufs": None, "true_peak_dbtp": None,
                 "target_lufs": goal["lufs"] if goal else None, "ceiling_dbtp": goal["ceiling_dbtp"] if goal else None,
-                "lufs_ok": None, "peak_ok": None}
+                "lufs_ok": None, "peak_ok": None, "warnings": []}
     rec = _report(path)
     out = (rec.get("analysis") or {}).get("output") or {}
     goal = goal or {k: (rec.get("target") or {}).get(k) for k in ("lufs", "ceiling_dbtp")}
@@ -113,7 +113,7 @@ def latest_master(song_dir: Path, folder: str, target: str) -> dict[str, Any] | 
             "lufs_ok": None if lufs is None or goal.get("lufs") is None
             else abs(lufs - goal["lufs"]) <= LUFS_TOLERANCE_LU,
             "peak_ok": None if tp is None or goal.get("ceiling_dbtp") is None
-            else tp <= goal["ceiling_dbtp"] + PEAK_TOLERANCE_DB}
+            else tp <= goal["ceiling_dbtp"] + PEAK_TOLERANCE_DB, "warnings": list(rec.get("warnings") or [])}
 
 
 def _target(name: str) -> dict[str, Any] | None:
