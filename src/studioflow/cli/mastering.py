@@ -171,7 +171,7 @@ def _print_summary(console, record: dict) -> None:  # type: ignore[no-untyped-de
         table.add_row(f"distance to {dist['to']} dB", _num(dist["before"]), _num(dist["after"]))
     out.print(table)
     for s in record["stages"]:
-        out.print(f"[bold]{s['name']}[/bold] {'on ' if s['enabled'] else 'off'}: {s['reason']}")
+        out.print(f"[bold]{s['name']}[/bold] ({'on' if s['enabled'] else 'off'}): {s['reason']}")
     changed = record.get("what_changed") or {}
     if changed:
         bands = Table(title="what changed per octave (dB)")

@@ -343,8 +343,10 @@ def limiting_verdict(stage: Stage, gr: dict, before: dict, after: dict, target: 
                "max_limiting_db": cap,
                "target_missed_by_lu": None}
     warnings = []
-    cost = (f"PLR {before.get('plr_db') or 0:.1f} -> {after.get('plr_db') or 0:.1f} dB ({-(plr_cost or 0):+.1f} dB), "
-            f"LRA {before.get('lra_lu') or 0:.1f} -> {after.get('lra_lu') or 0:.1f} LU ({-(lra_cost or 0):+.1f} LU)")
+    # "before" is the chain's output going into the limiter, not the mix: the limiter's own cost
+    cost = (f"PLR into the limiter {before.get('plr_db') or 0:.1f} -> {after.get('plr_db') or 0:.1f} dB out "
+            f"({-(plr_cost or 0):+.1f} dB), LRA {before.get('lra_lu') or 0:.1f} -> {after.get('lra_lu') or 0:.1f} LU "
+            f"({-(lra_cost or 0):+.1f} LU)")
     if verdict["capped"]:
         verdict["target_missed_by_lu"] = None if missed is None else round(missed, 2)
         warnings.append(f"--max-limiting {cap:g} dB: the limiter reduced at most {gr['max_db']:.1f} dB where the target "
