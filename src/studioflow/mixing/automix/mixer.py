@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from studioflow.errors import ParameterError
+from studioflow.errors import AudioFileError, ParameterError
 from studioflow.mixing.automix import balance, dynamics, eqmask, panning, sends
 from studioflow.mixing.automix.measure import StemFeatures, analyse
 from studioflow.mixing.automix.model import Model, feature_vector, shipped
@@ -67,7 +67,7 @@ def automix(stems_dir: str | os.PathLike[str] | Mapping[str, str | os.PathLike[s
     (also written beside it as ``<session>.automix.json``). ``stems_dir`` is a folder of stems (each track named after
     its file) or a mapping {track name: audio file}. ``roles`` overrides recognition per track name; ``genre`` is
     free text ("jazz pop"); ``model`` replaces the shipped balance model (cross-validation)."""
-    from studioflow.audio.atomic import write_json, write_text
+    from studioflow.audio.atomic import atomic_write, write_json
     from studioflow.mixing.session import load_session
 
     style = balance.resolve_genre(genre)
@@ -85,7 +85,7 @@ def automix(stems_dir: str | os.PathLike[str] | Mapping[str, str | os.PathLike[s
         _balance(p)
     master = StripText({})
     mix_peak = _headroom(plans, master)
-    bus_data, bus_reasons = sends.return_buses(style.space, tempo_bpm)
+    bus_data, bus_reasons = sends.return_buses(style.space, tempo_bpm, rate)
     for p in plans:
         p.sends, why = sends.sends_for(p.role, style.space)
         if p.sends:
@@ -111,8 +111,9 @@ def automix(stems_dir: str | os.PathLike[str] | Mapping[str, str | os.PathLike[s
               f" mid {_db(image['mid_db'])}, high {_db(image['high_db'])}; + means the left is louder).",
               "Each decision's reason is the comment above it; edit freely, or use `studioflow revise`."]
     text = session_text(header, top, tracks, buses, master)
-    write_text(out, text)
-    load_session(out)                        # the file we wrote must load; raises SessionError if not
+    with atomic_write(out) as tmp:           # the session must load before it takes its name
+        tmp.write_text(text, encoding="utf-8")
+        load_session(tmp)
     report = {
         "session": str(out), "sample_rate": rate, "tempo_bpm": tempo_bpm, "tempo_reason": tempo_reason,
         "genre": list(style.names), "genre_reason": style.reason, "image_balance": image,
@@ -152,6 +153,12 @@ def _load(files: dict[str, Path], overrides: dict[str, str], model: Model) -> tu
     from studioflow.audio.files import read
 
     loaded = [(name, p, *read(p)) for name, p in files.items()]
+    for _, p, audio, _ in loaded:
+        if audio.shape[0] > 2:
+            raise AudioFileError(f"{p}: {audio.shape[0]} channels; a mix takes mono or stereo stems: split it into "
+                                 "mono or stereo files first")
+        if audio.shape[1] == 0:
+            raise AudioFileError(f"{p}: the stem holds no audio (0 frames)")
     rates = [r for _, _, _, r in loaded]
     rate = max(set(rates), key=rates.count)
     plans = []

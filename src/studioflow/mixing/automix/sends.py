@@ -25,6 +25,7 @@ GENRE_SPACE: dict[str, tuple[float, float, float]] = {
 }
 SLAP_MS = 110.0
 REVERB_HPF_HZ = 250.0
+DELAY_HIGH_CUT_HZ = 5000.0     # the echo repeats are darkened above this (or 0.45 x the rate, if lower)
 
 
 def delay_ms(tempo_bpm: float | None) -> tuple[float, str]:
@@ -37,8 +38,10 @@ def delay_ms(tempo_bpm: float | None) -> tuple[float, str]:
     return round(beat * 0.75, 2), f"a dotted eighth at {tempo_bpm:g} BPM"
 
 
-def return_buses(genre: str | None, tempo_bpm: float | None) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """The reverb and delay buses (session data) and the reason for each."""
+def return_buses(genre: str | None, tempo_bpm: float | None,
+                 rate: int = 48000) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The reverb and delay buses (session data) and the reason for each; filters stay under 0.45 x ``rate`` (Hz)."""
+    dark = min(DELAY_HIGH_CUT_HZ, 0.45 * rate)
     decay, predelay, _ = GENRE_SPACE.get(genre or "pop", GENRE_SPACE["pop"])
     time, why = delay_ms(tempo_bpm)
     buses = [
@@ -46,11 +49,11 @@ def return_buses(genre: str | None, tempo_bpm: float | None) -> tuple[list[dict[
                                          {"type": "reverb", "decay_s": decay, "predelay_ms": predelay, "size": 0.6,
                                           "damping": 0.5, "mix": 1.0}]},
         {"name": DELAY_BUS, "inserts": [{"type": "delay", "time_ms": time, "feedback": 0.3, "low_cut_hz": 300.0,
-                                         "high_cut_hz": 5000.0, "ping_pong": True, "mix": 1.0}]},
+                                         "high_cut_hz": dark, "ping_pong": True, "mix": 1.0}]},
     ]
     reasons = {REVERB_BUS: (f"shared room for the {genre or 'pop'} mix: {decay:g} s decay, {predelay:g} ms pre-delay, "
                             f"high-passed at {REVERB_HPF_HZ:g} Hz so the low end stays dry"),
-               DELAY_BUS: f"echo return: {time:g} ms ({why}), ping-pong, repeats darkened above 5 kHz"}
+               DELAY_BUS: f"echo return: {time:g} ms ({why}), ping-pong, repeats darkened above {dark / 1000:g} kHz"}
     return buses, reasons
 
 
