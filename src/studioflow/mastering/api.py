@@ -221,7 +221,10 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         for i, fmt in enumerate(dict.fromkeys(["wav24", *formats])):
             say(f"writing {fmt}", 0.9 + 0.08 * i / max(len(formats), 1))
             d = fit["kept"].record(goal.ceiling_dbtp) if fmt == "wav24" and fit["kept"] is not None else None
-            if d is not None:                      # written and checked in the limiter's pass
+            if d is None and fmt == "wav24":       # written with its post-gain and measured as it is written
+                d = _write_measured(fit["render"].blocks(fit["post_gain_db"]), spec_path, rate, channels,
+                                    goal.ceiling_dbtp)
+            if d is not None:                      # written and checked in one pass
                 os.replace(spec_path, out)
                 written.append(out)
                 d["path"] = str(out)
@@ -289,6 +292,17 @@ def _chain_pass(stages: list[decisions.Stage], mix_kept: Scratch, out: Path, scr
             say("tonal balance, dynamics, stereo", 0.2 + 0.25 * done / max(mix_kept.frames, 1))
     pre_kept.done()
     return pre_meter.result(), pre_kept
+
+
+def _write_measured(blocks: Iterable[np.ndarray], path: Path, rate: int, channels: int,
+                    ceiling_dbtp: float) -> dict | None:
+    """The 24-bit master written to ``path`` and measured as written (``delivery.Wav24Master``): its delivery
+    record, or None when the 8x check finds it over ``ceiling_dbtp`` (``delivery.deliver`` then makes it lower)."""
+    sink = delivery.Wav24Master(path, rate, channels)
+    with sink:
+        for b in blocks:
+            sink.put(b)
+    return sink.record(ceiling_dbtp)
 
 
 def _excerpt(blocks: Iterable[np.ndarray], frames: int, rate: int) -> Iterator[np.ndarray]:
