@@ -39,7 +39,7 @@ def plot_loudness(result: LoudnessResult, out_path: str | os.PathLike[str], *, t
     ax.grid(True, alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
     if title:
-        ax.set_title(title)
+        ax.set_title(title, parse_math=False)     # a file name with '$' is text, not mathtext
     fig.tight_layout()
     with atomic_write(out_path) as tmp:
         fig.savefig(tmp, format="png")
