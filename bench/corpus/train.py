@@ -24,13 +24,15 @@ from dataset import Row, load  # noqa: E402
 
 HIDDEN_UNITS = 64
 L2 = 1.0
-BALANCE_ALPHA = 300.0
+TREES = 200
+TREE_DEPTH = 3
+LEARNING_RATE = 0.03
+SUBSAMPLE = 0.8
 SEED = 0
 
 
 def fit(rows: list[Row]):
     """A ``Model`` fitted on ``rows``: the classifier on every row, the balance on the rows with a composer level."""
-    from sklearn.linear_model import Ridge
     from sklearn.neural_network import MLPClassifier
 
     from studioflow.mixing.automix.model import Model
@@ -46,15 +48,38 @@ def fit(rows: list[Row]):
     roles = tuple(str(c) for c in clf.classes_)
     assert all(r in ROLES for r in roles), roles
     lv = [i for i, r in enumerate(rows) if r.level_lu is not None]
-    onehot = np.array([[1.0 if rows[i].role == c else 0.0 for c in roles] for i in lv])
-    reg = Ridge(alpha=BALANCE_ALPHA).fit(np.hstack([onehot, z[lv]]), np.array([rows[i].level_lu for i in lv]))
+    trees, intercept = fit_balance(np.hstack([clf.predict_proba(z[lv]), z[lv]]),
+                                   np.array([rows[i].level_lu for i in lv]))
     return Model(roles=roles, mean=mean, scale=scale, w1=clf.coefs_[0], b1=clf.intercepts_[0], w2=clf.coefs_[1],
-                 b2=clf.intercepts_[1], balance_coef=reg.coef_, balance_intercept=float(reg.intercept_), record={})
+                 b2=clf.intercepts_[1], **trees, balance_intercept=intercept, record={})
+
+
+def fit_balance(a: np.ndarray, level_lu: np.ndarray) -> tuple[dict[str, np.ndarray], float]:
+    """Boosted shallow trees of a part's relative level (LU) on ``a`` (role probabilities as the classifier gives
+    them, standardised features), as ``Model``'s padded tree arrays and the intercept (LU)."""
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    gbr = GradientBoostingRegressor(n_estimators=TREES, max_depth=TREE_DEPTH, learning_rate=LEARNING_RATE,
+                                    subsample=SUBSAMPLE, random_state=SEED).fit(a, level_lu)
+    fitted = [est.tree_ for est in gbr.estimators_[:, 0]]
+    nodes = max(t.node_count for t in fitted)
+    out = {"tree_feature": np.zeros((len(fitted), nodes), int), "tree_threshold": np.zeros((len(fitted), nodes)),
+           "tree_left": np.full((len(fitted), nodes), -1), "tree_right": np.full((len(fitted), nodes), -1),
+           "tree_value": np.zeros((len(fitted), nodes))}
+    for i, t in enumerate(fitted):
+        n, inner = t.node_count, t.children_left >= 0
+        out["tree_feature"][i, :n] = np.where(inner, t.feature, 0)
+        out["tree_threshold"][i, :n] = np.where(inner, t.threshold, 0.0)
+        out["tree_left"][i, :n], out["tree_right"][i, :n] = t.children_left, t.children_right
+        out["tree_value"][i, :n] = t.value[:, 0, 0] * LEARNING_RATE
+    return out, float(gbr.init_.constant_[0, 0])
 
 
 def evaluate(model, rows: list[Row]) -> dict:
-    """Role accuracy from sound and balance errors (ours vs equal loudness, RMS LU after the common offset)."""
+    """Role accuracy from sound (every row, and the parts with the kit whole: the ``stems`` set) and balance errors
+    (ours vs equal loudness, RMS LU after the common offset)."""
     correct = [model.roles[int(np.argmax(model.role_probabilities(r.x)))] == r.role for r in rows]
+    parts = [ok for ok, r in zip(correct, rows) if r.set == "stems"]
     songs: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for r in rows:
         if r.level_lu is None:
@@ -68,6 +93,7 @@ def evaluate(model, rows: list[Row]) -> dict:
         ours.append(float(np.sqrt(np.mean((d - d.mean()) ** 2))))
         equal.append(float(np.std(true)))
     return {"roles": len(rows), "role_accuracy": float(np.mean(correct)) if correct else None,
+            "parts": len(parts), "parts_role_accuracy": float(np.mean(parts)) if parts else None,
             "songs": len(songs), "balance_rms_lu": float(np.mean(ours)) if ours else None,
             "equal_rms_lu": float(np.mean(equal)) if equal else None}
 
@@ -86,7 +112,10 @@ def cross_validate(rows: list[Row]) -> tuple[dict, list[tuple[str, str, str]]]:
             if guess != r.role:
                 confusions.append((r.soundfont + "/" + r.song, r.name, f"{r.role} -> {guess}"))
     total = sum(n for _, n in results)
+    parts = sum(e["parts"] for e, _ in results)
     pooled = {"role_accuracy": sum(e["role_accuracy"] * n for e, n in results) / total,
+              "parts_role_accuracy": sum(e["parts_role_accuracy"] * e["parts"] for e, _ in results if e["parts"])
+              / parts,
               "balance_rms_lu": float(np.mean([e["balance_rms_lu"] for e, _ in results if e["balance_rms_lu"]])),
               "equal_rms_lu": float(np.mean([e["equal_rms_lu"] for e, _ in results if e["equal_rms_lu"]]))}
     return pooled, confusions
@@ -104,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"corpus: {len(rows)} stems ({len(dev)} for development) from "
           f"{len({(r.song, r.soundfont) for r in rows})} song renders")
     cv, confusions = cross_validate(rows)
-    print(f"leave-one-song-out: role accuracy from sound {100 * cv['role_accuracy']:.1f}%, balance "
+    print(f"leave-one-song-out: role accuracy from sound {100 * cv['role_accuracy']:.1f}% (parts with the kit "
+          f"whole {100 * cv['parts_role_accuracy']:.1f}%), balance "
           f"{cv['balance_rms_lu']:.2f} LU vs equal loudness {cv['equal_rms_lu']:.2f} LU "
           f"(ratio {cv['balance_rms_lu'] / cv['equal_rms_lu']:.2f})")
     if a.confusions:
@@ -114,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     model = fit(dev)
     held = evaluate(model, [r for r in rows if r.held_out])
-    print(f"held out: role accuracy {100 * held['role_accuracy']:.1f}% of {held['roles']}, balance "
+    print(f"held out: role accuracy {100 * held['role_accuracy']:.1f}% of {held['roles']} (parts with the kit whole "
+          f"{100 * held['parts_role_accuracy']:.1f}% of {held['parts']}), balance "
           f"{held['balance_rms_lu']:.2f} LU vs equal {held['equal_rms_lu']:.2f} LU over {held['songs']} renders")
     record = {"fitted": datetime.date.today().isoformat(), "by": "bench/corpus/train.py",
               "corpus": f"{len(dev)} stems of {len({r.song for r in dev})} songs (openttd-openmsx rendered with "

@@ -71,11 +71,20 @@ def test_name_wins_over_sound(tmp_path):
 
 
 def test_an_unsure_guess_says_unknown_and_names_its_candidates(unnamed):
-    """The synthesized keys (held saw chords) sit between the corpus's keys and pads: automix says it does not know,
-    names both, and mixes the part with neutral settings rather than guess."""
+    """A stem the model places between keys (35%) and pads (30%) is not guessed: automix says it does not know,
+    names both, and mixes the part with neutral settings."""
+    import dataclasses
+
+    import numpy as np
+
+    from studioflow.mixing.automix.model import shipped
     folder, names = unnamed
     path = Path(folder) / f"{names['keys']}.wav"
     audio, rate = sf.read(path, dtype="float32", always_2d=True)
-    guess = recognise(analyse(path.stem, path, audio.T, rate))
+    model = shipped()
+    p = np.full(len(model.roles), 0.35 / (len(model.roles) - 2))
+    p[model.roles.index("keys")], p[model.roles.index("pads")] = 0.35, 0.30
+    torn = dataclasses.replace(model, w2=0 * model.w2, b2=np.log(p))   # the same answer for any sound
+    guess = recognise(analyse(path.stem, path, audio.T, rate), torn)
     assert guess.role == "unknown" and guess.confidence < UNSURE_BELOW
     assert "keys" in guess.reason and "pads" in guess.reason and "neutral" in guess.reason

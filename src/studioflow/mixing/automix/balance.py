@@ -1,7 +1,7 @@
 """Gain-staging and the loudness balance: each part's target loudness in the mix and the fader that gets it there.
 
-Where the figures come from: a part's level relative to the others is the balance model of ``model.py``, a ridge
-regression fitted on composers' own balances (General MIDI arrangements of several composers, rendered one stem per
+Where the figures come from: a part's level relative to the others is the balance model of ``model.py``, gradient-
+boosted shallow regression trees fitted on composers' own balances (General MIDI arrangements of several composers, rendered one stem per
 instrument; ``bench/corpus``) on the part's role and its measurements (how much of the song it plays, register,
 onsets, sustain, spectrum). Its cross-validated error is recorded in the shipped model file and printed by
 ``bench/automix.py``. The loudest part the model predicts sits at ``LEAD_LUFS`` where it plays (gated, BS.1770-4);

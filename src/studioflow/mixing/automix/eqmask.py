@@ -17,6 +17,8 @@ from studioflow.mixing.automix.measure import StemFeatures
 USEFUL_BELOW_PEAK_DB = 30.0    # a band carries "useful" low end when it is within this of the part's strongest band
 HPF_FRACTION = 0.7             # the high-pass sits this far below the lowest useful band
 HPF_MIN_HZ = 30.0              # below this a high-pass is not worth an insert
+GUESSED_LOW_PART_HZ = 120.0    # a part guessed from its sound with useful energy below this ...
+GUESSED_LOW_PART_MAX_HZ = 40.0  # ... is high-passed no higher than this, whatever role was guessed
 # role -> highest high-pass frequency (Hz) automix will set, and the roles that keep their low end whole
 HPF_MAX_HZ = {"drums": 30.0, "kick": 30.0, "bass": 35.0, "toms": 60.0, "snare": 90.0, "hats": 400.0,
               "overheads": 150.0, "percussion": 200.0, "lead_vocal": 100.0, "backing_vocals": 150.0, "guitar": 120.0,
@@ -61,6 +63,10 @@ def highpass(f: StemFeatures, role: str, trust_role: bool = True) -> tuple[float
         return None, ""
     lowest = float(f.band_hz[np.argmax(useful)])
     freq = min(HPF_MAX_HZ[role], max(HPF_FRACTION * lowest, floor))
+    if not trust_role and lowest < GUESSED_LOW_PART_HZ:
+        # a role guessed from the sound may be wrong (a bass taken for keys): a part that reaches this low keeps its
+        # low end as a kit or bass would
+        freq = min(freq, GUESSED_LOW_PART_MAX_HZ)
     if freq < HPF_MIN_HZ:
         return None, f"keeps its low end: useful energy down to {lowest:.0f} Hz"
     freq = float(round(freq / 5) * 5)

@@ -2,13 +2,16 @@
 as a small JSON file (``model.json``) that plain numpy evaluates.
 
 Both read the same feature vector of a stem (``feature_vector``): its long-term 1/3-octave spectral shape (25 Hz to
-10 kHz, relative to its strongest band), how the low, mid and high registers move from frame to frame, and the
-scalar measurements of ``measure.StemFeatures`` (onsets, sustain, periodicity, pitch, activity, crest factor...).
+10 kHz, relative to its strongest band), how the low, mid and high registers move from frame to frame, the scalar
+measurements of ``measure.StemFeatures`` (onsets, sustain, periodicity, pitch, activity, crest factor...), and its
+timbre as the mean, spread and frame-to-frame step of the cepstrum of its 1/3-octave band levels.
 
 - The classifier is a one-hidden-layer network (ReLU, softmax) giving a probability per role; the confidence is the
   winner's probability.
-- The balance model is a ridge regression of a part's loudness in the mix (LU relative to the mean of the song's
-  parts) on the role probabilities and the features; ``balance.fader`` turns it into faders.
+- The balance model is a sum of shallow regression trees (gradient boosting) predicting a part's loudness in the mix
+  (LU relative to the mean of the song's parts) from the role probabilities and the standardised features; each tree
+  is stored as arrays (split feature, threshold, children, leaf value) and walked with numpy. ``balance.fader`` turns
+  the levels into faders.
 
 Training is reproducible: ``python bench/corpus/train.py`` builds the corpus's features and writes ``model.json``;
 its header records what it was fitted on and the cross-validated errors (see ``bench/automix.py``).
@@ -32,8 +35,36 @@ REGISTERS_HZ = ((0.0, 150.0), (150.0, 2000.0), (2000.0, 1e9))
 SCALARS = ("log_centroid", "low_share", "high_share", "log_onsets", "voiced", "periodicity", "sustain", "has_pitch",
            "log_pitch", "pitch_span", "activity", "crest", "lra", "attack", "decay", "flatness", "centroid_spread",
            "brightness_over_pitch")
+JSON_DECIMALS = 5             # parameters are written rounded to this many decimals (keeps the file small)
+CEPSTRA = 12                  # cepstral coefficients (DCT of the 1/3-octave band levels, the 0th left out)
+CEPSTRUM_FLOOR_DB = 80.0      # band levels are floored this far under the stem's loudest band-frame
 FEATURE_NAMES = tuple(f"shape_{c:.0f}hz" for c in SHAPE_BANDS_HZ) + tuple(
-    f"{kind}_{lo:.0f}hz" for kind in ("motion", "level") for lo, _ in REGISTERS_HZ) + SCALARS
+    f"{kind}_{lo:.0f}hz" for kind in ("motion", "level") for lo, _ in REGISTERS_HZ) + SCALARS + tuple(
+    f"cepstrum_{stat}_{k}" for stat in ("mean", "std", "step") for k in range(1, CEPSTRA + 1))
+
+
+def _shape_bands(band_hz: np.ndarray) -> list[tuple[int, int]]:
+    """(index in ``SHAPE_BANDS_HZ``, index in ``band_hz``) for each shape band the measured bands hold."""
+    pairs = []
+    for i, c in enumerate(SHAPE_BANDS_HZ):
+        k = int(np.argmin(np.abs(np.log(band_hz / c))))
+        if abs(np.log(band_hz[k] / c)) < 0.05:
+            pairs.append((i, k))
+    return pairs
+
+
+def _cepstra(frames_db: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """Timbre: mean, spread and mean frame-to-frame step of the cepstrum of the playing frames' 1/3-octave levels
+    (25 Hz..10 kHz, DCT-II), dB scaled by 1/30."""
+    from scipy.fft import dct
+
+    bands = np.full((frames_db.shape[0], SHAPE_BANDS_HZ.size), -np.inf)
+    for i, k in pairs:
+        bands[:, i] = frames_db[:, k]
+    bands = np.maximum(bands, bands.max() - CEPSTRUM_FLOOR_DB)
+    c = dct(bands, type=2, norm="ortho", axis=1)[:, 1:CEPSTRA + 1]
+    step = np.abs(np.diff(c, axis=0)).mean(axis=0) if c.shape[0] > 1 else np.zeros(CEPSTRA)
+    return np.concatenate([c.mean(axis=0), c.std(axis=0), step]) / 30.0
 
 
 def feature_vector(f: StemFeatures) -> np.ndarray:
@@ -41,11 +72,10 @@ def feature_vector(f: StemFeatures) -> np.ndarray:
     out = np.zeros(len(FEATURE_NAMES))
     if f.spectrum_db.size == 0 or f.loudness_lufs is None:
         return out
+    pairs = _shape_bands(f.band_hz)
     spec = np.full(SHAPE_BANDS_HZ.size, SHAPE_FLOOR_DB)
-    for i, c in enumerate(SHAPE_BANDS_HZ):
-        k = int(np.argmin(np.abs(np.log(f.band_hz / c))))
-        if abs(np.log(f.band_hz[k] / c)) < 0.05:
-            spec[i] = f.spectrum_db[k]
+    for i, k in pairs:
+        spec[i] = f.spectrum_db[k]
     top = spec.max()
     shape = np.maximum(spec - top, SHAPE_FLOOR_DB) / 30.0
     frames = f.band_frames_db[f.active[:f.band_frames_db.shape[0]]] if f.active.any() else f.band_frames_db
@@ -65,13 +95,13 @@ def feature_vector(f: StemFeatures) -> np.ndarray:
                f.pitch_span_st / 12.0, f.activity, (f.crest_db or 0.0) / 20.0, (f.loudness_range_lu or 0.0) / 20.0,
                np.log1p(f.attack_ms) / 5.0, np.clip(f.decay_db_per_s, -200.0, 50.0) / 50.0, f.flatness,
                f.centroid_spread, np.log2(max(f.centroid_hz, 20.0) / pitch) / 4.0 if pitch else 0.0]
-    out[:] = np.concatenate([shape, motion, level, scalars])
+    out[:] = np.concatenate([shape, motion, level, scalars, _cepstra(frames, pairs)])
     return out
 
 
 @dataclass(frozen=True)
 class Model:
-    """Fitted parameters: standardisation, the classifier's two layers, the balance regression, and its record."""
+    """Fitted parameters: standardisation, the classifier's two layers, the balance trees, and its record."""
 
     roles: tuple[str, ...]
     mean: np.ndarray
@@ -80,8 +110,12 @@ class Model:
     b1: np.ndarray
     w2: np.ndarray
     b2: np.ndarray
-    balance_coef: np.ndarray        # over [role probabilities, standardised features]
-    balance_intercept: float
+    tree_feature: np.ndarray        # (trees, nodes) split column of [role probabilities, standardised features]
+    tree_threshold: np.ndarray      # (trees, nodes) go left when the column is <= this
+    tree_left: np.ndarray           # (trees, nodes) left child; -1 at a leaf
+    tree_right: np.ndarray          # (trees, nodes) right child; -1 at a leaf
+    tree_value: np.ndarray          # (trees, nodes) LU a leaf adds (learning rate applied)
+    balance_intercept: float        # LU
     record: dict
 
     def role_probabilities(self, x: np.ndarray) -> np.ndarray:
@@ -97,23 +131,40 @@ class Model:
     def relative_level_lu(self, x: np.ndarray, role_probs: np.ndarray) -> float:
         """A part's loudness in the mix, LU relative to the mean of the song's parts."""
         z = (x - self.mean) / self.scale
-        return float(np.concatenate([role_probs, z]) @ self.balance_coef + self.balance_intercept)
+        return float(self._trees(np.concatenate([role_probs, z])) + self.balance_intercept)
+
+    def _trees(self, a: np.ndarray) -> float:
+        """The summed leaf values (LU) of every balance tree for one input row ``a``."""
+        t = np.arange(self.tree_feature.shape[0])
+        node = np.zeros(t.size, dtype=int)
+        while True:
+            inner = self.tree_left[t, node] >= 0
+            if not inner.any():
+                return float(self.tree_value[t, node].sum())
+            left = a[self.tree_feature[t, node]] <= self.tree_threshold[t, node]
+            step = np.where(left, self.tree_left[t, node], self.tree_right[t, node])
+            node = np.where(inner, step, node)
 
     def to_json(self) -> dict:
         """The parameters as plain JSON data."""
         return {"record": self.record, "roles": list(self.roles), "features": list(FEATURE_NAMES),
-                "mean": self.mean.tolist(), "scale": self.scale.tolist(), "w1": self.w1.tolist(),
-                "b1": self.b1.tolist(), "w2": self.w2.tolist(), "b2": self.b2.tolist(),
-                "balance_coef": self.balance_coef.tolist(), "balance_intercept": self.balance_intercept}
+                **{k: np.round(getattr(self, k), JSON_DECIMALS).tolist() for k in _ARRAYS},
+                **{k: getattr(self, k).tolist() for k in _TREE_INDICES},
+                "balance_intercept": self.balance_intercept}
 
     @classmethod
     def from_json(cls, data: dict) -> "Model":
         """A model from ``to_json``'s data; refuses one fitted on other features."""
         if tuple(data["features"]) != FEATURE_NAMES:
             raise ValueError("automix model: fitted on other features; run bench/corpus/train.py")
-        arr = {k: np.asarray(data[k], dtype=float) for k in ("mean", "scale", "w1", "b1", "w2", "b2", "balance_coef")}
+        arr = {k: np.asarray(data[k], dtype=float) for k in _ARRAYS}
+        idx = {k: np.asarray(data[k], dtype=int) for k in _TREE_INDICES}
         return cls(roles=tuple(data["roles"]), balance_intercept=float(data["balance_intercept"]),
-                   record=data.get("record", {}), **arr)
+                   record=data.get("record", {}), **arr, **idx)
+
+
+_ARRAYS = ("mean", "scale", "w1", "b1", "w2", "b2", "tree_threshold", "tree_value")
+_TREE_INDICES = ("tree_feature", "tree_left", "tree_right")
 
 
 @lru_cache(maxsize=1)
