@@ -12,6 +12,8 @@ import time
 import numpy as np
 import pytest
 
+CLOSE_TIMEOUT_S = 10.0
+
 RATE = 48000
 
 
@@ -151,8 +153,16 @@ class SignalPlayer:
         self.client.connect(outs[out_channel - 1], ins[in_channel - 1])
 
     def close(self) -> None:
-        self.client.deactivate()
-        self.client.close()
+        """Deactivate and close the client. On a machine starved of CPU the JACK library was seen to block in
+        deactivate for good (even with the server gone): after CLOSE_TIMEOUT_S the client is left behind rather
+        than the whole suite."""
+        def shut() -> None:
+            self.client.deactivate()
+            self.client.close()
+
+        closing = threading.Thread(target=shut, daemon=True)
+        closing.start()
+        closing.join(CLOSE_TIMEOUT_S)
 
 
 @pytest.fixture
