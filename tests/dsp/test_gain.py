@@ -64,3 +64,11 @@ def test_block_size_invariance(sizes):
         g.set_param("gain_db", 4.0)
         return np.concatenate([first, process_in_blocks(lambda: g, x[:, 1000:], block_sizes)], axis=1)
     assert np.array_equal(automated(sizes), automated([x.shape[1]]))
+
+
+def test_a_block_given_frames_first_is_refused_with_what_to_do():
+    from studioflow.dsp.base import as_block
+    from studioflow.errors import ParameterError
+    with pytest.raises(ParameterError, match=r"got 48000 channels of 2 frames: pass the array transposed \(audio.T\)"):
+        as_block(np.zeros((48000, 2), dtype=np.float32))
+    assert as_block(np.zeros((64, 10))).shape == (64, 10)

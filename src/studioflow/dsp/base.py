@@ -126,6 +126,9 @@ class Chain(Processor):
 
 # validation helpers ---------------------------------------------------------------------------------------
 
+MAX_CHANNELS = 64   # a block with more rows than this is (frames, channels) given the wrong way round
+
+
 def as_block(block: np.ndarray) -> np.ndarray:
     """Return ``block`` as C-contiguous float32 ``(channels, frames)``; a 1-D array is taken as mono."""
     arr = np.asarray(block)
@@ -133,6 +136,9 @@ def as_block(block: np.ndarray) -> np.ndarray:
         arr = arr[np.newaxis, :]
     if arr.ndim != 2:
         raise ParameterError(f"audio must be shaped (channels, frames); got an array of shape {arr.shape}")
+    if arr.shape[0] > MAX_CHANNELS:
+        raise ParameterError(f"audio must be shaped (channels, frames); got {arr.shape[0]} channels of "
+                             f"{arr.shape[1]} frames: pass the array transposed (audio.T)")
     return np.ascontiguousarray(arr, dtype=np.float32)
 
 
