@@ -101,11 +101,7 @@ def tonal_balance(mix: dict, target: dict, style: Style, rate: int, cleanup: Sta
     corr = tonal.correction_db(mix_db, goal, fc, strength=strength, max_db=max_db, smooth_bands=smooth)
     if later_db is not None:
         corr = np.clip(corr - np.asarray(later_db)[: len(corr)], -max_db, max_db)
-    fixed = None
-    if cleanup is not None and cleanup.enabled:
-        from studioflow.dsp.eq import ParametricEQ
-
-        fixed = ParametricEQ(rate, bands=[{"type": "highpass", **cleanup.settings}]).bands
+    fixed = _cleanup_bands(cleanup, rate)
     bands, response = tonal.fit_eq(corr, fc, rate, resolution=resolution, max_db=max_db, fixed=fixed)
     moves = sorted(bands, key=lambda b: -abs(b["gain_db"]))[:3]
     biggest = ", ".join(f"{b['gain_db']:+.1f} dB at {b['freq']:.0f} Hz" for b in moves)
@@ -119,6 +115,15 @@ def tonal_balance(mix: dict, target: dict, style: Style, rate: int, cleanup: Sta
                 f"{np.max(later_db):+.1f} dB)")
     return Stage("tonal balance", True, "eq", {"bands": bands, "predicted_response_db": response.round(2).tolist()},
                  f"{how}; largest moves {biggest}")
+
+
+def _cleanup_bands(cleanup: Stage | None, rate: int) -> list[dict] | None:
+    """The cleanup high-pass as validated ``dsp.eq`` bands (run inside the tonal EQ), or None when it is off."""
+    if cleanup is None or not cleanup.enabled:
+        return None
+    from studioflow.dsp.eq import ParametricEQ
+
+    return ParametricEQ(rate, bands=[{"type": "highpass", **cleanup.settings}]).bands
 
 
 def refit_tonal(stage: Stage, measured: dict, target: dict, rate: int, cleanup: Stage | None = None) -> Stage | None:
@@ -135,11 +140,7 @@ def refit_tonal(stage: Stage, measured: dict, target: dict, rate: int, cleanup: 
     before = float(np.sqrt(np.mean(miss[inside] ** 2)))
     if before < REFINE_MIN_DB:
         return None
-    fixed = None
-    if cleanup is not None and cleanup.enabled:
-        from studioflow.dsp.eq import ParametricEQ
-
-        fixed = ParametricEQ(rate, bands=[{"type": "highpass", **cleanup.settings}]).bands
+    fixed = _cleanup_bands(cleanup, rate)
     wanted = np.clip(np.asarray(stage.settings["predicted_response_db"]) + miss, -REFERENCE_MAX_DB, REFERENCE_MAX_DB)
     bands, response = tonal.fit_eq(wanted, fc, rate, resolution=REFERENCE_RESOLUTION, max_db=REFERENCE_MAX_DB, fixed=fixed)
     return Stage("tonal balance", True, "eq", {"bands": bands, "predicted_response_db": response.round(2).tolist(),

@@ -189,6 +189,10 @@ class Applier:
         if not changed:
             raise NotApplied(f"{', '.join(n for _, n in edit.strips)} send nothing to the {effect}: nothing to reduce")
 
+    def strip_names(self) -> set[str]:
+        """The names of every track and bus (a new bus takes a name none of them has)."""
+        return {str(s.get("name")) for s in (self.data.get("buses") or []) + (self.data.get("tracks") or [])}
+
     def _room_bus(self, room: str, decay_s: float) -> str:
         """A reverb bus whose decay is within ``ROOM_MATCH`` of ``decay_s`` (s), or a new one for that room."""
         buses = self.data.get("buses") or []
@@ -197,7 +201,7 @@ class Applier:
                 if isinstance(x, dict) and x.get("type") == "reverb" and \
                         abs(math.log(float(x.get("decay_s", 1.8)) / decay_s)) <= math.log(ROOM_MATCH):
                     return str(b["name"])
-        names = {str(b.get("name")) for b in buses} | {str(t.get("name")) for t in self.data.get("tracks") or []}
+        names = self.strip_names()
         name = next(n for n in (room, f"{room} reverb", *(f"{room} {k}" for k in range(2, 99))) if n not in names)
         buses.append({"name": name, "inserts": [
             {"type": "highpass", "freq": 200.0, "slope": 12},
@@ -215,7 +219,7 @@ class Applier:
                 return str(b["name"])
         if not create:
             raise NotApplied(f"the session has no {effect} bus")
-        names = {str(b.get("name")) for b in buses} | {str(t.get("name")) for t in self.data.get("tracks") or []}
+        names = self.strip_names()
         name = effect if effect not in names else f"{effect} return"
         if effect == "reverb":
             inserts = [{"type": "highpass", "freq": 250.0, "slope": 12},
