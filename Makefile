@@ -7,7 +7,7 @@ STAMP := .make-stamps
 
 install: $(STAMP)/installed
 
-$(STAMP)/installed: pyproject.toml scripts/setup-system.sh
+$(STAMP)/installed: pyproject.toml setup.py $(wildcard src/studioflow/_kernels/*.[ch]) scripts/setup-system.sh
 	bash scripts/setup-system.sh
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
@@ -18,7 +18,7 @@ demo: install
 	$(VENV)/bin/studioflow demo-run demo-out
 
 test: install
-	$(PY) -m pytest -n 2 -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest -n 2 -q
 
 bench: install
 	for b in loudness dsp dsp_convolution mix master; do $(PY) bench/$$b.py || exit 1; done

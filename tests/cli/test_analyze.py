@@ -80,3 +80,24 @@ def test_several_files_print_one_row_each(files, capsys, monkeypatch):
     rows = [line for line in out.splitlines() if "noise.wav" in line or "silence.wav" in line]
     assert len(rows) == 2
     assert "-" in rows[1].split("silence.wav")[1]  # silence: no integrated loudness
+
+
+def test_analyze_as_a_whole_process_imports_no_numba_scipy_or_matplotlib(files):
+    """The fixed cost of `analyze`: compiled kernels, no JIT compiler, no scipy.fft package, no plotting."""
+    entry = "import sys; from studioflow.cli.main import main; main(sys.argv[1:])"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", entry, "analyze", str(files[0]), "--json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    names = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
+             if line.startswith("import time:") and "|" in line}
+    assert "studioflow" in names and "numpy" in names                # the import really was traced
+    assert not names & {"numba", "scipy", "matplotlib", "llvmlite"}, sorted(names)
+    assert json.loads(done.stdout)[0]["integrated_lufs"] is not None
+
+
+def test_jobs_measure_files_in_parallel_with_the_same_results_in_order(files, tmp_path, capsys):
+    many = [files[0], files[1], files[0], files[1], files[0]]
+    _, one_by_one, _ = run(["analyze", "--json", "--jobs", "1", *map(str, many)], capsys)
+    code, parallel, _ = run(["analyze", "--json", "-j", "3", *map(str, many)], capsys)
+    assert code == 0 and parallel == one_by_one
+    assert [r["file"] for r in json.loads(parallel)] == [str(f) for f in many]

@@ -1,7 +1,8 @@
 """Loudness per ITU-R BS.1770-4 and EBU R128: integrated, momentary, short-term, loudness range, peaks.
 
-One streaming pass: each block is K-weighted (``kweighting``), squared, weighted per channel (BS.1770-4 eq. 2)
-and summed into 5 ms ticks. Everything else is computed from the tick energies when asked:
+One streaming pass: each block is K-weighted (``kweighting``; the filter runs in the C kernel ``_kernels/loudness.c``),
+squared, weighted per channel (BS.1770-4 eq. 2) and summed into 5 ms ticks. Everything else is computed from the
+tick energies when asked:
 
 - momentary loudness: 400 ms windows (EBU Tech 3341), short-term: 3 s windows; both as 10 Hz series, and their
   maxima searched on the 5 ms grid (so a burst's maximum is found wherever it starts);
@@ -21,8 +22,8 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
 
+from studioflow._kernels.native import k_weighted_ticks
 from studioflow.analysis.kweighting import check_rate, k_weighting_sos
 from studioflow.analysis.truepeak import TruePeakMeter, to_db
 from studioflow.errors import ParameterError
@@ -68,71 +69,6 @@ def energy_to_lufs(mean_square: np.ndarray | float) -> np.ndarray:
     """Weighted mean square to loudness (BS.1770-4 eq. 2), -inf for zero."""
     with np.errstate(divide="ignore"):
         return LOUDNESS_OFFSET_DB + 10.0 * np.log10(np.asarray(mean_square, dtype=np.float64))
-
-
-FLUSH_FRAMES = 64       # the K-filter's states are checked for decay into subnormals this often (its fastest pole,
-                        # radius ~0.85, needs over a thousand frames to fall from 1e-100 to the subnormal range)
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _end_tail(a, b):  # pragma: no cover - numba
-    """A biquad's two states, set to zero once both are under 1e-100 (a tail decaying in silence)."""
-    if abs(a) + abs(b) < 1e-100:
-        return 0.0, 0.0
-    return a, b
-
-
-@njit(cache=True, nogil=True)
-def _k_weighted_ticks(x0, x1, sos, state, ends, partial, out, peaks):  # pragma: no cover - numba
-    """K-weight two channels ``x0``, ``x1`` (1-D float32) through the two biquads of ``sos`` (transposed direct
-    form II, ``state`` (2, 4) kept between calls) and sum y^2 per channel into ticks: the running sums start from
-    ``partial`` (2,) and are closed into ``out[:, t]`` at each frame index ``ends[t]``. Tracks max |x| in ``peaks``.
-    The two channels are interleaved so their recursions overlap in the CPU."""
-    b10, b11, b12, a11, a12 = sos[0, 0], sos[0, 1], sos[0, 2], sos[0, 4], sos[0, 5]
-    b20, b21, b22, a21, a22 = sos[1, 0], sos[1, 1], sos[1, 2], sos[1, 4], sos[1, 5]
-    p0, q0, r0, s0 = state[0, 0], state[0, 1], state[0, 2], state[0, 3]
-    p1, q1, r1, s1 = state[1, 0], state[1, 1], state[1, 2], state[1, 3]
-    acc0, acc1 = partial[0], partial[1]
-    pk0, pk1 = peaks[0], peaks[1]
-    start = 0
-    for t in range(ends.size + 1):
-        stop = ends[t] if t < ends.size else x0.size
-        for chunk in range(start, stop, FLUSH_FRAMES):
-            for i in range(chunk, min(chunk + FLUSH_FRAMES, stop)):
-                u0 = np.float64(x0[i])
-                u1 = np.float64(x1[i])
-                pk0 = max(pk0, abs(u0))
-                pk1 = max(pk1, abs(u1))
-                y0 = b10 * u0 + p0
-                p0 = b11 * u0 - a11 * y0 + q0
-                q0 = b12 * u0 - a12 * y0
-                y1 = b10 * u1 + p1
-                p1 = b11 * u1 - a11 * y1 + q1
-                q1 = b12 * u1 - a12 * y1
-                z0 = b20 * y0 + r0
-                r0 = b21 * y0 - a21 * z0 + s0
-                s0 = b22 * y0 - a22 * z0
-                z1 = b20 * y1 + r1
-                r1 = b21 * y1 - a21 * z1 + s1
-                s1 = b22 * y1 - a22 * z1
-                acc0 += z0 * z0
-                acc1 += z1 * z1
-            # states decaying in silence would cross the subnormal range, where each operation is ~50x slower;
-            # below 1e-100 (2000 dB under full scale) each stage's are set to zero, so silence stays exactly zero
-            p0, q0 = _end_tail(p0, q0)
-            r0, s0 = _end_tail(r0, s0)
-            p1, q1 = _end_tail(p1, q1)
-            r1, s1 = _end_tail(r1, s1)
-        if t < ends.size:
-            out[0, t] = acc0
-            out[1, t] = acc1
-            acc0 = 0.0
-            acc1 = 0.0
-        start = stop
-    state[0, 0], state[0, 1], state[0, 2], state[0, 3] = p0, q0, r0, s0
-    state[1, 0], state[1, 1], state[1, 2], state[1, 3] = p1, q1, r1, s1
-    partial[0], partial[1] = acc0, acc1
-    peaks[0], peaks[1] = pk0, pk1
 
 
 @dataclass
@@ -209,8 +145,8 @@ class LoudnessMeter:
         sums = np.empty((len(self._pairs), 2, ends.size))
         block_peaks = np.zeros((len(self._pairs), 2))
         for k, (c0, c1) in enumerate(self._pairs):
-            _k_weighted_ticks(block[c0], block[c1], self._sos, self._state[k], ends, self._partial[k], sums[k],
-                              block_peaks[k])
+            k_weighted_ticks(block[c0], block[c1], self._sos, self._state[k], ends, self._partial[k], sums[k],
+                             block_peaks[k])
         block_peak = float(block_peaks.max())
         if not math.isfinite(block_peak) or not (np.isfinite(self._partial).all() and np.isfinite(sums).all()):
             raise ParameterError(f"loudness meter: NaN or Inf samples in frames {start}..{stop}")

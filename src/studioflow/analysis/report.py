@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import math
 import os
+import threading
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -16,6 +19,7 @@ from studioflow.analysis.stats import SignalStats, StatsResult, crest_factor_db
 from studioflow.errors import ParameterError
 
 BLOCK_FRAMES = 65536
+HELPER_BLOCKS = 4          # blocks the helper thread may lag behind the reading thread (and the fewest it is worth)
 
 
 @dataclass
@@ -40,29 +44,101 @@ def analyze(path_or_array: str | os.PathLike[str] | np.ndarray, rate: int | None
 
 
 def measure_file(path_or_array: str | os.PathLike[str] | np.ndarray, rate: int | None = None, *,
-                 layout: str | None = None, spectrum: bool = True) -> Analysis:
-    """Like ``analyze`` but also returns the loudness series and clip runs (``Analysis``)."""
-    name, sample_rate, channels, blocks = _open(path_or_array, rate)
+                 layout: str | None = None, spectrum: bool = True, helper: bool = True,
+                 cancel: threading.Event | None = None) -> Analysis:
+    """Like ``analyze`` but also returns the loudness series and clip runs (``Analysis``).
+
+    With ``helper`` the spectrum of each block of a longer file (over ``HELPER_BLOCKS`` blocks) is measured on a
+    second thread while this one reads the blocks and meters their loudness and statistics (the kernels and the FFT
+    release the GIL); each measurement still sees every block in order, so the results are the same bits either way.
+    Setting ``cancel`` stops it at the next block (raising ``Cancelled``)."""
+    name, sample_rate, channels, frames, blocks = _open(path_or_array, rate)
+    if cancel is not None:
+        blocks = _until(cancel, blocks)
     meter = LoudnessMeter(sample_rate, channels, layout)
     stats = SignalStats(sample_rate, channels)
     welch = WelchSpectrum(sample_rate, channels) if spectrum else None
-    for block in blocks:
-        meter.process(block)
-        stats.process(block)
-        if welch is not None:
-            welch.process(block)
+
+    if helper and welch is not None and frames > HELPER_BLOCKS * BLOCK_FRAMES:
+        with ThreadPoolExecutor(1, thread_name_prefix="analyze") as pool:
+            pending: deque[Future[None]] = deque()
+            for block in blocks:
+                pending.append(pool.submit(welch.process, block))
+                meter.process(block)
+                stats.process(block)
+                if len(pending) > HELPER_BLOCKS:
+                    pending.popleft().result()     # a few blocks in flight: memory stays flat, few waits
+            for job in pending:
+                job.result()
+    else:
+        for block in blocks:
+            meter.process(block)
+            stats.process(block)
+            if welch is not None:
+                welch.process(block)
     loud, st = meter.result(), stats.result()
     report = _report(name, sample_rate, channels, loud, st, welch)
     return Analysis(report, loud, st)
 
 
-def _open(source: Any, rate: int | None) -> tuple[str | None, int, int, Iterable[np.ndarray]]:
-    """(name, sample rate, channels, block iterator) of a path or an array."""
+def measure_files(paths: Sequence[str | os.PathLike[str]], *, jobs: int | None = None,
+                  done: Callable[[int, Analysis], None] | None = None) -> list[Analysis]:
+    """``measure_file`` of each path, ``jobs`` files at a time (default: one per CPU), in threads; ``done(i,
+    analysis)`` is called (in this thread) as each file finishes. Returns the analyses in the order of ``paths``;
+    a file that fails raises its error here, and the files still being measured stop at their next block."""
+    jobs = max(1, min(jobs or available_cpus(), len(paths)))
+    if jobs == 1:
+        analyses = []
+        for i, path in enumerate(paths):
+            analyses.append(measure_file(path))
+            if done is not None:
+                done(i, analyses[-1])
+        return analyses
+    results: dict[int, Analysis] = {}
+    cancel = threading.Event()
+    with ThreadPoolExecutor(jobs, thread_name_prefix="analyze") as pool:
+        futures = {pool.submit(measure_file, path, helper=False, cancel=cancel): i for i, path in enumerate(paths)}
+        try:
+            for future in as_completed(futures):
+                i = futures[future]
+                results[i] = future.result()
+                if done is not None:
+                    done(i, results[i])
+        except BaseException:          # an error or Ctrl-C: the other files stop at their next block
+            cancel.set()
+            for future in futures:
+                future.cancel()
+            raise
+    return [results[i] for i in range(len(paths))]
+
+
+class Cancelled(Exception):
+    """A measurement stopped because its ``cancel`` event was set."""
+
+
+def _until(cancel: threading.Event, blocks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
+    """``blocks``, raising ``Cancelled`` before the next one once ``cancel`` is set."""
+    for block in blocks:
+        if cancel.is_set():
+            raise Cancelled("measurement cancelled")
+        yield block
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _open(source: Any, rate: int | None) -> tuple[str | None, int, int, int, Iterable[np.ndarray]]:
+    """(name, sample rate, channels, frames, block iterator) of a path or an array."""
     if isinstance(source, (str, os.PathLike)):
         from studioflow.audio.stream import BlockReader
 
         reader = BlockReader(source, BLOCK_FRAMES)
-        return str(source), reader.sample_rate, reader.channels, reader
+        return str(source), reader.sample_rate, reader.channels, reader.frames, reader
     if rate is None:
         raise ParameterError("analyze: rate (Hz) is required when analysing an array")
     audio = np.atleast_2d(np.asarray(source))
@@ -70,7 +146,7 @@ def _open(source: Any, rate: int | None) -> tuple[str | None, int, int, Iterable
         raise ParameterError(f"analyze: expected audio shaped (channels, frames), got {audio.shape}")
     audio = np.ascontiguousarray(audio, dtype=np.float32)
     blocks = (audio[:, i:i + BLOCK_FRAMES] for i in range(0, audio.shape[1], BLOCK_FRAMES))
-    return None, int(rate), audio.shape[0], blocks
+    return None, int(rate), audio.shape[0], audio.shape[1], blocks
 
 
 def _report(name: str | None, rate: int, channels: int, loud: LoudnessResult, st: StatsResult,

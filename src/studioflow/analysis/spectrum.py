@@ -12,7 +12,9 @@ import os
 from typing import Any
 
 import numpy as np
-from numba import njit
+
+from studioflow._kernels.native import add_power
+from studioflow.analysis.realfft import rfft
 
 OCTAVE_RATIO = 10 ** 0.3
 SINE_DB = 10 * math.log10(2.0)          # AES17: a full-scale sine reads 0 dBFS, not -3
@@ -31,33 +33,11 @@ def frame_count(frames: int, nfft: int, hop: int) -> int:
     return (frames - nfft) // hop + 1 if frames >= nfft else 0
 
 
-@njit(cache=True, nogil=True)
-def _add_power(spec, acc, edges, groups):  # pragma: no cover - numba
-    """|spec|^2 in float64: summed over frames into ``acc`` (rows, bins); each frame's sum over rows and over the
-    bins edges[g]..edges[g+1]-1 into groups[frame, g]."""
-    rows, count, bins = spec.shape
-    power = np.empty(bins)
-    for r in range(rows):
-        total = acc[r]
-        for j in range(count):
-            row = spec[r, j]
-            for k in range(bins):
-                re = np.float64(row[k].real)
-                im = np.float64(row[k].imag)
-                power[k] = re * re + im * im
-                total[k] += power[k]
-            for g in range(edges.size - 1):
-                s = 0.0
-                for k in range(edges[g], edges[g + 1]):
-                    s += power[k]
-                groups[j, g] += s
-
-
 class FramePower:
     """Welch sums over blocks: every complete frame of ``(rows, n)`` float32 data, ``window.size`` samples ``hop``
     apart, times ``window`` and transformed by a single-precision real FFT, ``BATCH_FRAMES`` frames per call into
     one reused scratch buffer (nothing large is allocated per block); ``sums`` (rows, bins) collects the power per
-    bin over frames in float64, ``frames`` counts them."""
+    bin over frames in float64 (the C kernel ``_kernels/spectrum.c``), ``frames`` counts them."""
 
     def __init__(self, rows: int, window: np.ndarray, hop: int, edges: np.ndarray | None = None) -> None:
         """``edges``: bin edges of groups whose per-frame power ``add`` returns (none by default)."""
@@ -67,12 +47,12 @@ class FramePower:
         self.frames = 0
         self.edges = np.zeros(1, np.int64) if edges is None else np.asarray(edges, np.int64)
         self._scratch = np.empty((rows, BATCH_FRAMES, self.nfft), np.float32)
+        self._spectra = np.empty((rows, BATCH_FRAMES, self.nfft // 2 + 1), np.complex64)
+        self._power = np.empty(self.nfft // 2 + 1)
 
     def add(self, data: np.ndarray) -> np.ndarray:
         """Take the complete frames of ``data`` (the caller keeps the samples from ``len(result) * hop`` on);
         returns each frame's power summed over the rows within the bins ``edges[g]..edges[g+1]-1`` (frames, groups)."""
-        from scipy import fft
-
         count = frame_count(data.shape[1], self.nfft, self.hop)
         groups = np.zeros((count, self.edges.size - 1))
         if count:
@@ -81,7 +61,8 @@ class FramePower:
                 m = min(BATCH_FRAMES, count - j)
                 scratch = self._scratch[:, :m]
                 np.multiply(frames[:, j:j + m], self.window, out=scratch)
-                _add_power(fft.rfft(scratch, axis=-1), self.sums, self.edges, groups[j:j + m])
+                spectra = rfft(scratch, self._spectra[:, :m])
+                add_power(spectra, self.sums, self.edges, groups[j:j + m], self._power)
             self.frames += count
         return groups
 
@@ -115,12 +96,10 @@ class WelchSpectrum:
         A signal shorter than one segment is measured from one zero-padded segment."""
         total, segments = self._power.sums.sum(axis=0), self._power.frames
         if segments == 0 and self._pending.shape[1] > 0:
-            from scipy import fft
-
             seg = np.zeros((self.channels, self.nfft), np.float32)
             n = self._pending.shape[1]
             seg[:, :n] = self._pending
-            spec = fft.rfft(seg * self._window, axis=-1)
+            spec = rfft(seg * self._window)
             total = (np.abs(spec) ** 2).sum(axis=0) * (self.nfft / n)
             segments = 1
         p = total * self._scale / max(segments * self.channels, 1)

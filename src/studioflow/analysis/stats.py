@@ -3,7 +3,7 @@
 Clipping is defined here as a run of at least ``CLIP_RUN_MIN`` consecutive samples of one channel at
 ``|x| >= CLIP_LEVEL`` (0.999, i.e. within 0.009 dB of full scale): one full-scale sample is a legal peak, three in
 a row almost always mean the waveform was flattened. ``clipped_samples`` counts the samples inside such runs;
-each run is reported by channel, start time and length.
+each run is reported by channel, start time and length. The per-sample pass is the C kernel ``_kernels/stats.c``.
 """
 
 from __future__ import annotations
@@ -12,57 +12,12 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numba import njit
+
+from studioflow._kernels.native import accumulate_stats, close_run
 
 CLIP_LEVEL = 0.999
 CLIP_RUN_MIN = 3
 MAX_RUNS_KEPT = 1000
-
-
-@njit(cache=True, nogil=True)
-def _accumulate(block, offset, sums, squares, cross, run_len, run_start, runs, n_runs, counts):  # pragma: no cover
-    """Add one block (channels, n) to per-channel sums and squares, the channel-0 x channel-1 cross product, and
-    the clipped-run bookkeeping (``run_len``/``run_start`` carry runs across blocks; finished runs of at least
-    CLIP_RUN_MIN go to ``runs`` rows (channel, start frame, length) while there is room; ``counts`` = [runs, samples])."""
-    channels, n = block.shape
-    for c in range(channels):
-        s = 0.0
-        q = 0.0
-        length = run_len[c]
-        start = run_start[c]
-        for i in range(n):
-            x = np.float64(block[c, i])
-            s += x
-            q += x * x
-            if abs(x) >= CLIP_LEVEL:
-                if length == 0:
-                    start = offset + i
-                length += 1
-            elif length > 0:
-                if length >= CLIP_RUN_MIN:
-                    _close_run(c, start, length, runs, n_runs, counts)
-                length = 0
-        sums[c] += s
-        squares[c] += q
-        run_len[c] = length
-        run_start[c] = start
-    if channels >= 2:
-        p = 0.0
-        for i in range(n):
-            p += np.float64(block[0, i]) * np.float64(block[1, i])
-        cross[0] += p
-
-
-@njit(cache=True, nogil=True)
-def _close_run(c, start, length, runs, n_runs, counts):  # pragma: no cover - numba
-    k = n_runs[0]
-    if k < runs.shape[0]:
-        runs[k, 0] = c
-        runs[k, 1] = start
-        runs[k, 2] = length
-        n_runs[0] = k + 1
-    counts[0] += 1
-    counts[1] += length
 
 
 @dataclass
@@ -107,8 +62,8 @@ class SignalStats:
     def process(self, block: np.ndarray) -> None:
         """Feed one block of float32 audio shaped (channels, frames)."""
         block = np.ascontiguousarray(block, dtype=np.float32)
-        _accumulate(block, self._frames, self._sums, self._squares, self._cross, self._run_len, self._run_start,
-                    self._runs, self._n_runs, self._counts)
+        accumulate_stats(block, self._frames, CLIP_LEVEL, CLIP_RUN_MIN, self._sums, self._squares, self._cross,
+                         self._run_len, self._run_start, self._runs, self._n_runs, self._counts)
         self._frames += block.shape[1]
 
     def result(self) -> StatsResult:
@@ -116,7 +71,7 @@ class SignalStats:
         runs, n_runs, counts = self._runs.copy(), self._n_runs.copy(), self._counts.copy()
         for c in range(self.channels):
             if self._run_len[c] >= CLIP_RUN_MIN:
-                _close_run(c, self._run_start[c], self._run_len[c], runs, n_runs, counts)
+                close_run(c, int(self._run_start[c]), int(self._run_len[c]), runs, n_runs, counts)
         n = max(self._frames, 1)
         correlation = None
         if self.channels >= 2:

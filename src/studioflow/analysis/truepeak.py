@@ -4,7 +4,9 @@ The interpolator is a Kaiser-windowed sinc split into polyphase branches. Its br
 Nyquist filter), so the true peak is never below the sample peak, and only the in-between branches are computed.
 Those are computed only where they could matter: a chunk of output is bounded by ``gain_bound * max|x|`` over the
 samples feeding it (``gain_bound`` = the largest sum of |taps| of a branch), and chunks whose bound cannot exceed
-the running maximum are skipped. The result is exact, whatever the block sizes.
+the running maximum are skipped. The result is exact, whatever the block sizes. The search runs in the C kernel
+``_kernels/truepeak.c``: each output is four chains of fused multiply-adds over taps k, k+4, ... (hence
+``TAPS_PER_PHASE`` a multiple of 4), added (0+2)+(1+3).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+
+from studioflow._kernels.native import interpolated_max
 
 TAPS_PER_PHASE = 24
 KAISER_BETA = 7.0
@@ -44,54 +47,6 @@ def polyphase_taps(factor: int, taps_per_phase: int = TAPS_PER_PHASE, beta: floa
     return np.array(rows, dtype=np.float32).reshape(max(factor - 1, 0), taps_per_phase)
 
 
-@njit(cache=True, nogil=True, fastmath=True)
-def _window_max(row, taps):  # pragma: no cover - numba
-    """Max |y| over every branch of the interpolator for all outputs whose taps lie inside ``row``."""
-    branches, ntaps = taps.shape
-    n = row.size - ntaps + 1
-    best = np.float32(0.0)
-    for p in range(branches):
-        for j in range(n):
-            acc = np.float32(0.0)
-            for k in range(ntaps):
-                acc += taps[p, k] * row[j + k]
-            v = abs(acc)
-            if v > best:
-                best = v
-    return best
-
-
-@njit(cache=True, nogil=True, fastmath=True)
-def _interpolated_max(ext, taps, gain_bound, floor, chunk):  # pragma: no cover - numba
-    """Max |x| over the in-between branches of ``ext`` windows, skipping chunks bounded below ``floor``."""
-    channels, m = ext.shape
-    branches, ntaps = taps.shape
-    n = m - ntaps + 1
-    if n <= 0 or branches == 0:
-        return floor
-    nchunks = (n + chunk - 1) // chunk
-    bounds = np.empty(channels * nchunks)
-    for c in range(channels):
-        row = ext[c]
-        for q in range(nchunks):
-            a = q * chunk
-            b = min(n, a + chunk) + ntaps - 1
-            mx = np.float32(0.0)
-            for i in range(a, b):
-                mx = max(mx, abs(row[i]))
-            bounds[c * nchunks + q] = mx * gain_bound
-    order = np.argsort(-bounds)
-    best = np.float32(floor)
-    for idx in order:
-        if bounds[idx] <= best:
-            break
-        c = idx // nchunks
-        a = (idx % nchunks) * chunk
-        stop = min(n, a + chunk)
-        best = max(best, _window_max(ext[c, a:stop + ntaps - 1], taps))
-    return best
-
-
 class TruePeakMeter:
     """Streaming true-peak meter: ``process(block)`` then ``peak`` (linear) or ``dbtp``; exact for any block sizes."""
 
@@ -113,8 +68,8 @@ class TruePeakMeter:
         self._peak = max(self._peak, sample_peak)
         if self.factor == 1:
             return
-        ext = np.concatenate([self._history, block], axis=1)
-        self._peak = float(_interpolated_max(ext, self.taps, self.gain_bound, self._peak, CHUNK_FRAMES))
+        ext = np.concatenate([self._history, block], axis=1, dtype=np.float32)
+        self._peak = interpolated_max(ext, self.taps, self.gain_bound, self._peak, CHUNK_FRAMES)
         self._history = np.ascontiguousarray(ext[:, -(TAPS_PER_PHASE - 1):])
 
     @property
@@ -123,7 +78,7 @@ class TruePeakMeter:
         if self.factor == 1:
             return self._peak
         tail = np.concatenate([self._history, np.zeros((self.channels, TAPS_PER_PHASE // 2), np.float32)], axis=1)
-        return float(_interpolated_max(tail, self.taps, self.gain_bound, self._peak, CHUNK_FRAMES))
+        return interpolated_max(tail, self.taps, self.gain_bound, self._peak, CHUNK_FRAMES)
 
     @property
     def dbtp(self) -> float | None:

@@ -38,6 +38,7 @@ from typing import Iterator
 import numpy as np
 import soundfile as sf
 
+from studioflow._kernels import native
 from studioflow.audio.atomic import atomic_write
 from studioflow.errors import AudioFileError, OutputError
 
@@ -206,10 +207,10 @@ def _read_chunks(handle: sf.SoundFile, path: Path, start: int, stop: int, block_
             return
         block = out[:, pos - start:pos - start + got] if out is not None else np.empty((channels, got), np.float32)
         if width == 3:
-            _kernel("pcm24_floats")(buffer[:got * channels * 3], block)
+            native.pcm24_floats(buffer[:got * channels * 3], block)
         elif width == 4:
             stored = buffer[:got * channels * 4].view("<f4").reshape(got, channels).T
-            if _kernel("float_frames")(stored, 0, got, block.T) >= 0:
+            if native.float_frames(stored, 0, got, block.T) >= 0:
                 _check_finite(stored, path, pos, rate)
         else:
             block[...] = buffer[:got].T      # transposed once, from libsndfile's interleaved float32
@@ -372,25 +373,12 @@ def _float_frames(x, start, stop, out):  # pragma: no cover - numba
     return -1
 
 
-def _pcm24_floats(raw, out):  # pragma: no cover - numba
-    """Little-endian interleaved 24-bit samples ``raw`` (uint8) into float32 ``out`` (channels, n): code / 2^23."""
-    scale = np.float32(1.0 / 8388608.0)
-    i = 0
-    for f in range(out.shape[1]):
-        for c in range(out.shape[0]):
-            code = np.int32(raw[i]) | (np.int32(raw[i + 1]) << 8) | (np.int32(raw[i + 2]) << 16)
-            if code >= 0x800000:
-                code -= 0x1000000
-            out[c, f] = np.float32(code) * scale
-            i += 3
-
-
 _KERNELS: dict = {}
 
 
 def _kernel(name: str):
-    """The conversion kernel ``_<name>`` compiled by numba (``cache=True``) on first use, so importing this module
-    stays light."""
+    """The write-side conversion kernel ``_<name>`` compiled by numba (``cache=True``) on first use, so importing this
+    module stays light (reading uses the C kernels of ``studioflow._kernels``, so reading imports no numba)."""
     if name not in _KERNELS:
         from numba import njit
 
