@@ -14,8 +14,8 @@ from typing import Any, Iterable, Mapping
 import numpy as np
 
 from studioflow.errors import AudioFileError, ParameterError
-from studioflow.mixing.automix import balance, dynamics, eqmask, panning, sends
-from studioflow.mixing.automix.measure import StemFeatures, analyse
+from studioflow.mixing.automix import balance, dynamics, eqmask, panning, passes, sends
+from studioflow.mixing.automix.measure import StemFeatures, analyse_file
 from studioflow.mixing.automix.model import Model, feature_vector, shipped
 from studioflow.mixing.automix.roles import DRUMS, LEAD_MIN_ACTIVITY, ROLES, RoleGuess, recognise
 from studioflow.mixing.automix.writer import StripText, session_text
@@ -30,7 +30,6 @@ class TrackPlan:
 
     features: StemFeatures
     guess: RoleGuess
-    audio: np.ndarray = field(repr=False)
     stage_db: float = 0.0
     target_lufs: float = balance.LEAD_LUFS
     level_reason: str = ""
@@ -40,7 +39,6 @@ class TrackPlan:
     sends: list[dict[str, Any]] = field(default_factory=list)
     eq: eqmask.EqDecision = field(default_factory=eqmask.EqDecision)
     compressor: tuple[dict[str, Any] | None, str] = (None, "")
-    processed: np.ndarray | None = field(default=None, repr=False)
     text: StripText = field(default_factory=lambda: StripText({}))
     explain: list[str] = field(default_factory=list)
 
@@ -51,6 +49,11 @@ class TrackPlan:
     @property
     def role(self) -> str:
         return self.guess.role
+
+    @property
+    def frames(self) -> int:
+        """Length of the stem at the song's rate, in frames."""
+        return round(self.features.duration_s * self.features.sample_rate)
 
     def decide(self, key: str, text: str) -> None:
         """Record a decision's reason for the file (above ``key``) and for ``--explain``."""
@@ -150,30 +153,27 @@ def _stem_files(stems: str | os.PathLike[str] | Mapping[str, str | os.PathLike[s
 
 
 def _load(files: dict[str, Path], overrides: dict[str, str], model: Model) -> tuple[list[TrackPlan], int]:
-    from studioflow.audio.files import read
+    from studioflow.audio.files import info
 
-    loaded = [(name, p, *read(p)) for name, p in files.items()]
-    for _, p, audio, _ in loaded:
-        if audio.shape[0] > 2:
-            raise AudioFileError(f"{p}: {audio.shape[0]} channels; a mix takes mono or stereo stems: split it into "
-                                 "mono or stereo files first")
-        if audio.shape[1] == 0:
-            raise AudioFileError(f"{p}: the stem holds no audio (0 frames)")
-    rates = [r for _, _, _, r in loaded]
+    metas = {name: info(p) for name, p in files.items()}
+    for name, meta in metas.items():
+        if meta.channels > 2:
+            raise AudioFileError(f"{files[name]}: {meta.channels} channels; a mix takes mono or stereo stems: split "
+                                 "it into mono or stereo files first")
+        if meta.frames == 0:
+            raise AudioFileError(f"{files[name]}: the stem holds no audio (0 frames)")
+    rates = [m.sample_rate for m in metas.values()]
     rate = max(set(rates), key=rates.count)
     plans = []
-    for stem, path, audio, r in loaded:
-        if r != rate:
-            from studioflow.audio.resample import resample
-            audio = resample(audio, r, rate)
-        f = analyse(stem, path, audio, rate)
+    for stem, path in files.items():
+        f = analyse_file(stem, path, rate)          # streamed (and resampled to the song's rate): memory stays flat
         guess = recognise(f, model)
         if stem in overrides:
             role = overrides[stem]
             if role not in ROLES:
                 raise ParameterError(f"automix: role {role!r} for {stem} is not one of {', '.join(ROLES)}")
             guess = RoleGuess(role, 1.0, "given", "role given by the caller")
-        plans.append(TrackPlan(features=f, guess=guess, audio=audio))
+        plans.append(TrackPlan(features=f, guess=guess))
     return plans, rate
 
 
@@ -182,17 +182,9 @@ def _tempo(plans: list[TrackPlan], rate: int, tempo: float | None) -> tuple[floa
         if not 20 <= tempo <= 400:
             raise ParameterError(f"automix: tempo must be 20..400 BPM; got {tempo!r}")
         return float(tempo), f"{tempo:g} BPM (given)"
-    try:
-        from studioflow.analysis.tempo import analyze_tempo
-    except ImportError:
-        return None, "not given and no tempo estimator available"
     drums = [p for p in plans if p.role in DRUMS + ("percussion",)] or plans
-    frames = max(p.audio.shape[1] for p in drums)
-    mix = np.zeros(frames, np.float32)
-    for p in drums:
-        mix[:p.audio.shape[1]] += p.audio.mean(axis=0) * np.float32(10 ** (balance.stage_gain_db(
-            p.features.loudness_lufs, p.features.peak_dbfs) / 20))
-    est = analyze_tempo(mix[None, :], rate)
+    est = passes.drum_tempo([(p.features.path, balance.stage_gain_db(p.features.loudness_lufs, p.features.peak_dbfs))
+                             for p in drums], rate)
     if est.bpm is None or est.confidence < MIN_TEMPO_CONFIDENCE:
         return None, f"not given, and the estimate is unsure (confidence {est.confidence:.2f})"
     bpm = round(float(est.bpm), 2)
@@ -309,27 +301,11 @@ def _pan(plans: list[TrackPlan], has_vocal: bool) -> list[panning.PanPart]:
     return parts
 
 
-def _processed(p: TrackPlan) -> np.ndarray:
-    """The track through its inserts and pan (fader at 0 dB), as the renderer will hear it (stereo float64)."""
-    from studioflow.dsp import registry
-    from studioflow.mixing.panning import place
-
-    x = p.audio
-    for spec in p.inserts:
-        params = {k: v for k, v in spec.items() if k != "type"}
-        proc = registry.create(spec["type"], p.features.sample_rate, **params)
-        x = proc.process(np.ascontiguousarray(x, dtype=np.float32))
-    return place(np.asarray(x, np.float32), 1.0, p.pan, -3.0)
-
-
 def _balance(p: TrackPlan) -> None:
-    from studioflow.analysis.loudness import integrated_loudness
-
     if p.features.loudness_lufs is None:
         p.fader_db = 0.0
         return
-    p.processed = _processed(p)
-    loud = integrated_loudness(p.processed.astype(np.float32), p.features.sample_rate)
+    loud = passes.track_loudness(p.features.path, p.features.sample_rate, p.inserts, p.pan)
     b = balance.fader(p.target_lufs, loud, p.level_reason)
     p.fader_db = b.fader_db
     p.decide("gain_db", f"fader {b.fader_db:+.1f} dB: {b.reason}")
@@ -339,20 +315,13 @@ def _headroom(plans: list[TrackPlan], master: StripText) -> float | None:
     """Trim the master so the dry sum's loud moments peak under the ceiling; returns the dry sum's peak (dBFS) after
     the trim. Loud moments: 50 ms blocks up to the 99.9th percentile of block peaks, so one stray peak (a clipped
     take) does not pull the whole mix down; the limiter in mastering deals with those."""
-    frames = max(p.audio.shape[1] for p in plans)
-    mix = np.zeros((2, frames))
-    for p in plans:
-        y = p.processed
-        if y is not None:
-            mix[:, :y.shape[1]] += y[:, :frames] * 10 ** (p.fader_db / 20)
-    hop = max(1, int(0.05 * plans[0].features.sample_rate))
-    n = max(1, frames // hop)
-    block_peaks = np.abs(mix[:, :n * hop]).reshape(2, n, hop).max(axis=(0, 2)) if frames >= hop else \
-        np.abs(mix).max(keepdims=True)
+    tracks = [passes.DryTrack(p.features.path, p.inserts, p.pan, p.fader_db) for p in plans
+              if p.features.loudness_lufs is not None]
+    block_peaks, top = passes.dry_sum_peaks(tracks, plans[0].features.sample_rate, max(p.frames for p in plans))
     loud = float(np.percentile(block_peaks, 99.9))
     if loud <= 0:
         return None
-    loud_db, peak_db = 20 * np.log10(loud), 20 * np.log10(float(np.abs(mix).max()))
+    loud_db, peak_db = 20 * np.log10(loud), 20 * np.log10(top)
     trim = min(0.0, round(balance.MIX_PEAK_CEILING_DBFS - loud_db - 0.05, 1))
     master.data["gain_db"] = trim
     master.note("", f"master: the dry sum's loud moments peak at {loud_db:.1f} dBFS (its highest sample "
