@@ -22,18 +22,23 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dataset import Row, load  # noqa: E402
 
-HIDDEN_UNITS = 64
+SVM_C = 3.0                # the classifier's margin penalty
+SVM_GAMMA = 0.02           # its RBF kernel width (standardised features)
+HIDDEN_UNITS = 64          # the network beside it (its probabilities are averaged with the SVM's)
 L2 = 1.0
 TREES = 200
 TREE_DEPTH = 3
 LEARNING_RATE = 0.03
 SUBSAMPLE = 0.8
 SEED = 0
+NO_TREES = {"tree_feature": np.zeros((0, 1), int), "tree_threshold": np.zeros((0, 1)),
+            "tree_left": np.zeros((0, 1), int), "tree_right": np.zeros((0, 1), int), "tree_value": np.zeros((0, 1))}
 
 
 def fit(rows: list[Row]):
     """A ``Model`` fitted on ``rows``: the classifier on every row, the balance on the rows with a composer level."""
     from sklearn.neural_network import MLPClassifier
+    from sklearn.svm import SVC
 
     from studioflow.mixing.automix.model import Model
     from studioflow.mixing.automix.roles import ROLES
@@ -43,15 +48,20 @@ def fit(rows: list[Row]):
     scale[scale < 1e-9] = 1.0
     z = (x - mean) / scale
     y = np.array([r.role for r in rows])
-    clf = MLPClassifier(hidden_layer_sizes=(HIDDEN_UNITS,), alpha=L2, max_iter=2000, random_state=SEED)
-    clf.fit(z, y)
+    clf = SVC(C=SVM_C, gamma=SVM_GAMMA, probability=True, random_state=SEED).fit(z, y)
+    net = MLPClassifier(hidden_layer_sizes=(HIDDEN_UNITS,), alpha=L2, max_iter=2000, random_state=SEED).fit(z, y)
+    assert list(net.classes_) == list(clf.classes_)
     roles = tuple(str(c) for c in clf.classes_)
     assert all(r in ROLES for r in roles), roles
+    classifier = Model(roles=roles, mean=mean, scale=scale, support=clf.support_vectors_, dual=clf.dual_coef_,
+                       pair_intercept=clf.intercept_, n_support=clf.n_support_, platt_a=clf.probA_,
+                       platt_b=clf.probB_, gamma=SVM_GAMMA, w1=net.coefs_[0], b1=net.intercepts_[0],
+                       w2=net.coefs_[1], b2=net.intercepts_[1], **NO_TREES,
+                       balance_intercept=0.0, record={})
     lv = [i for i, r in enumerate(rows) if r.level_lu is not None]
-    trees, intercept = fit_balance(np.hstack([clf.predict_proba(z[lv]), z[lv]]),
+    trees, intercept = fit_balance(np.hstack([classifier.role_probabilities(x[lv]), z[lv]]),
                                    np.array([rows[i].level_lu for i in lv]))
-    return Model(roles=roles, mean=mean, scale=scale, w1=clf.coefs_[0], b1=clf.intercepts_[0], w2=clf.coefs_[1],
-                 b2=clf.intercepts_[1], **trees, balance_intercept=intercept, record={})
+    return type(classifier)(**{**classifier.__dict__, **trees, "balance_intercept": intercept})
 
 
 def fit_balance(a: np.ndarray, level_lu: np.ndarray) -> tuple[dict[str, np.ndarray], float]:

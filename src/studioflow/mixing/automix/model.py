@@ -6,8 +6,12 @@ Both read the same feature vector of a stem (``feature_vector``): its long-term 
 measurements of ``measure.StemFeatures`` (onsets, sustain, periodicity, pitch, activity, crest factor...), and its
 timbre as the mean, spread and frame-to-frame step of the cepstrum of its 1/3-octave band levels.
 
-- The classifier is a one-hidden-layer network (ReLU, softmax) giving a probability per role; the confidence is the
-  winner's probability.
+- The classifier averages two learners' probabilities per role: a support-vector machine (RBF kernel, one-vs-one;
+  each pair's decision becomes the probability that one role beats the other by Platt's sigmoid, and the pairs are
+  coupled into one probability per role after Wu, Lin and Weng 2004) and a one-hidden-layer network (ReLU,
+  softmax). The SVM knows the corpus's timbres closely; the network carries over to sounds unlike any in it. The
+  confidence is the winner's averaged probability. Leave-one-song-out, the parts with the kit whole are right 60.7%
+  of the time (the network alone: 58.6%); on the held-out songs and soundfonts 78.5% (network alone: 56.6%).
 - The balance model is a sum of shallow regression trees (gradient boosting) predicting a part's loudness in the mix
   (LU relative to the mean of the song's parts) from the role probabilities and the standardised features; each tree
   is stored as arrays (split feature, threshold, children, leaf value) and walked with numpy. ``balance.fader`` turns
@@ -106,9 +110,16 @@ class Model:
     roles: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
-    w1: np.ndarray
+    support: np.ndarray             # (vectors, features) standardised support vectors, grouped by role
+    dual: np.ndarray                # (roles - 1, vectors) one-vs-one dual coefficients (libsvm's layout)
+    pair_intercept: np.ndarray      # (roles * (roles - 1) / 2,) one per pair, in (0,1), (0,2), ... (1,2) ... order
+    n_support: np.ndarray           # (roles,) support vectors per role
+    platt_a: np.ndarray             # (pairs,) Platt sigmoid of each pair's decision value: P = 1 / (1 + exp(a f + b))
+    platt_b: np.ndarray
+    gamma: float                    # RBF kernel width on standardised features
+    w1: np.ndarray                  # the network's hidden layer (features, units) and its biases
     b1: np.ndarray
-    w2: np.ndarray
+    w2: np.ndarray                  # its output layer (units, roles) and biases
     b2: np.ndarray
     tree_feature: np.ndarray        # (trees, nodes) split column of [role probabilities, standardised features]
     tree_threshold: np.ndarray      # (trees, nodes) go left when the column is <= this
@@ -121,11 +132,26 @@ class Model:
     def role_probabilities(self, x: np.ndarray) -> np.ndarray:
         """Probability of each role in ``roles`` for a feature vector (or a matrix of them, one per row)."""
         z = (np.atleast_2d(x) - self.mean) / self.scale
+        d2 = (z * z).sum(axis=1)[:, None] + (self.support * self.support).sum(axis=1)[None, :] \
+            - 2.0 * np.einsum("ik,jk->ij", z, self.support)
+        kernel = np.exp(-self.gamma * np.maximum(d2, 0.0))
+        start = np.concatenate([[0], np.cumsum(self.n_support)])
+        k = len(self.roles)
+        won = np.zeros((z.shape[0], k, k))            # won[:, i, j]: probability that role i beats role j
+        pair = 0
+        for i in range(k):
+            for j in range(i + 1, k):
+                si, sj = slice(start[i], start[i + 1]), slice(start[j], start[j + 1])
+                f = kernel[:, si] @ self.dual[j - 1, si] + kernel[:, sj] @ self.dual[i, sj] + self.pair_intercept[pair]
+                won[:, i, j] = np.clip(1.0 / (1.0 + np.exp(f * self.platt_a[pair] + self.platt_b[pair])),
+                                       1e-7, 1 - 1e-7)
+                won[:, j, i] = 1.0 - won[:, i, j]
+                pair += 1
+        svm = np.stack([_couple(w) for w in won])
         h = np.maximum(z @ self.w1 + self.b1, 0.0)
         logits = h @ self.w2 + self.b2
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
+        net = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p = (svm + net / net.sum(axis=1, keepdims=True)) / 2.0
         return p[0] if np.ndim(x) == 1 else p
 
     def relative_level_lu(self, x: np.ndarray, role_probs: np.ndarray) -> float:
@@ -150,7 +176,7 @@ class Model:
         return {"record": self.record, "roles": list(self.roles), "features": list(FEATURE_NAMES),
                 **{k: np.round(getattr(self, k), JSON_DECIMALS).tolist() for k in _ARRAYS},
                 **{k: getattr(self, k).tolist() for k in _TREE_INDICES},
-                "balance_intercept": self.balance_intercept}
+                "gamma": self.gamma, "balance_intercept": self.balance_intercept}
 
     @classmethod
     def from_json(cls, data: dict) -> "Model":
@@ -160,11 +186,34 @@ class Model:
         arr = {k: np.asarray(data[k], dtype=float) for k in _ARRAYS}
         idx = {k: np.asarray(data[k], dtype=int) for k in _TREE_INDICES}
         return cls(roles=tuple(data["roles"]), balance_intercept=float(data["balance_intercept"]),
-                   record=data.get("record", {}), **arr, **idx)
+                   gamma=float(data["gamma"]), record=data.get("record", {}), **arr, **idx)
 
 
-_ARRAYS = ("mean", "scale", "w1", "b1", "w2", "b2", "tree_threshold", "tree_value")
-_TREE_INDICES = ("tree_feature", "tree_left", "tree_right")
+_ARRAYS = ("mean", "scale", "support", "dual", "pair_intercept", "platt_a", "platt_b", "w1", "b1", "w2", "b2",
+           "tree_threshold", "tree_value")
+_TREE_INDICES = ("n_support", "tree_feature", "tree_left", "tree_right")
+
+
+def _couple(won: np.ndarray, iterations: int = 100) -> np.ndarray:
+    """Class probabilities from pairwise ones (``won[i, j]``: i beats j), by Wu, Lin and Weng's coupling (2004,
+    method 2: the p minimising sum over pairs of (won[j, i] p_i - won[i, j] p_j)^2 with sum(p) = 1)."""
+    k = won.shape[0]
+    q = -won.T * won
+    np.fill_diagonal(q, 0.0)
+    np.fill_diagonal(q, (won.T ** 2).sum(axis=1) - np.diag(won) ** 2)
+    p = np.full(k, 1.0 / k)
+    for _ in range(iterations):
+        qp = q @ p
+        pqp = p @ qp
+        if np.max(np.abs(qp - pqp)) < 0.005 / k:
+            break
+        for t in range(k):
+            diff = (pqp - qp[t]) / q[t, t]
+            p[t] += diff
+            pqp = (pqp + diff * (diff * q[t, t] + 2 * qp[t])) / (1 + diff) ** 2
+            qp = (qp + diff * q[t]) / (1 + diff)
+            p /= 1 + diff
+    return p
 
 
 @lru_cache(maxsize=1)
