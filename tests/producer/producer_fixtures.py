@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from signals import noise, sine
+
 from studioflow.audio.files import write
-from studioflow.producer import pipeline
 from studioflow.producer.project import create_project
 from studioflow.producer.songs import add_song
 
@@ -51,7 +50,8 @@ def fake_master(mix_path, out_path, *, target, reference=None, formats=("wav24",
 @pytest.fixture
 def stand_in_master(monkeypatch: pytest.MonkeyPatch):
     """Route produce's mastering step to ``fake_master`` (keeps these tests about the producer, and fast)."""
-    real = pipeline.api
+    import studioflow.mastering
+
     fake_master.calls = []
-    monkeypatch.setattr(pipeline, "api", lambda module, name: fake_master if name == "master" else real(module, name))
+    monkeypatch.setattr(studioflow.mastering, "master", fake_master)
     return fake_master

@@ -2,26 +2,26 @@
 
 >>> from studioflow.mixing import load_session, render
 >>> report = render(load_session("song/mix.yaml"), "song/mix.wav")     # doctest: +SKIP
+
+The automatic first mix and revisions have their own packages: ``studioflow.mixing.automix`` and
+``studioflow.mixing.revise``.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING
 
-_API = {
-    "load_session": "studioflow.mixing.session:load_session",
-    "render": "studioflow.mixing.engine:render",
-    "render_version": "studioflow.mixing.versions:render_version",
-    "compare": "studioflow.mixing.compare:compare",
-}
+from studioflow.exports import lazy_exports
 
-__all__ = sorted(_API)
+if TYPE_CHECKING:
+    from studioflow.mixing.compare import compare
+    from studioflow.mixing.engine import render
+    from studioflow.mixing.session import load_session
+    from studioflow.mixing.versions import render_version
 
-
-def __getattr__(name: str) -> Any:
-    try:
-        module, attr = _API[name].split(":")
-    except KeyError:
-        raise AttributeError(f"module 'studioflow.mixing' has no attribute {name!r}") from None
-    return getattr(importlib.import_module(module), attr)
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "load_session": "studioflow.mixing.session",
+    "render": "studioflow.mixing.engine",
+    "render_version": "studioflow.mixing.versions",
+    "compare": "studioflow.mixing.compare",
+})

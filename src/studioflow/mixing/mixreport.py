@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
+from studioflow.mixing.graph import Plan
 from studioflow.mixing.kernels import peak, stereo_sums
+from studioflow.mixing.session import Session
 from studioflow.mixing.strips import StripOutput
-
-if TYPE_CHECKING:
-    from studioflow.mixing.engine import Renderer
 
 OVER = 1.0  # 0 dBFS
 
@@ -68,7 +67,20 @@ def _db(x: float) -> float | None:
     return 20.0 * math.log10(x) if x > 0 else None
 
 
-def mix_report(renderer: "Renderer", out_path: Path, stems: dict[str, Path]) -> dict[str, Any]:
+class Rendered(Protocol):
+    """What a finished render (``engine.Renderer``) shows its report: frames at the session's rate, seconds."""
+
+    session: Session
+    rate: int
+    s: Any                        # the render's settings (format, block_frames, log)
+    plan: Plan
+    meters: dict[str, "StripMeter"]
+    start_frame: int
+    end_frame: int
+    tail_s: float
+
+
+def mix_report(renderer: Rendered, out_path: Path, stems: dict[str, Path]) -> dict[str, Any]:
     """The report of one render (also returned by :func:`studioflow.mixing.engine.render`)."""
     sess, rate = renderer.session, renderer.rate
     master = renderer.meters["master"]

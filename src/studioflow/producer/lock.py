@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from studioflow.errors import ProjectLockedError
+from studioflow.producer.project import require_project
 
 LOCK_FILE = ".studioflow.lock"
 _HELD: dict[Path, list[Any]] = {}   # resolved lock path -> [file object, depth]
@@ -52,8 +53,6 @@ def project_lock(project_dir: str | Path, command: str | None = None) -> Iterato
 
     Yields ``{"stale": holder or None}``: the record of a dead holder whose lock was taken over.
     """
-    from studioflow.producer.project import require_project  # local: project.py imports this module lazily
-
     require_project(project_dir)           # never leave a lock file in a folder that holds no project
     path = (Path(project_dir) / LOCK_FILE).resolve()
     if path in _HELD:

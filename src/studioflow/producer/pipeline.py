@@ -21,15 +21,14 @@ deliver        ready       the masters, the song's tags, its approval           
 ``deliver`` delivers a song only while its mastering approval holds (the masters are the ones approved), unless
 ``include_unapproved``; each delivered master carries the release tags of the brief and the song (release.py).
 
-A song without ``session.yaml`` gets a starting session: the mixing engineer's automatic first mix (see
-starting_session.py), or every track at unity while automix is not available. ``apply_notes`` adds the notes step
-(see mixnotes.py). Each role is reached through its public API; a role whose API is not there yet is skipped with a
-line saying so.
+A song whose session is still the starting one (every track at unity, written by add-song) gets the mixing
+engineer's automatic first mix (see starting_session.py). ``apply_notes`` adds the notes step (see mixnotes.py). Each
+role is reached through its package's public functions (``studioflow.recording``, ``studioflow.mixing``,
+``studioflow.mastering``), imported where a step needs them so that ``status`` stays light.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -42,7 +41,7 @@ from studioflow.producer import history, mixnotes, starting_session
 from studioflow.producer.lock import project_lock
 from studioflow.producer.project import Project, load_project
 from studioflow.producer.release import song_tags, unreleased
-from studioflow.producer.songs import SESSION_FILE, is_starting_session, unity_session_text, write_unity_session
+from studioflow.producer.songs import SESSION_FILE, is_starting_session
 from studioflow.producer.stages import STAGES, check_stage, revoke_stale
 from studioflow.producer.state import State
 from studioflow.recording import takes
@@ -85,14 +84,6 @@ class Step:
         """JSON-ready form."""
         return {"song": self.song, "step": self.name, "stage": self.stage, "status": self.status, "why": self.why,
                 "result": self.result}
-
-
-def api(module: str, name: str) -> Callable[..., Any] | None:
-    """A role's public function, or None while that role has not landed it."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 def produce(project_dir: str | Path, *, song: str | None = None, until: str = "ready", force: bool = False,
@@ -228,10 +219,8 @@ class SongChain:
         files = self.take_files()
         if not files:
             raise StudioflowError(f"{self.dir / 'takes'}: no takes")
-        check_takes = api("studioflow.recording.checks", "check_takes")
-        if check_takes is None:
-            step.status, step.why = "skipped", ["the recording engineer's input check is not available yet"]
-            return
+        from studioflow.recording import check_takes
+
         inputs = self.state.inputs(files, {})
         if not self._decide(step, inputs, []):
             return
@@ -251,9 +240,8 @@ class SongChain:
         imported = {takes.file_of(self.dir, e).resolve() for e in takes.load(self.dir) if e.get("imported_from")}
         if not imported:
             return None
-        find_groups = api("studioflow.recording.checks", "find_groups")
-        if find_groups is None:
-            return [[f] for f in files]
+        from studioflow.recording import find_groups
+
         recorded = [f for f in files if f.resolve() not in imported]
         by_name = {Path(f"{f.parent.name}.wav"): f for f in files if f.resolve() in imported}
         pairs = [[by_name[p] for p in g] for g in find_groups(list(by_name))]
@@ -261,10 +249,8 @@ class SongChain:
         return (find_groups(recorded) if recorded else []) + pairs + [[f] for f in by_name.values() if f not in paired]
 
     def comp(self, step: Step, track: str, plan: Path) -> None:
-        comp = api("studioflow.recording.comp", "comp")
-        if comp is None:
-            step.status, step.why = "skipped", ["the recording engineer's comping is not available yet"]
-            return
+        from studioflow.recording import comp
+
         inputs = self.state.inputs([plan, *self.take_files(track)], {})
         if not self._decide(step, inputs, []):
             return
@@ -278,10 +264,8 @@ class SongChain:
             step.status, step.result = "up to date", {"session": SESSION_FILE, "written_by": "you",
                                                       "kept": "an edited session is never rewritten"}
             return
-        automix = api("studioflow.mixing.automix", "automix")
-        if automix is None:
-            self._unity_session(step, path)
-            return
+        from studioflow.mixing.automix import automix
+
         setting = starting_session.settings(self.entry, self.project.brief)
         made_from = starting_session.inputs(self.state, self.dir, setting)
         old = self.state.steps.get("session", {})
@@ -304,30 +288,9 @@ class SongChain:
         step.result = starting_session.summary(report, self.dir)
         starting_session.remember(self.state, self.dir, made_from, step.result)
 
-    def _unity_session(self, step: Step, path: Path) -> None:
-        """The starting session while automix is not available: every track at unity, following new takes."""
-        if not path.exists():
-            why = "no session yet: a starting session (every track at unity) is written"
-        elif unity_session_text(self.dir, self.name) != path.read_text():
-            why = "the starting session follows the new takes or comps"
-        elif self.dry and any(c.startswith("comp:") for c in self.dirty):
-            why = "the starting session follows the new comps"
-        else:
-            step.status, step.result = "up to date", {"session": SESSION_FILE, "written_by": "unity"}
-            return
-        step.why = [why]
-        step.status = "would run" if self.dry else "run"
-        if self.dry:
-            return
-        write_unity_session(self.dir, self.name)
-        self.state = State(self.dir)         # write_unity_session recorded the session's hash on disk
-        step.result = {"session": SESSION_FILE, "written_by": "unity"}
-
     def notes(self, step: Step) -> None:
-        revise = api("studioflow.mixing.revise", "revise")
-        if revise is None:
-            step.status, step.why = "skipped", ["the mixing engineer's revise is not available yet"]
-            return
+        from studioflow.mixing.revise import revise
+
         todo = mixnotes.pending(self.dir)
         step.why = [f"{len(todo)} open mixing note(s) not tried yet: " + ", ".join(f"#{n['id']}" for n in todo)]
         if not todo:
@@ -342,11 +305,8 @@ class SongChain:
                            edits=a["edits"])
 
     def mix(self, step: Step) -> None:
-        load_session = api("studioflow.mixing", "load_session")
-        render_version = api("studioflow.mixing", "render_version")
-        if load_session is None or render_version is None:
-            step.status, step.why = "skipped", ["the mixing engineer's renderer is not available yet"]
-            return
+        from studioflow.mixing import load_session, render_version
+
         session_path = self.dir / SESSION_FILE
         first = [c for c in self.dirty if c.startswith("comp:") or c in ("session", "notes")]
         if self.dry and first:
@@ -367,10 +327,8 @@ class SongChain:
         self.state.record(step.name, inputs, [step.result["mix"]], step.result)
 
     def master(self, step: Step, target: str) -> None:
-        master = api("studioflow.mastering.api", "master")
-        if master is None:
-            step.status, step.why = "skipped", ["the mastering engineer's master() is not available yet"]
-            return
+        from studioflow.mastering import master
+
         if self.dry and "mix" in self.dirty:
             step.status, step.why = "would run", ["mix is redone first"]
             return

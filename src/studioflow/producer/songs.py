@@ -21,8 +21,16 @@ from studioflow.audio.stream import BlockReader
 from studioflow.errors import ParameterError, SessionError
 from studioflow.producer import history
 from studioflow.producer.lock import project_lock
+from studioflow.producer.project import (
+    SONG_DETAILS,
+    Project,
+    check_song_details,
+    load_project,
+    save_project,
+    slug,
+    song_layout,
+)
 from studioflow.producer.state import State
-from studioflow.producer.project import Project, load_project, save_project, slug, song_layout
 from studioflow.recording import takes
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".aif", ".aiff", ".ogg", ".mp3")
@@ -151,3 +159,19 @@ def find_project_song(project_dir: str | Path, song: str) -> tuple[Project, Path
     """The loaded project and the folder of ``song`` (SessionError for a missing project or song)."""
     project = load_project(project_dir)
     return project, project.song_dir(song)
+
+
+def set_song_details(project_dir: str | Path, song: str, **details: Any) -> dict[str, Any]:
+    """Record ``tempo_bpm``, ``sections`` and/or ``genre`` of a song in project.yaml (locked); return the entry."""
+    unknown = set(details) - set(SONG_DETAILS)
+    if unknown:
+        raise ParameterError(f"song details: unknown {sorted(unknown)[0]!r} (known: {', '.join(SONG_DETAILS)})")
+    with project_lock(project_dir):
+        project = load_project(project_dir)
+        entry = project.song(song)
+        clean = check_song_details(where=f"{project.file} song {entry['name']!r}",
+                                   **{k: v for k, v in details.items() if v is not None})
+        entry.update(clean)
+        save_project(project)
+        history.append(project.path, "song-details", song=entry["name"], **clean)
+        return entry

@@ -10,7 +10,7 @@ from typing import Any
 
 from studioflow.producer import mixnotes, notes
 from studioflow.producer.approvals import MIX_SUFFIXES, newest, version
-from studioflow.producer.pipeline import api, produce
+from studioflow.producer.pipeline import produce
 from studioflow.producer.project import load_project
 from studioflow.producer.routing import ROLE_TITLES, ROLES
 from studioflow.producer.stages import STAGES, current_stage, verdicts
@@ -117,9 +117,8 @@ def latest_master(song_dir: Path, folder: str, target: str) -> dict[str, Any] | 
 
 
 def _target(name: str) -> dict[str, Any] | None:
-    get_target = api("studioflow.mastering.targets", "get_target")
-    if get_target is None:
-        return None
+    from studioflow.mastering import get_target
+
     try:
         t = get_target(name)
     except Exception:       # a platform the table no longer knows: show the master without a target

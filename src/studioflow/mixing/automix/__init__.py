@@ -6,13 +6,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from studioflow.exports import lazy_exports
 
-def automix(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Write a first mix session from a folder of stems (see :func:`studioflow.mixing.automix.mixer.automix`)."""
-    from studioflow.mixing.automix.mixer import automix as run
-    return run(*args, **kwargs)
+if TYPE_CHECKING:
+    from studioflow.mixing.automix.balance import GENRES
+    from studioflow.mixing.automix.mixer import automix
 
-
-__all__ = ["automix"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "automix": "studioflow.mixing.automix.mixer",
+    "GENRES": "studioflow.mixing.automix.balance",
+})

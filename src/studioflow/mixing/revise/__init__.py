@@ -6,13 +6,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from studioflow.exports import lazy_exports
 
-def revise(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Apply mix notes to a session as its next version (see :func:`studioflow.mixing.revise.run.revise`)."""
-    from studioflow.mixing.revise.run import revise as run
-    return run(*args, **kwargs)
+if TYPE_CHECKING:
+    from studioflow.mixing.revise.run import revise
 
-
-__all__ = ["revise"]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {"revise": "studioflow.mixing.revise.run"})
