@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from studioflow.cli.format import terminal
 from studioflow.cli.outputs import OVERWRITE_HELP
 
 
@@ -49,12 +50,11 @@ def arrangement(song_audio: str, as_json: bool, plot_path: str | None, genre: st
 
 
 def _print(result: dict, plot_path: str | None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from studioflow.producer.arrangement import clock
 
-    console = Console()
+    console = terminal()
     tempo = result["tempo"]
     bpm = f"{tempo['bpm']:g} BPM (confidence {tempo['confidence']:.2f}, {tempo['beats']} beats)" \
         if tempo["bpm"] else "no steady tempo found"

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import click
 
+from studioflow.cli.format import num, terminal
+from studioflow.cli.progress import progress_bar
+
 FORMAT_CHOICES = ("wav24", "wav16", "flac", "mp3", "aac")
 
 
@@ -24,7 +27,6 @@ def targets(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([t.as_dict() for t in TARGETS.values()], indent=2))
         return
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title="Mastering targets")
@@ -33,7 +35,7 @@ def targets(as_json: bool) -> None:
         table.add_column(col, justify=justify)
     for t in TARGETS.values():
         table.add_row(t.name, f"{t.lufs:g}", f"{t.ceiling_dbtp:g}", t.note, t.source)
-    Console().print(table)
+    terminal().print(table)
 
 
 @click.command()
@@ -99,12 +101,10 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
       studioflow master mix.wav -o song.wav --format flac --format mp3 --title "Song" --artist "Band" \\
         --album "First EP" --isrc GB-ABC-25-00001 --year 2025 --cover cover.png
     """
-    from rich.console import Console
-
-    from studioflow.cli.outputs import check_file
-    from studioflow.mastering.api import master as run_master
 
     from studioflow.audio.debris import Journal
+    from studioflow.cli.outputs import check_file
+    from studioflow.mastering.api import master as run_master
     from studioflow.mastering.delivery import output_path
 
     inputs = [p for p in (mix, *references, preset, cover) if p is not None]
@@ -112,8 +112,7 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
                              *([Path(report_path)] if report_path else []), *([Path(save_preset)] if save_preset else [])])
     for path in outputs:
         check_file(path, inputs=inputs, overwrite=overwrite)
-    console = Console(stderr=True)
-    with _progress(console) as progress:
+    with progress_bar(label_width=34) as progress:
         task = progress.add_task("mastering", total=1.0)
 
         def report(stage: str, fraction: float) -> None:
@@ -135,7 +134,7 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
 
         click.echo(json.dumps(to_jsonable(record), indent=2))
         return
-    _print_summary(console, record)
+    _print_summary(record)
 
 
 def _tags(title: str | None, artist: str | None, album: str | None, isrc: str | None, upc: str | None,
@@ -146,17 +145,10 @@ def _tags(title: str | None, artist: str | None, album: str | None, isrc: str | 
     return tags if any(v is not None for v in tags.values()) else None
 
 
-def _progress(console):  # type: ignore[no-untyped-def]
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(TextColumn("{task.description:<28}"), BarColumn(), TimeElapsedColumn(), console=console,
-                    transient=True, disable=not console.is_terminal)
-
-
-def _print_summary(console, record: dict) -> None:  # type: ignore[no-untyped-def]
+def _print_summary(record: dict) -> None:
     from rich.table import Table
 
-    out = Console_stdout()
+    out = terminal()
     a_in, a_out = record["analysis"]["input"], record["analysis"]["output"]
     table = Table(title=f"master: {record['output']}  (target {record['target']['name']}: "
                         f"{record['target']['lufs']:g} LUFS, {record['target']['ceiling_dbtp']:g} dBTP)")
@@ -165,10 +157,10 @@ def _print_summary(console, record: dict) -> None:  # type: ignore[no-untyped-de
     table.add_column("master", justify="right")
     for label, key in (("integrated LUFS", "integrated_lufs"), ("LRA LU", "lra_lu"),
                        ("true peak dBTP", "true_peak_dbtp"), ("PLR dB", "plr_db")):
-        table.add_row(label, _num(a_in.get(key)), _num(a_out.get(key)))
+        table.add_row(label, num(a_in.get(key), 2), num(a_out.get(key), 2))
     dist = record.get("spectral_distance_db")
     if dist:
-        table.add_row(f"distance to {dist['to']} dB", _num(dist["before"]), _num(dist["after"]))
+        table.add_row(f"distance to {dist['to']} dB", num(dist["before"], 2), num(dist["after"], 2))
     out.print(table)
     for s in record["stages"]:
         out.print(f"[bold]{s['name']}[/bold] ({'on' if s['enabled'] else 'off'}): {s['reason']}")
@@ -180,30 +172,20 @@ def _print_summary(console, record: dict) -> None:  # type: ignore[no-untyped-de
             bands.add_column(f"{f / 1000:g}k" if f >= 1000 else f"{f:g}", justify="right")
         for label, key in (("tonal EQ", "eq_db"), ("whole master", "master_db"), ("from target", "from_target_db")):
             if key in changed:
-                bands.add_row(label, *(_num(x, 1) for x in changed[key]))
+                bands.add_row(label, *(num(x, 1) for x in changed[key]))
         out.print(bands)
     lim = record.get("limiting") or {}
     if lim:
-        line = (f"limiting: up to {lim['max_gain_reduction_db']:.1f} dB (PLR cost {_num(lim['plr_cost_db'])} dB, "
-                f"LRA cost {_num(lim['lra_cost_lu'])} LU)")
+        line = (f"limiting: up to {lim['max_gain_reduction_db']:.1f} dB (PLR cost {num(lim['plr_cost_db'], 2)} dB, "
+                f"LRA cost {num(lim['lra_cost_lu'], 2)} LU)")
         if lim.get("capped"):
             line += (f"; capped by --max-limiting {lim['max_limiting_db']:g} dB: target missed by "
-                     f"{_num(lim['target_missed_by_lu'])} LU")
+                     f"{num(lim['target_missed_by_lu'], 2)} LU")
         elif lim.get("heavy"):
             line = "[bold red]HEAVY[/bold red] " + line
         out.print(line)
     for d in record["deliveries"]:
-        out.print(f"wrote {d['path']} ({d['format']}, {_num(d.get('integrated_lufs'))} LUFS, "
-                  f"{_num(d.get('true_peak_dbtp'))} dBTP){' - ' + d['note'] if d.get('note') else ''}")
+        out.print(f"wrote {d['path']} ({d['format']}, {num(d.get('integrated_lufs'), 2)} LUFS, "
+                  f"{num(d.get('true_peak_dbtp'), 2)} dBTP){' - ' + d['note'] if d.get('note') else ''}")
     for w in record["warnings"]:
         out.print(f"[yellow]warning:[/yellow] {w}")
-
-
-def Console_stdout():  # type: ignore[no-untyped-def]
-    from rich.console import Console
-
-    return Console()
-
-
-def _num(x: float | None, digits: int = 2) -> str:
-    return "-" if x is None or x != x else f"{x:.{digits}f}"

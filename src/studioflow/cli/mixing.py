@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
+from studioflow.cli.format import num, terminal
 from studioflow.cli.outputs import OVERWRITE_HELP
-
 from studioflow.errors import SessionError
 
 
@@ -112,17 +112,19 @@ def _print_report(report: dict[str, Any], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
         return
-    from rich.console import Console
     from rich.table import Table
-    console = Console()
+    console = terminal()
     a = report["analysis"]
     console.print(f"[bold]{report['mix']}[/]  {report['duration_s']:.1f} s  "
-                  f"{_fmt(a['integrated_lufs'], 'LUFS')}  {_fmt(a['true_peak_dbtp'], 'dBTP')}  "
-                  f"correlation {_fmt(a['correlation'], '')}  (tail {report['tail_s']:.2f} s)")
+                  f"{num(a['integrated_lufs'], 1, 'LUFS', signed=True)}  "
+                  f"{num(a['true_peak_dbtp'], 1, 'dBTP', signed=True)}  "
+                  f"correlation {num(a['correlation'], 1, signed=True)}  (tail {report['tail_s']:.2f} s)")
     table = Table("strip", "peak pre-fader", "peak", "loudness", "vs mix")
     for s in report["strips"]:
-        table.add_row(f"{s['name']}{' (silent)' if s['silent'] else ''}", _fmt(s["peak_pre_fader_dbfs"], "dBFS"),
-                      _fmt(s["peak_dbfs"], "dBFS"), _fmt(s["loudness_lufs"], "LUFS"), _fmt(s["contribution_lu"], "LU"))
+        table.add_row(f"{s['name']}{' (silent)' if s['silent'] else ''}",
+                      *(num(s[key], 1, unit, signed=True) for key, unit in (
+                          ("peak_pre_fader_dbfs", "dBFS"), ("peak_dbfs", "dBFS"), ("loudness_lufs", "LUFS"),
+                          ("contribution_lu", "LU"))))
     console.print(table)
     for line in report["log"]:
         console.print(f"[dim]{line}[/]")
@@ -135,12 +137,10 @@ def _print_compare(result: dict[str, Any], as_json: bool) -> None:
         click.echo(json.dumps(result, indent=2, default=str))
         return
     click.echo(f"{Path(result['a']).name} -> {Path(result['b']).name}: loudness "
-               f"{_fmt(result['loudness_difference_lu'], 'LU')} (matched below)")
+               f"{num(result['loudness_difference_lu'], 1, 'LU', signed=True)} (matched below)")
     for band in result["bands"] or []:
         click.echo(f"  {band['band_hz']:>8.0f} Hz  {band['difference_db']:+.1f} dB")
     for line in result["changes"] or ["no session changes"]:
         click.echo(f"  {line}")
 
 
-def _fmt(value: float | None, unit: str) -> str:
-    return "-" if value is None else f"{value:+.1f} {unit}".rstrip()

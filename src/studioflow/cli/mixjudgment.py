@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from studioflow.cli.format import num, terminal
 from studioflow.cli.outputs import OVERWRITE_HELP
 
 
@@ -39,20 +40,18 @@ def automix(stems_dir: Path, output: Path, genre: str | None, reference: Path | 
     from studioflow.cli.outputs import check_file
     from studioflow.mixing.automix import automix as run
 
-    from rich.console import Console
 
     check_file(output, inputs=[stems_dir, *([reference] if reference else [])], overwrite=overwrite)
-    err = Console(stderr=True)
+    err = terminal(stderr=True)
     with err.status(f"automix: listening to the stems in {stems_dir}") if err.is_terminal and not as_json \
             else _nothing():
         report = run(stems_dir, output, tempo=tempo, genre=genre, reference=reference)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
         return
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    console = terminal()
     table = Table("track", "role", "confidence", "from", "fader", "pan", "inserts")
     for t in report["tracks"]:
         table.add_row(t["name"], t["role"].replace("_", " "), f"{100 * t['confidence']:.0f}%", t["recognised_from"],
@@ -60,8 +59,9 @@ def automix(stems_dir: Path, output: Path, genre: str | None, reference: Path | 
     console.print(table)
     image = report["image_balance"]
     console.print(f"genre: {report['genre_reason']}")
-    console.print(f"tempo: {report['tempo_reason']}; left/right balance {_db(image['overall_db'])} "
-                  f"(low {_db(image['low_db'])}, mid {_db(image['mid_db'])}, high {_db(image['high_db'])})")
+    db = {k: num(image[f"{k}_db"], 1, "dB", signed=True) for k in ("overall", "low", "mid", "high")}
+    console.print(f"tempo: {report['tempo_reason']}; left/right balance {db['overall']} "
+                  f"(low {db['low']}, mid {db['mid']}, high {db['high']})")
     if report["reference"]:
         console.print(f"reference: {report['reference']['reason']}")
     if explain:
@@ -80,8 +80,6 @@ def _nothing() -> Any:
     return contextlib.nullcontext()
 
 
-def _db(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.1f} dB"
 
 
 @click.command()
@@ -112,10 +110,9 @@ def revise(session_file: Path, notes: str, dry_run: bool, do_render: bool, as_js
 
 
 def _print_revision(result: dict[str, Any], dry_run: bool) -> None:
-    from rich.console import Console
     from rich.markup import escape
 
-    console = Console()
+    console = terminal()
     for a in result["applied"]:
         console.print(f"[green]applied[/]  {escape(a['note'])}  ->  {escape(a['edit'])}")
     for n in result["not_applied"]:

@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from studioflow.cli.format import num, terminal
+
 STAGE_CHOICES = ("tracking", "mixing", "mastering", "ready")
 ROLE_CHOICES = ("recording", "mixing", "mastering", "producer")
 
@@ -18,10 +20,6 @@ def _json(obj: Any) -> None:
     click.echo(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False))
 
 
-def _console() -> Any:
-    from rich.console import Console
-
-    return Console(highlight=False)
 
 
 @click.command()
@@ -57,7 +55,7 @@ def new(project: Path, title: str | None, artist: str, genre: str, references: t
         _json({"project": str(p.path), **p.as_dict()})
         return
     b = p.brief
-    _console().print(f"[bold]{b['title']}[/] by {b['artist'] or '?'} ({b['release_format']}, "
+    terminal(highlight=False).print(f"[bold]{b['title']}[/] by {b['artist'] or '?'} ({b['release_format']}, "
                      f"for {', '.join(b['platforms'])}) created in {p.path}")
 
 
@@ -80,7 +78,7 @@ def add_song(project: Path, name: str, stems: Path | None, as_json: bool) -> Non
     if as_json:
         _json(r)
         return
-    _console().print(f"[bold]{r['name']}[/] added in {r['dir']}"
+    terminal(highlight=False).print(f"[bold]{r['name']}[/] added in {r['dir']}"
                      + (f": {len(r['takes'])} takes imported ({', '.join(t['id'] for t in r['takes'])})"
                         if r["takes"] else ""))
 
@@ -109,7 +107,7 @@ def approve(project: Path, song: str, stage: str, by: str | None, as_json: bool)
     if as_json:
         _json(r)
         return
-    console = _console()
+    console = terminal(highlight=False)
     print_revoked(console, r["revoked"])
     files = [f["file"] for f in (r.get("files") or {}).values() if f]
     console.print(f"{r['song']}: [bold green]{stage} approved[/] by {r['by']} at {r['at']}"
@@ -159,7 +157,7 @@ def produce(project: Path, song: str | None, until: str, force: bool, dry_run: b
         _json(run(project, song=song, until=until, force=force, dry_run=dry_run, apply_notes=apply_notes,
                   include_unapproved=include_unapproved))
         return
-    console = _console()
+    console = terminal(highlight=False)
     with ProduceProgress(console) as bar:
         result = run(project, song=song, until=until, force=force, dry_run=dry_run, apply_notes=apply_notes,
                      include_unapproved=include_unapproved, progress=bar.event)
@@ -208,7 +206,7 @@ def step_line(e: dict[str, Any]) -> str:
         detail = f"{r['files']} takes, {r['errors']} errors, {r['warnings']} warnings ({r['report']})"
     elif e["step"] == "session" and r.get("written_by"):
         detail = {"automix": f"the automatic mix ({len(r.get('tracks') or [])} tracks, tempo "
-                             f"{_num(r.get('tempo_bpm'))} BPM)",
+                             f"{num(r.get('tempo_bpm'))} BPM)",
                   "unity": "every track at unity", "you": "edited since it was written (by hand or revise): never rewritten"}.get(r["written_by"], "")
     elif e["step"] == "notes" and ("applied" in r or "refused" in r):
         detail = (f"{len(r['applied'])} note(s) applied"
@@ -216,20 +214,16 @@ def step_line(e: dict[str, Any]) -> str:
                   + (f", {len(r['refused'])} left open for the mixing engineer" if r.get("refused") else "")
                   + "".join(f"\n      #{x['id']} {x['note']!r} left open: {x['why']}" for x in r.get("refused") or []))
     elif e["step"] == "mix" and r.get("mix"):
-        detail = f"{r['mix']}: {_num(r['lufs'])} LUFS, {_num(r['true_peak_dbtp'])} dBTP"
+        detail = f"{r['mix']}: {num(r['lufs'])} LUFS, {num(r['true_peak_dbtp'])} dBTP"
     elif e["step"].startswith("master:") and r.get("master"):
-        detail = (f"{r['master']}: {_num(r['lufs'])} LUFS (target {_num(r['target_lufs'])}), "
-                  f"{_num(r['true_peak_dbtp'])} dBTP (ceiling {_num(r['ceiling_dbtp'])})"
+        detail = (f"{r['master']}: {num(r['lufs'])} LUFS (target {num(r['target_lufs'])}), "
+                  f"{num(r['true_peak_dbtp'])} dBTP (ceiling {num(r['ceiling_dbtp'])})"
                   + "".join(f"\n      [yellow]warning:[/] {w}" for w in r.get("warnings") or []))
     elif e["step"] == "deliver" and r.get("files"):
         detail = f"{len(r['files'])} files"
     reasons = [w for w in e.get("why") or [] if w != "never run"]
     why = "; ".join(reasons) if e["status"] in ("run", "would run", "skipped", "failed") else ""
     return f"  {e['song']} · {e['step']}: {mark}" + (f" {detail}" if detail else "") + (f" [dim]({why})[/]" if why else "")
-
-
-def _num(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1f}"
 
 
 @click.command()
@@ -264,7 +258,7 @@ def note(project: Path, song: str, text: str | None, at: str | None, by: str | N
             _json({"id": n["id"], "song": n["song"], "role": n["role"], "status": n["status"],
                    "closed_by": n["closed_by"], "at": n["at"]})
             return
-        _console().print(f"note #{n['id']} on {n['song']} closed by {n['closed_by']}")
+        terminal(highlight=False).print(f"note #{n['id']} on {n['song']} closed by {n['closed_by']}")
         return
     if not text:
         raise ParameterError("say what the note is, e.g. studioflow note PROJECT SONG \"the snare is too ringy\"")
@@ -273,7 +267,7 @@ def note(project: Path, song: str, text: str | None, at: str | None, by: str | N
         _json({"role": n["role"], "reason": n["reason"], "song": n["song"], "at": n["at"], "id": n["id"]})
         return
     where = f" at {n['at']}" if n["at"] else ""
-    _console().print(f"note #{n['id']} on {n['song']}{where} -> [bold]{ROLE_TITLES[n['role']]}[/]: {n['reason']}")
+    terminal(highlight=False).print(f"note #{n['id']} on {n['song']}{where} -> [bold]{ROLE_TITLES[n['role']]}[/]: {n['reason']}")
 
 
 @click.command()
@@ -294,7 +288,7 @@ def notes(project: Path, include_closed: bool, as_json: bool) -> None:
     if as_json:
         _json(by_role)
         return
-    print_notes(_console(), by_role, ROLE_TITLES)
+    print_notes(terminal(highlight=False), by_role, ROLE_TITLES)
 
 
 def print_notes(console: Any, by_role: dict[str, list[dict[str, Any]]], titles: dict[str, str]) -> None:
@@ -334,7 +328,7 @@ def status(project: Path, as_json: bool) -> None:
     if as_json:
         _json(data)
         return
-    print_status(_console(), data)
+    print_status(terminal(highlight=False), data)
 
 
 def stage_cell(a: dict[str, Any] | None, current: bool) -> str:
@@ -379,15 +373,15 @@ def print_status(console: Any, data: dict[str, Any]) -> None:
     for song in data["songs"]:
         m = song["mix"]
         levels.add_row(song["name"], f"mix v{m['version']}" if m else "no mix", m["file"] if m else "",
-                       _num(m and m["lufs"]), "", _num(m and m["true_peak_dbtp"]), "", "")
+                       num(m and m["lufs"]), "", num(m and m["true_peak_dbtp"]), "", "")
         for target, r in song["masters"].items():
             if r is None:
                 continue
             ok = "" if r["file"] is None else (
                 "[green]yes[/]" if r["lufs_ok"] and r["peak_ok"] else "[red]no[/]")
             levels.add_row("", f"{target} v{r['version']}" if r["file"] else f"{target}: none",
-                           r["file"] or "", _num(r["lufs"]), _num(r["target_lufs"]), _num(r["true_peak_dbtp"]),
-                           _num(r["ceiling_dbtp"]), ok)
+                           r["file"] or "", num(r["lufs"]), num(r["target_lufs"]), num(r["true_peak_dbtp"]),
+                           num(r["ceiling_dbtp"]), ok)
     console.print(levels)
     for song in data["songs"]:
         for target, r in song["masters"].items():

@@ -9,12 +9,8 @@ from pathlib import Path
 
 import click
 
+from studioflow.cli.format import terminal
 from studioflow.errors import ParameterError
-
-
-def _console():
-    from rich.console import Console
-    return Console()
 
 
 def _ints(text: str | None, what: str) -> list[int] | None:
@@ -54,7 +50,7 @@ def devices(as_json: bool) -> None:
         click.echo(json.dumps({"portaudio": dev.library(), "devices": rows}, indent=2))
         return
     if not rows:
-        _console().print("No audio interfaces found. Connect one (or start your audio server, e.g. JACK), "
+        terminal().print("No audio interfaces found. Connect one (or start your audio server, e.g. JACK), "
                          "then run studioflow devices again.")
         return
     from rich.table import Table
@@ -64,7 +60,7 @@ def devices(as_json: bool) -> None:
     for d in rows:
         table.add_row(str(d["index"]), d["name"], d["hostapi"], str(d["inputs"]), str(d["outputs"]),
                       str(d["default_rate"]))
-    _console().print(table)
+    terminal().print(table)
 
 
 @click.command()
@@ -158,7 +154,7 @@ def takes(song_dir: Path, ratings: tuple, comments: tuple, as_json: bool) -> Non
         click.echo(json.dumps(entries, indent=2, default=str))
         return
     if not entries:
-        _console().print(f"no takes in {song_dir} yet: record some with studioflow record {song_dir} --track NAME, "
+        terminal().print(f"no takes in {song_dir} yet: record some with studioflow record {song_dir} --track NAME, "
                          "or import stems with studioflow add-song")
         return
     from rich.table import Table
@@ -175,7 +171,7 @@ def takes(song_dir: Path, ratings: tuple, comments: tuple, as_json: bool) -> Non
                       "" if e.get("xruns") is None else str(e["xruns"]),
                       ("" if peak is None else f"{peak} dBFS") + (f", {n} problem(s)" if n else ""),
                       "*" * int(e.get("rating") or 0), e.get("comment") or "")
-    _console().print(table)
+    terminal().print(table)
 
 
 @click.command()
@@ -246,7 +242,7 @@ def check(paths: tuple[Path, ...], as_json: bool, groups: tuple[str, ...], overw
         table.add_row(t["name"], f"{t['peak_dbfs']:.1f}", f"{t['rms_dbfs']:.1f}",
                       "not measurable" if floor is None else f"{floor:.0f}",
                       "" if t["snr_db"] is None else f"{t['snr_db']:.0f} dB", t["advice"])
-    con = _console()
+    con = terminal()
     con.print(table)
     colours = {"error": "red", "warning": "yellow", "info": "cyan"}
     for g in group_problems(report["problems"]):

@@ -9,20 +9,11 @@ from pathlib import Path
 
 import click
 
+from studioflow.cli.format import num, terminal
 from studioflow.cli.outputs import OVERWRITE_HELP
+from studioflow.cli.progress import progress_bar
 
 ALBUM_FORMATS = ("wav24", "wav16", "flac", "mp3", "aac", "cd")
-
-
-def _progress(console):  # type: ignore[no-untyped-def]
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    return Progress(TextColumn("{task.description:<34}"), BarColumn(), TimeElapsedColumn(), console=console,
-                    transient=True, disable=not console.is_terminal)
-
-
-def _num(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f}"
 
 
 ALBUM_EXAMPLES = """\b
@@ -60,7 +51,6 @@ def album(album_file: str | None, out_dir: str | None, template: bool, include_u
     DDP fileset, album.json, album.html and manifest.json (SHA-256 of every file).
 
     """
-    from rich.console import Console
 
     from studioflow.cli.outputs import check_dir
 
@@ -72,12 +62,11 @@ def album(album_file: str | None, out_dir: str | None, template: bool, include_u
     if album_file is None or out_dir is None:
         raise click.UsageError("give ALBUM_FILE (or a project folder) and -o OUT_DIR, or --template")
     check_dir(out_dir)
-    console = Console(stderr=True)
     options = {"formats": formats or None, "report": not no_report, "overwrite": overwrite}
     from studioflow.audio.debris import Journal
 
     release = Path(os.path.abspath(out_dir))
-    with _progress(console) as progress, Journal(release.parent) as journal:
+    with progress_bar(label_width=34) as progress, Journal(release.parent) as journal:
         journal.note(release)       # an interrupted album leaves no partial release (a new release folder goes too)
         task = progress.add_task("album", total=1.0)
         options["progress"] = lambda stage, f: progress.update(task, description=stage, completed=f)
@@ -98,7 +87,7 @@ def album(album_file: str | None, out_dir: str | None, template: bool, include_u
         return
     from rich.table import Table
 
-    out = Console()
+    out = terminal()
     t = record["target"]
     table = Table(title=f"{record['artist']} - {record['title']}  (loudest song on {t['lufs']:g} LUFS, "
                         f"{t['ceiling_dbtp']:g} dBTP)")
@@ -107,9 +96,9 @@ def album(album_file: str | None, out_dir: str | None, template: bool, include_u
         table.add_column(col, justify="left" if col == "title" else "right")
     for s in record["songs"]:
         b, a = s["before"], s["after"]
-        table.add_row(str(s["number"]), s["title"], _num(s["intended_relative_lu"]), _num(b["integrated_lufs"]),
-                      _num(a["integrated_lufs"]), _num(a["relative_lu"]), _num(a.get("true_peak_8x_dbtp")),
-                      _num(b["distance_to_album_db"]), _num(a["distance_to_album_db"]))
+        table.add_row(str(s["number"]), s["title"], num(s["intended_relative_lu"], 2), num(b["integrated_lufs"], 2),
+                      num(a["integrated_lufs"], 2), num(a["relative_lu"], 2), num(a.get("true_peak_8x_dbtp"), 2),
+                      num(b["distance_to_album_db"], 2), num(a["distance_to_album_db"], 2))
     out.print(table)
     for s in record["songs"]:
         out.print(f"{s['number']}. {s['title']}: {s['loudness_note']}")
@@ -142,7 +131,6 @@ def translation(master: str, report_path: str | None, systems: tuple[str, ...], 
     --report, the numbers are also written as JSON beside the report.
 
     """
-    from rich.console import Console
 
     from studioflow.audio.atomic import to_jsonable, write_json
     from studioflow.cli.outputs import check_file
@@ -151,8 +139,7 @@ def translation(master: str, report_path: str | None, systems: tuple[str, ...], 
     if report_path:
         check_file(report_path, inputs=[master], overwrite=overwrite)
         check_file(Path(report_path).with_suffix(".json"), inputs=[master], overwrite=overwrite)
-    console = Console(stderr=True)
-    with _progress(console) as progress:
+    with progress_bar(label_width=34) as progress:
         task = progress.add_task("translation", total=1.0)
         result = check_translation(master, systems=systems or None, codec=codec, kbps=kbps,
                                    progress=lambda stage, f: progress.update(task, description=stage, completed=f))
@@ -165,12 +152,12 @@ def translation(master: str, report_path: str | None, systems: tuple[str, ...], 
     if as_json:
         click.echo(json.dumps(to_jsonable(result), indent=2))
         return
-    out = Console()
-    out.print(f"[bold]{path.name}[/bold]: {_num(result['integrated_lufs'])} LUFS, "
-              f"{_num(result['true_peak_dbtp'])} dBTP")
+    out = terminal()
+    out.print(f"[bold]{path.name}[/bold]: {num(result['integrated_lufs'], 2)} LUFS, "
+              f"{num(result['true_peak_dbtp'], 2)} dBTP")
     for c in result["checks"]:
-        out.print(f"[bold]{c['label']}[/bold] ({_num(c['integrated_lufs'])} LUFS, "
-                  f"{_num(c['loudness_change_lu'])} LU)")
+        out.print(f"[bold]{c['label']}[/bold] ({num(c['integrated_lufs'], 2)} LUFS, "
+                  f"{num(c['loudness_change_lu'], 2)} LU)")
         for w in c["findings"] or ["translates as it is"]:
             out.print(f"  - {w}")
     out.print(f"[dim]{result['note']}[/dim]")
