@@ -8,9 +8,10 @@ Layout::
     PROJECT/deliverables/<target>/  the release files per target platform
 
 The brief: artist, title, genre, reference tracks, target platforms (names from ``studioflow targets``), release
-format (single, EP or album), deadline (YYYY-MM-DD) and a free-text vision.
+format (single, EP or album), deadline (YYYY-MM-DD), a free-text vision and, optionally, the line-up: a list of
+instruments (``drums``) or of ``{instrument, player}`` mappings, which ``studioflow plan`` turns into an input list.
 
-A song entry may also carry what the producer knows of the song (``set_song_details``): ``tempo_bpm``, ``sections``
+A song entry may also carry what the producer knows of the song (``songs.set_song_details``): ``tempo_bpm``, ``sections``
 (``[{name, start_s}]``, seconds from the start) and ``genre`` (overrides the brief's for that song). The automatic
 first mix uses them; without them it estimates the tempo itself.
 """
@@ -32,7 +33,7 @@ from studioflow.errors import ParameterError, SessionError
 PROJECT_FILE = "project.yaml"
 SONGS = "songs"
 RELEASE_FORMATS = ("single", "EP", "album")
-BRIEF_KEYS = ("artist", "title", "genre", "references", "platforms", "release_format", "deadline", "vision")
+BRIEF_KEYS = ("artist", "title", "genre", "references", "platforms", "release_format", "deadline", "vision", "lineup")
 DEFAULT_PLATFORMS = ("spotify", "apple-music")
 SONG_FOLDERS = ("takes", "mixes", "masters", "reports")
 SONG_DETAILS = ("tempo_bpm", "sections", "genre")
@@ -188,6 +189,12 @@ def _check_brief(file: Path, brief: dict[str, Any]) -> None:
             raise SessionError(f"{file}: brief.{key}: must be a list of names, like [spotify]; got {items!r}")
     if "platforms" in brief and not brief["platforms"]:
         raise SessionError(f"{file}: brief.platforms: name at least one target platform, like [spotify]")
+    lineup = brief.get("lineup")
+    if lineup is not None and (not isinstance(lineup, list) or not all(
+            isinstance(x, str) and x.strip() or isinstance(x, dict) and isinstance(x.get("instrument"), str)
+            and all(isinstance(v, str) for v in x.values()) for x in lineup)):
+        raise SessionError(f"{file}: brief.lineup: must be a list of instruments, like [drums, bass, vocals], or of "
+                           f"mappings like {{instrument: vocals, player: Ana}}; got {lineup!r}")
 
 
 def _check_song(file: Path, song: dict[str, Any], key: str) -> None:
@@ -247,22 +254,3 @@ def check_song_details(*, tempo_bpm: float | None = None, sections: list[dict[st
     if genre is not None:
         out["genre"] = str(genre)
     return out
-
-
-def set_song_details(project_dir: str | Path, song: str, **details: Any) -> dict[str, Any]:
-    """Record ``tempo_bpm``, ``sections`` and/or ``genre`` of a song in project.yaml (locked); return the entry."""
-    from studioflow.producer import history
-    from studioflow.producer.lock import project_lock
-
-    unknown = set(details) - set(SONG_DETAILS)
-    if unknown:
-        raise ParameterError(f"song details: unknown {sorted(unknown)[0]!r} (known: {', '.join(SONG_DETAILS)})")
-    with project_lock(project_dir):
-        project = load_project(project_dir)
-        entry = project.song(song)
-        clean = check_song_details(where=f"{project.file} song {entry['name']!r}",
-                                   **{k: v for k, v in details.items() if v is not None})
-        entry.update(clean)
-        save_project(project)
-        history.append(project.path, "song-details", song=entry["name"], **clean)
-        return entry
