@@ -8,21 +8,29 @@ corpus's held-out songs and soundfont, the references not in the development lis
 Tone is measured as the issue states it: octave-band levels (31.5 Hz - 16 kHz) of the mid signal relative to their
 mean; the distance is their RMS difference to the reference's (dB). Per pair: the mix's distance, studioflow's and
 matchering's, the band that moved farthest away from the reference (dB; positive is worse than the mix), and the time
-of each call inside this one warm process (matchering's ``process`` writing a 24-bit WAV; studioflow's ``master``
-writing its 24-bit WAV and its JSON), then their ratio.
+of each (matchering's ``process`` writing a 24-bit WAV; studioflow's ``master`` writing its 24-bit BWF and its JSON):
+wall and CPU seconds (CPU, summed over threads, is steadier on a shared machine), best of ``--repeats`` turns taken
+in turns. studioflow is timed with the reference measured in the run, as matchering does, and again with its
+measurement cached (an album mastered against one reference). By default each is one call inside this one warm
+process; ``--processes`` runs each as a whole process from the command line (``studioflow master MIX -o OUT
+--reference REF`` and ``python -c`` calling matchering), start-up included. The ratios are matchering's time over ours.
 
     python bench/match.py                 # development and held-out pairs
     python bench/match.py --part dev --json
+    python bench/match.py --processes --repeats 3
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -95,28 +103,69 @@ def prepare(mix: Path, ref: Path, folder: Path) -> tuple[Path, Path]:
     return out[0], out[1]
 
 
-def run_pair(mix: Path, ref: Path, repeats: int) -> dict:
-    """Master one pair with both tools (best time of ``repeats`` turns each, taken in turns); their distances, the
-    worst band moved away, and the times (s)."""
-    import matchering as mg
+MATCHERING = ("import sys, matchering as mg; mg.log(lambda *_: None); "
+              "mg.process(target=sys.argv[1], reference=sys.argv[2], results=[mg.pcm24(sys.argv[3])])")
 
-    from studioflow.mastering.api import master
 
-    mg.log(lambda *_: None)
+def timed(call: Callable[[], object], processes: bool) -> tuple[float, float]:
+    """(wall s, CPU s) of ``call``: this process's CPU, or its children's when ``processes``."""
+    who = resource.RUSAGE_CHILDREN if processes else resource.RUSAGE_SELF
+    r0, t0 = resource.getrusage(who), time.perf_counter()
+    call()
+    wall, r1 = time.perf_counter() - t0, resource.getrusage(who)
+    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
+def tools(mix: Path, ref: Path, folder: Path, processes: bool) -> dict[str, Callable[[int], object]]:
+    """Each tool as a call of the turn's number (its output named by it): studioflow with the reference measured in
+    the run ("ours") and cached ("cached"), and matchering ("mg"); inside this process or as whole processes."""
+    from studioflow.mastering.measure import reference_cache_path
+
+    cache = reference_cache_path(ref)
+    if processes:
+        cli = [str(Path(sys.executable).with_name("studioflow")), "master", str(mix), "--reference", str(ref), "-o"]
+
+        def ours(turn: int, stem: str = "ours") -> object:
+            return subprocess.run([*cli, str(folder / f"{stem}{turn}.wav")], check=True, capture_output=True)
+
+        def mg(turn: int) -> object:
+            return subprocess.run([sys.executable, "-c", MATCHERING, str(mix), str(ref), str(folder / "theirs.wav")],
+                                  check=True, capture_output=True)
+    else:
+        import matchering
+
+        from studioflow.mastering.api import master
+
+        matchering.log(lambda *_: None)
+
+        def ours(turn: int, stem: str = "ours") -> object:
+            return master(mix, folder / f"{stem}{turn}.wav", reference=ref, target=None)
+
+        def mg(turn: int) -> object:
+            return matchering.process(target=str(mix), reference=str(ref),
+                                      results=[matchering.pcm24(str(folder / "theirs.wav"))])
+
+    def measured_in_run(turn: int) -> object:
+        cache.unlink(missing_ok=True)     # the reference measured in the run, as matchering does
+        return ours(turn)
+
+    return {"ours": measured_in_run, "cached": lambda turn: ours(turn, "cached"), "mg": mg}
+
+
+def run_pair(mix: Path, ref: Path, repeats: int, processes: bool) -> dict:
+    """Master one pair with both tools (best of ``repeats`` turns each, taken in turns); their distances, the
+    worst band moved away, and the wall and CPU times (s)."""
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d)
         mix_wav, ref_wav = prepare(mix, ref, folder)
-        ours_s = theirs_s = float("inf")
+        calls = tools(mix_wav, ref_wav, folder, processes)
+        best = {k: [float("inf"), float("inf")] for k in calls}
         for turn in range(repeats):
-            t0 = time.perf_counter()
-            master(mix_wav, folder / f"ours{turn}.wav", reference=ref_wav, target=None)
-            ours_s = min(ours_s, time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            mg.process(target=str(mix_wav), reference=str(ref_wav), results=[mg.pcm24(str(folder / "theirs.wav"))])
-            theirs_s = min(theirs_s, time.perf_counter() - t0)
-        (folder / "ours0.wav").rename(folder / "ours.wav")
+            for key, call in calls.items():
+                wall, cpu = timed(functools.partial(call, turn), processes)
+                best[key] = [min(best[key][0], wall), min(best[key][1], cpu)]
         r, m = octave_db(ref_wav), octave_db(mix_wav)
-        o, t = octave_db(folder / "ours.wav"), octave_db(folder / "theirs.wav")
+        o, t = octave_db(folder / "ours0.wav"), octave_db(folder / "theirs.wav")
 
     def rms(x: np.ndarray) -> float:
         return float(np.sqrt(np.mean((x - r) ** 2)))
@@ -124,9 +173,16 @@ def run_pair(mix: Path, ref: Path, repeats: int) -> dict:
     def worse(x: np.ndarray) -> float:
         return float(np.max(np.abs(x - r) - np.abs(m - r)))
 
+    times = {f"{k}_{what}": best[k][i] for k in best for i, what in enumerate(("s", "cpu_s"))}
     return {"mix": f"{mix.parent.parent.name}/{mix.parent.name}", "reference": ref.name,
             "mix_db": rms(m), "ours_db": rms(o), "matchering_db": rms(t), "ours_worst_band_db": worse(o),
-            "matchering_worst_band_db": worse(t), "ours_s": ours_s, "matchering_s": theirs_s}
+            "matchering_worst_band_db": worse(t), **times}
+
+
+def ratio(rows: list[dict], key: str) -> float:
+    """Matchering's summed time over ours (``key``: "ours_s", "cached_cpu_s", ...)."""
+    theirs = "mg_cpu_s" if key.endswith("cpu_s") else "mg_s"
+    return sum(x[theirs] for x in rows) / sum(x[key] for x in rows)
 
 
 def main() -> None:
@@ -135,31 +191,37 @@ def main() -> None:
     parser.add_argument("--part", choices=("dev", "heldout", "all"), default="all")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--repeats", type=int, default=2, help="turns per tool and pair; the best time counts")
+    parser.add_argument("--processes", action="store_true",
+                        help="time each tool as a whole process from the command line (start-up included)")
     args = parser.parse_args()
     if not CORPUS.is_dir():
         sys.exit(f"{CORPUS}: build the corpus first (python bench/corpus/build.py)")
     ensure_packages()
     results = {}
     for part in (("dev", "heldout") if args.part == "all" else (args.part,)):
-        results[part] = [run_pair(mix, ref, args.repeats) for mix, ref in pairs(part)]
+        results[part] = [run_pair(mix, ref, args.repeats, args.processes) for mix, ref in pairs(part)]
     if args.json:
         print(json.dumps(results, indent=2))
         return
+    how = "whole processes" if args.processes else "calls in one warm process"
     for part, rows in results.items():
         print(f"\n== {part}: octave-band distance to the reference (dB RMS, mid, mean removed); worst band moved "
-              "away from the reference (dB); time per call in one process (s)")
-        print(f"   {'mix':38} {'reference':22} {'mix':>6} {'ours':>6} {'mg':>6} {'ours+':>6} {'mg+':>6} "
-              f"{'ours s':>7} {'mg s':>6}")
+              f"away from the reference (dB); best wall / CPU s of {args.repeats} ({how}; ours with the reference "
+              "measured in the run)")
+        print(f"   {'mix':34} {'reference':20} {'mix':>6} {'ours':>6} {'mg':>6} {'ours+':>6} {'mg+':>6} "
+              f"{'ours s':>11} {'mg s':>11}")
         for x in rows:
-            print(f"   {x['mix'][:38]:38} {x['reference'][:22]:22} {x['mix_db']:6.2f} {x['ours_db']:6.2f} "
+            print(f"   {x['mix'][:34]:34} {x['reference'][:20]:20} {x['mix_db']:6.2f} {x['ours_db']:6.2f} "
                   f"{x['matchering_db']:6.2f} {x['ours_worst_band_db']:6.2f} {x['matchering_worst_band_db']:6.2f} "
-                  f"{x['ours_s']:7.2f} {x['matchering_s']:6.2f}")
+                  f"{x['ours_s']:5.2f}/{x['ours_cpu_s']:<5.2f} {x['mg_s']:5.2f}/{x['mg_cpu_s']:<5.2f}")
         wins = sum(x["ours_db"] < x["matchering_db"] for x in rows)
-        speed = sum(x["matchering_s"] for x in rows) / sum(x["ours_s"] for x in rows)
         print(f"   closer than matchering on {wins}/{len(rows)} pairs; mean {np.mean([x['ours_db'] for x in rows]):.2f}"
               f" vs {np.mean([x['matchering_db'] for x in rows]):.2f} dB (mixes {np.mean([x['mix_db'] for x in rows]):.2f});"
               f" worst band moved away: ours {max(x['ours_worst_band_db'] for x in rows):+.2f} dB, matchering "
-              f"{max(x['matchering_worst_band_db'] for x in rows):+.2f} dB; matchering takes {speed:.1f}x our time")
+              f"{max(x['matchering_worst_band_db'] for x in rows):+.2f} dB")
+        print(f"   matchering takes {ratio(rows, 'ours_s'):.2f}x our wall time ({ratio(rows, 'ours_cpu_s'):.2f}x CPU); "
+              f"with the reference's measurement cached {ratio(rows, 'cached_s'):.2f}x "
+              f"({ratio(rows, 'cached_cpu_s'):.2f}x CPU)")
 
 
 if __name__ == "__main__":

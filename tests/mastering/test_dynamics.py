@@ -19,7 +19,8 @@ def test_uncontrolled_low_band_gets_multiband_on_the_low_band_only(tmp_path):
     rec = master(tmp_path / "mix.wav", tmp_path / "m.wav")
     stage = _compression(rec)
     assert stage["enabled"] and stage["processor"] == "multiband_compressor"
-    assert stage["settings"]["ratio"][0] > 1.0 and stage["settings"]["ratio"][1:] == [1.0, 1.0]
+    assert stage["settings"]["ratio"][0] > 1.0 and stage["settings"]["ratio"][1:] == [1.0]
+    assert stage["settings"]["crossovers_hz"] == [150.0]          # split only where a band is compressed
     assert "low band" in stage["reason"] and "20.0 dB" in stage["reason"]
     before = rec["analysis"]["input"]["band_dynamics"]
     after = rec["analysis"]["after_chain"]["band_dynamics"]

@@ -68,6 +68,36 @@ def test_reference_measurement_is_cached_by_content_in_the_user_cache(tmp_path, 
     assert len(list(reference_cache_folder().iterdir())) == 2         # one entry per content
 
 
+def test_a_references_digest_is_remembered_until_the_file_changes_even_in_place(tmp_path, monkeypatch):
+    import os
+
+    from studioflow.mastering import measure
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    ref = tmp_path / "ref.wav"
+    write(ref, beat_song(-12.0, seconds=2.0), RATE, subtype="FLOAT")
+    first, cached = measure.measure_reference(ref)
+    assert not cached and len(list(measure.reference_digest_folder().iterdir())) == 1
+    hashed = []
+    real_hash = measure._hash_file
+    monkeypatch.setattr(measure, "_hash_file", lambda path: hashed.append(path) or real_hash(path))
+    again, cached = measure.measure_reference(ref)
+    assert cached and hashed == []                                    # unchanged: not read again to be hashed
+    assert again["integrated_lufs"] == first["integrated_lufs"]
+    # new samples written into the same file, same size, its modification time set back: still measured again
+    st = ref.stat()
+    louder = beat_song(-6.0, seconds=2.0)
+    write(tmp_path / "louder.wav", louder, RATE, subtype="FLOAT")
+    body = (tmp_path / "louder.wav").read_bytes()
+    assert len(body) == st.st_size
+    with open(ref, "r+b") as f:
+        f.write(body)
+    os.utime(ref, ns=(st.st_atime_ns, st.st_mtime_ns))
+    changed, cached = measure.measure_reference(ref)
+    assert not cached and hashed == [ref]
+    assert changed["integrated_lufs"] == pytest.approx(first["integrated_lufs"] + 6.0, abs=0.05)
+
+
 def test_reference_is_measured_without_a_cache_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatch):
     from studioflow.mastering.measure import measure_file, measure_reference
 

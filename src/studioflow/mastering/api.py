@@ -11,8 +11,10 @@ the check, in blocks).
    a second thread;
 3. gain + true-peak limiter rendered (kept the same way, only the last render) and measured as it is made (loudness, 4x true peak, the
    limiter's own gain reduction); a render within 0.3 LU of the target is landed by a gain after the limiter
-   (inside the ceiling margin), a farther one is rendered again at a secant-stepped gain; under light limiting the
-   first render also writes the 24-bit master, measured and 8x-checked beside it, kept if it lands within 0.05 LU;
+   (inside the ceiling margin), a farther one is rendered again at a secant-stepped gain. A reference match's
+   excerpt trial (pass 2) measures what the limiter takes there and what one more dB of gain brings, so the first
+   render starts at the gain that makes up for it; then, as under light limiting, the first render also writes the
+   24-bit master, measured and 8x-checked beside it, kept if it lands within 0.05 LU;
 4. write the (other) delivery files with that post-gain, each read again and measured (the 8x check and the
    spectrum in threads of their own); then OUT.json and the optional HTML report.
 """
@@ -33,6 +35,7 @@ from studioflow.dsp.dither import SHAPES as DITHER_SHAPES
 from studioflow.errors import AudioFileError, ParameterError
 from studioflow.mastering import chain, decisions, delivery, matching, parallel
 from studioflow.mastering.content import require_music
+from studioflow.mastering.loudness_floor import Loudness
 from studioflow.mastering.measure import MixMeter, measure_file, measure_reference
 from studioflow.mastering.scratch import Scratch, hidden_wav
 from studioflow.mastering.spectral import octave_db, spectral_distance_db
@@ -45,6 +48,9 @@ KEEP_RENDER_LU = 0.05               # ... and is kept as it is when it lands thi
 # a reference match is tried on an excerpt: runs of EXCERPT_RUN blocks (~1.5 s each), half the song and at most
 # EXCERPT_MAX_S in all (held in memory); the whole of a song shorter than EXCERPT_MIN_BLOCKS blocks
 EXCERPT_RUN, EXCERPT_MIN_BLOCKS, EXCERPT_MAX_S = 3, 18, 150.0
+# the trial's limiter is rendered a second time (loudness only) when it took at least TRIAL_LOSS_MIN_LU, one loss
+# (at least TRIAL_STEP_MIN_DB) higher: the slope there sets the full render's first gain and step
+TRIAL_LOSS_MIN_LU, TRIAL_STEP_MIN_DB = 0.05, 0.25
 
 
 @contextlib.contextmanager
@@ -178,10 +184,12 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         # whole chain and the limiter; when that missed the reference, the EQ is fitted again from the miss
         # (predict, render, measure, correct), then the whole mix runs through the chain once ---------------------
         compresses = any(s.enabled and s.name == "compression" for s in stages)
+        response = None                    # what the limiter took in the trial, when there was one
         if eq_stage.enabled and tonal_goal["kind"] == "reference":
             say("tonal balance: trying the chain on an excerpt", 0.18)
             excerpt = _excerpt(mix_kept.blocks(), mix_kept.frames, rate)
             trial = _through_limiter(stages, excerpt, rate, channels, goal, max_limiting_db)
+            response = trial["limiter"] if trial else None
             better = decisions.refit_tonal(eq_stage, trial, tonal_goal, rate, clean) if trial else None
             if better is not None:
                 stages[stages.index(eq_stage)] = eq_stage = better
@@ -195,14 +203,25 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         # 3. gain and limiter, rendered and measured until on target (4. the limiter's own gain reduction) -----
         loud_stage = decisions.loudness(pre["integrated_lufs"], pre["true_peak_dbtp"], goal, max_limiting_db)
         aim = loud_stage.settings["target_lufs"]
-        # light limiting lands on the predicted gain: the first render also writes the 24-bit master, measured
-        speculate = loud_stage.settings["predicted_limiting_db"] <= SPECULATE_BELOW_LIMITING_DB
+        first_gain, slope = None, 1.0
+        if response is not None:           # the first render makes up for the loss the trial measured
+            first_gain = loud_stage.settings["gain_db"] + response["loss_lu"] / response["slope"]
+            slope = response["slope"]
+            loud_stage.settings["trial_limiter_loss_lu"] = response["loss_lu"]
+            loud_stage.settings["trial_lu_per_db"] = response["slope"]
+            loud_stage.reason += (f"; the excerpt's trial lost {response['loss_lu']:.2f} LU in the limiter (one dB more "
+                                  f"gave {response['slope']:.2f} LU): the first render starts at "
+                                  f"{first_gain:+.2f} dB")
+        # light limiting lands on the predicted gain, and so does a first gain that makes up for the loss a trial
+        # measured: the first render also writes the 24-bit master, measured
+        speculate = response is not None or loud_stage.settings["predicted_limiting_db"] <= SPECULATE_BELOW_LIMITING_DB
         fit = chain.limit_to_target(lambda gain_db: parallel.ahead(pre_kept.blocks(gain_db)),
                                     lambda: scratch.enter_context(Scratch(out.parent, out.stem + "-lim", rate, channels)),
                                     loud_stage, rate, channels, aim, say,
                                     max_gain_db=loud_stage.settings.get("max_gain_db"),
                                     also=lambda i: delivery.Wav24Master(spec_path, rate, channels)
-                                    if speculate and i == 0 else None, keep_lu=KEEP_RENDER_LU)
+                                    if speculate and i == 0 else None, keep_lu=KEEP_RENDER_LU,
+                                    first_gain_db=first_gain, slope=slope)
         loud_stage.settings["gain_db"] = round(fit["gain_db"], 3)
         loud_stage.settings["post_gain_db"] = round(fit["post_gain_db"], 3)
         loud_stage.settings["iterations"] = fit["tried"]
@@ -322,20 +341,55 @@ def _excerpt(blocks: Iterable[np.ndarray], frames: int, rate: int) -> Iterator[n
 def _through_limiter(stages: list[decisions.Stage], blocks: Iterable[np.ndarray], rate: int, channels: int,
                      goal: Target, max_limiting_db: float | None) -> dict | None:
     """The spectrum of ``blocks`` through the chain and then the gain and limiter the loudness stage would set
-    (measured, not kept; None when the chain's output is silent)."""
-    out = list(chain.stream(chain.chain_of(chain.build(stages, rate), rate), blocks, channels))
+    (measured, not kept; None when the chain's output is silent), with what the limiter took (``"limiter"``:
+    ``_limiter_response``)."""
     level = MixMeter(rate, channels, spectrum=False, stats=False)
-    for b in out:
-        level.add(b)
+    out = []
+    with parallel.Beside(level.add) as side:          # measured beside the chain, as the full pass is
+        for b in chain.stream(chain.chain_of(chain.build(stages, rate), rate), blocks, channels):
+            out.append(b)
+            side.put(b)
     pre = level.result()
     if pre["integrated_lufs"] is None:
         return None
     stage = decisions.loudness(pre["integrated_lufs"], pre["true_peak_dbtp"], goal, max_limiting_db)
-    meter = MixMeter(rate, channels, true_peak=False, stats=False)
-    gain = np.float32(10 ** (stage.settings["gain_db"] / 20))
-    for b in chain.stream(chain.limiter_for(stage, rate), (b * gain for b in out), channels):
-        meter.add(b)
-    return meter.result()
+    meter = MixMeter(rate, channels, true_peak=False, stats=False, beside=True)
+    gain_db = stage.settings["gain_db"]
+    with parallel.Beside(meter.add) as side:
+        for b in chain.stream(chain.limiter_for(stage, rate), _gained(out, gain_db), channels):
+            side.put(b)
+    measured = meter.result()
+    return {**measured, "limiter": _limiter_response(out, stage, pre["integrated_lufs"], measured["integrated_lufs"],
+                                                     rate, channels)}
+
+
+def _gained(blocks: list[np.ndarray], gain_db: float) -> Iterator[np.ndarray]:
+    """New blocks: ``blocks`` times ``gain_db``."""
+    gain = np.float32(10 ** (gain_db / 20))
+    return (b * gain for b in blocks)
+
+
+def _limiter_response(out: list[np.ndarray], stage: decisions.Stage, pre_lufs: float, lufs: float | None, rate: int,
+                      channels: int) -> dict | None:
+    """What the limiter did to the trial's chain output ``out`` (``pre_lufs`` LUFS) at the loudness stage's gain
+    (rendered at ``lufs`` LUFS): ``loss_lu``, the loudness it took, and ``slope``, the LU of output one more dB of
+    gain brings there (a second render, loudness only, one loss further up); None when the render is silent. The
+    full render starts from the gain that makes up for the loss at that slope, and steps by it
+    (``chain.limit_to_target``)."""
+    if lufs is None:
+        return None
+    gain_db = stage.settings["gain_db"]
+    loss = pre_lufs + gain_db - lufs
+    if loss < TRIAL_LOSS_MIN_LU:                  # the limiter barely touched it: one more dB is one more LU
+        return {"loss_lu": round(max(loss, 0.0), 3), "slope": 1.0}
+    step = max(loss, TRIAL_STEP_MIN_DB)
+    level = Loudness(rate, channels)
+    with parallel.Beside(level.add) as side:
+        for b in chain.stream(chain.limiter_for(stage, rate), _gained(out, gain_db + step), channels):
+            side.put(b)
+    higher = level.result()["integrated_lufs"]
+    slope = 1.0 if higher is None else float(np.clip((higher - lufs) / step, chain.MIN_SLOPE, 1.0))
+    return {"loss_lu": round(loss, 3), "slope": round(slope, 3)}
 
 
 def _what_changed(record: dict) -> dict:

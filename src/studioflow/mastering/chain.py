@@ -18,6 +18,7 @@ LOUDNESS_TOLERANCE_LU = 0.1   # ... and one this close is kept even when its pea
 #: true peak by less than 0.07 dB up to 0.45 fs (``dsp.dynamics.limiter``); the delivery's 8x check still decides
 POST_GAIN_PEAK_MARGIN_DB = 0.1
 MAX_GAIN_ITERATIONS = 6
+MIN_SLOPE = 0.2              # a limiter turns 1 dB of gain into 0.2..1 LU
 IR_TAIL_DB = -150.0          # the EQ's impulse response is cut where the rest holds this little of its energy
 IR_MAX_FRAMES = 1 << 16
 WORKERS = 2                  # threads of the EQ's FFTs (one channel each; the limiter render waits on them)
@@ -148,7 +149,8 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], keep: Calla
                     rate: int, channels: int, target_lufs: float,
                     progress: Callable[[str, float], None] | None = None,
                     max_gain_db: float | None = None,
-                    also: Callable[[int], Any] | None = None, keep_lu: float = 0.0) -> dict:
+                    also: Callable[[int], Any] | None = None, keep_lu: float = 0.0, *,
+                    first_gain_db: float | None = None, slope: float = 1.0) -> dict:
     """Render gain + true-peak limiter over the chain's output into a store from ``keep()`` (a ``scratch.Scratch``:
     ``put``, ``done``, ``blocks``, ``release``), measured as it goes: integrated loudness (BS.1770), 4x true peak
     and the limiter's own gain reduction (``source(gain_db)`` gives the chain's output blocks times ``gain_db``, as
@@ -161,8 +163,10 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], keep: Calla
     blocks too (the master written in the same pass); when that render lands within ``keep_lu`` of the target it is
     kept as it is (no post-gain) and returned as ``kept``. A sink whose ``measures`` is true measures its own copy
     (the render on the 24-bit grid, within one step of 2^-23 of it): that render's loudness and 4x true peak are
-    then its ``loudness_and_peak()``, not measured a second time. Returns gain_db, post_gain_db, kept, render, the
-    tries and the gain-reduction statistics."""
+    then its ``loudness_and_peak()``, not measured a second time. ``first_gain_db`` (default the stage's gain) is
+    the gain of the first render and ``slope`` (LU of output per dB of gain, 0.2..1) the first secant step's, when
+    a trial render foresaw what the limiter takes (``api._limiter_response``). Returns gain_db, post_gain_db, kept,
+    render, the tries and the gain-reduction statistics."""
     from studioflow.analysis.truepeak import TruePeakMeter
     from studioflow.mastering.gain_reduction import GainReductionMeter
     from studioflow.mastering.loudness_floor import Loudness
@@ -170,7 +174,8 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], keep: Calla
 
     cap = float("inf") if max_gain_db is None else max_gain_db
     top_dbtp = stage.settings["ceiling_dbtp"] + CEILING_MARGIN_DB - POST_GAIN_PEAK_MARGIN_DB   # 4x peaks after post-gain
-    gain, post = min(stage.settings["gain_db"], cap), 0.0
+    gain = min(stage.settings["gain_db"] if first_gain_db is None else first_gain_db, cap)
+    post = 0.0
     tried: list[dict] = []
     gr: dict = {}
     kept = render = None
@@ -217,10 +222,7 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], keep: Calla
         if len(tried) >= 2 and tried[-2]["integrated_lufs"] is not None:
             g0, l0 = tried[-2]["gain_db"], tried[-2]["integrated_lufs"]
             slope = (lufs - l0) / (gain - g0) if gain != g0 else 1.0
-            slope = float(np.clip(slope, 0.2, 1.0))   # a limiter turns 1 dB of gain into 0.2..1 LU
-        else:
-            slope = 1.0
-        gain = min(gain + err / slope, cap)
+        gain = min(gain + err / float(np.clip(slope, MIN_SLOPE, 1.0)), cap)
     else:
         # out of passes: the last render stays; a post-gain takes what it can of the rest
         err = target_lufs - tried[-1]["integrated_lufs"]

@@ -27,6 +27,7 @@ MULTIBAND_MAX_RATIO = 3.0
 MULTIBAND_BODY_DB = 10.0      # a band threshold never sits further than this under the band's power mean
 MULTIBAND_KNEE_FRACTION = 0.3  # the band threshold sits this far up the band's p10..p95 range
 PEAK_OVER_RMS_DB = {"low": 3.0, "high": 6.0}   # peak-detector level over RMS: sine-like lows, noise-like highs
+MULTIBAND_TIMES_MS = {"low": (30.0, 120.0), "mid": (20.0, 150.0), "high": (5.0, 80.0)}   # band attack, release
 BAND_NAMES = {"low": "low band (< 150 Hz)", "high": "top band (> 4 kHz)"}
 REFERENCE_SMOOTH_BANDS = 1    # a reference balance is matched smoothed over about an octave of 1/3-octave bands
 REFERENCE_RESOLUTION = "third-octave"
@@ -199,7 +200,8 @@ def multiband(mix: dict, style: Style, eq: Stage | None = None, reference: dict 
     compressed. The threshold sits ``MULTIBAND_KNEE_FRACTION`` of the way up the band's range from its p10 level,
     plus the EQ's gain there and a peak-over-RMS allowance (the band compressors detect peaks; frame levels are RMS);
     the ratio shrinks the range above the threshold so the band ends about ``MULTIBAND_ALLOWANCE_DB`` wider than the
-    mids (or than the reference's band)."""
+    mids (or than the reference's band). The signal is split only at the crossovers of the compressed bands (low
+    band only: two bands at 150 Hz), so the bands that pass untouched go through no filters they do not need."""
     dyn = mix["band_dynamics"]
     ref_dyn = (reference or {}).get("band_dynamics")
     mid_range = dyn["mid"]["range_db"]
@@ -214,9 +216,10 @@ def multiband(mix: dict, style: Style, eq: Stage | None = None, reference: dict 
               if dyn[k]["level_db"] is not None and dyn[k]["range_db"] - allowed(k) > MULTIBAND_EXCESS_DB]
     if not style.multiband or not unruly:
         return None
-    thresholds, ratios, why = [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], []
+    groups = [k for k in ("low", "mid", "high") if k == "mid" or k in unruly]     # the bands the split makes
+    thresholds, ratios, why = [0.0] * len(groups), [1.0] * len(groups), []
     for k in unruly:
-        d, i = dyn[k], ("low", "mid", "high").index(k)
+        d, i = dyn[k], groups.index(k)
         # the onset sits MULTIBAND_KNEE_FRACTION up the band's range, but never more than MULTIBAND_BODY_DB under
         # the band's power mean: a sparse band (hi-hats now and then, whose p10 is near silence) is not compressed
         # all the time
@@ -232,9 +235,11 @@ def multiband(mix: dict, style: Style, eq: Stage | None = None, reference: dict 
                    f"against {against} {allowed(k):.1f} dB: {ratio:.1f}:1 above {thresholds[i]:g} dBFS"
                    + (f" (after the EQ's {shift:+.1f} dB there)" if abs(shift) >= 0.1 else ""))
     return Stage("compression", True, "multiband_compressor",
-                 {"crossovers_hz": list(MULTIBAND_CROSSOVERS_HZ), "threshold_db": thresholds, "ratio": ratios,
-                  "attack_ms": [30.0, 20.0, 5.0], "release_ms": [120.0, 150.0, 80.0]},
-                 "; ".join(why) + "; the other bands pass untouched (ratio 1)")
+                 {"crossovers_hz": [f for f, k in zip(MULTIBAND_CROSSOVERS_HZ, ("low", "high")) if k in unruly],
+                  "threshold_db": thresholds, "ratio": ratios,
+                  "attack_ms": [MULTIBAND_TIMES_MS[k][0] for k in groups],
+                  "release_ms": [MULTIBAND_TIMES_MS[k][1] for k in groups]},
+                 "; ".join(why) + "; the rest passes untouched (ratio 1)")
 
 
 def _eq_gain_db(eq: Stage | None, mix: dict, group: str) -> float:
