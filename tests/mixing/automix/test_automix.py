@@ -2,12 +2,13 @@
 high-passes, masking cuts, compression, sends at the tempo, the reference tilt, and a session that renders."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
-
 from automix_stems import RATE, write_stems
+
 from studioflow.analysis.loudness import integrated_loudness
 from studioflow.mixing import load_session, render
 from studioflow.mixing.automix import automix
@@ -145,3 +146,21 @@ def test_cli_automix_explains(tmp_path, mixed, capsys):
     out = capsys.readouterr().out
     assert "gain-staging" in out and "lead vocal" in out and "wrote" in out
     assert load_session(tmp_path / "s.yaml").tracks
+
+
+@pytest.mark.parametrize("lowest_hz", [63.0, 100.0, 125.0])
+def test_a_part_guessed_from_its_sound_that_reaches_the_bass_register_keeps_its_low_end(lowest_hz):
+    """A bass line played high (its lowest useful band at 125 Hz) taken for keys from its sound is high-passed no
+    higher than 40 Hz; named keys with the same spectrum get the keys' high-pass."""
+    from studioflow.analysis.spectrum import band_centres_hz
+    from studioflow.mixing.automix import eqmask
+    from studioflow.mixing.automix.measure import StemFeatures
+
+    bands = band_centres_hz(3, 48000)
+    spectrum = np.where(bands >= lowest_hz * 0.99, -20.0, -90.0)
+    f = StemFeatures("track3", Path("track3.wav"), 48000, 1, 10.0, -20.0, 3.0, -6.0, -20.0, 14.0,
+                     band_hz=bands, spectrum_db=spectrum)
+    guessed, _ = eqmask.highpass(f, "keys", trust_role=False)
+    named, _ = eqmask.highpass(f, "keys", trust_role=True)
+    assert guessed is None or guessed <= eqmask.GUESSED_LOW_PART_MAX_HZ
+    assert named is not None and named > eqmask.GUESSED_LOW_PART_MAX_HZ

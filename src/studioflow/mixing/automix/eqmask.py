@@ -17,7 +17,8 @@ from studioflow.mixing.automix.measure import StemFeatures
 USEFUL_BELOW_PEAK_DB = 30.0    # a band carries "useful" low end when it is within this of the part's strongest band
 HPF_FRACTION = 0.7             # the high-pass sits this far below the lowest useful band
 HPF_MIN_HZ = 30.0              # below this a high-pass is not worth an insert
-GUESSED_LOW_PART_HZ = 120.0    # a part guessed from its sound with useful energy below this ...
+GUESSED_LOW_PART_HZ = 150.0    # a part guessed from its sound with useful energy below this (the 125 Hz band holds a
+#                                bass line played from E3 up) ...
 GUESSED_LOW_PART_MAX_HZ = 40.0  # ... is high-passed no higher than this, whatever role was guessed
 # role -> highest high-pass frequency (Hz) automix will set, and the roles that keep their low end whole
 HPF_MAX_HZ = {"drums": 30.0, "kick": 30.0, "bass": 35.0, "toms": 60.0, "snare": 90.0, "hats": 400.0,
