@@ -77,7 +77,7 @@ def song_rows(folder: Path) -> list[Row]:
 
 def demo_rows() -> list[Row]:
     """The demo songs' stems (roles from their names), for the roles the MIDI corpus cannot give (a sung lead)."""
-    from studioflow.producer.demo_song import synthesize_demo
+    from studioflow.demo.songs import synthesize_demo
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

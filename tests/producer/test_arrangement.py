@@ -4,14 +4,14 @@ import json
 
 import numpy as np
 import pytest
-
 from music_signals import RATE, song
+
 from studioflow.analysis.sections import Section
 from studioflow.audio.files import read, write
 from studioflow.cli.main import main
+from studioflow.demo.songs import song_sections, synthesize_demo
 from studioflow.errors import ParameterError
 from studioflow.producer.arrangement import analyze_arrangement, remarks
-from studioflow.producer.demo_song import song_sections, synthesize_demo
 
 
 def _codes(result):

@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 import pytest
-
 from signals import noise, pink_noise, sine
+
 from studioflow.audio.files import write
 from studioflow.cli.main import main
 from studioflow.recording.checks import advice, check_audio, check_takes, find_groups, group_problems
@@ -77,13 +77,16 @@ def test_pairs_by_name_polarity_and_offset(tmp_path):
 
 
 def test_groups_by_take_number_and_explicit(tmp_path):
-    files = [tmp_path / "takes" / t / "take-002.wav" for t in ("oh_l", "snare")] + [tmp_path / "takes/oh_l/take-001.wav"]
+    files = ([tmp_path / "takes" / t / "take-002.wav" for t in ("oh_l", "snare")]
+             + [tmp_path / "takes/oh_l/take-001.wav"])
     assert find_groups(files) == [sorted(files[:2])]
     a = _write(tmp_path / "x", "a", pink_noise(1.0, RATE, seed=1))
     b = _write(tmp_path / "x", "b", -pink_noise(1.0, RATE, seed=1))
-    r = check_takes([a, b], groups=[[a, b]])
+    r = check_takes([a, b], groups=[[a, b]], report_path=tmp_path / "reports" / "check.json")
     pol = [p for p in r["problems"] if p["kind"] in ("polarity", "offset")]
     assert len(pol) == 1 and pol[0]["kind"] == "polarity" and pol[0]["correction"]["polarity"] == "inverted"
+    saved = json.loads((tmp_path / "reports" / "check.json").read_text())     # the API writes its report itself
+    assert saved["summary"] == r["summary"] and [t["name"] for t in saved["takes"]] == ["a", "b"]
 
 
 def test_check_command_writes_json(tmp_path, capsys):
@@ -116,7 +119,8 @@ def test_repeated_dropouts_fold_into_one_line_and_json_keeps_each(tmp_path, caps
     main(["check", str(tmp_path)])
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith(("error", "warning", "info"))]
     assert len(lines) == 1 and "5 dropouts" in lines[0]
-    assert len([p for p in json.loads((tmp_path / "check.json").read_text())["problems"] if p["kind"] == "dropout"]) == 5
+    problems = json.loads((tmp_path / "check.json").read_text())["problems"]
+    assert len([p for p in problems if p["kind"] == "dropout"]) == 5
 
 
 def test_decaying_hits_give_no_dropout_noise_or_click():

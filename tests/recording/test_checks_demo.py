@@ -8,7 +8,7 @@ import json
 import pytest
 
 from studioflow.cli.main import main
-from studioflow.producer.demo_song import PLANS, synthesize_demo
+from studioflow.demo.songs import PLANS, synthesize_demo
 from studioflow.recording.checks import group_problems
 
 

@@ -50,10 +50,11 @@ def coach(takes: tuple[str, ...], guide: str | None, key: str | None, tempo_bpm:
 
         click.echo(json.dumps(to_jsonable(result), indent=2))
         return
-    _print(result, report, plan)
+    print_coaching(result, report, plan)
 
 
-def _print(result: dict, report: str | None, plan: str | None) -> None:
+def print_coaching(result: dict, report: str | Path | None, plan: str | Path | None) -> None:
+    """Print a coaching result: a row per take, each take's remarks, the best take per phrase and what was written."""
     from rich.console import Console
     from rich.table import Table
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studioflow.audio.atomic import write_text
+from studioflow.audio.atomic import write_json, write_text
 from studioflow.mastering.report import _CSS, _fmt, _png
 
 
@@ -73,5 +73,8 @@ def render_translation_html(result: dict) -> str:
 
 
 def write_translation_report(result: dict, path: str | os.PathLike[str]) -> Path:
-    """Write the translation report HTML to ``path`` atomically; return the path."""
-    return write_text(path, render_translation_html(result))
+    """Write the translation report HTML to ``path`` and its numbers as JSON beside it (same name, ``.json``), both
+    atomically; return the HTML's path."""
+    target = write_text(path, render_translation_html(result))
+    write_json(target.with_suffix(".json"), result)
+    return target

@@ -79,6 +79,12 @@ def _remark(code: str, message: str, value: float, threshold: float | list[float
             "threshold": threshold if isinstance(threshold, list) else round(float(threshold), 2), "unit": unit}
 
 
+def _lufs(section: Section) -> float:
+    """The loudness (LUFS) of a section known to have one."""
+    assert section.loudness_lufs is not None
+    return section.loudness_lufs
+
+
 def _chorus(sections: list[Section]) -> Section | None:
     """The first chorus: first section of the loudest label that repeats (or of the loudest label, if none does)."""
     rated = [s for s in sections if s.loudness_lufs is not None]
@@ -89,7 +95,7 @@ def _chorus(sections: list[Section]) -> Section | None:
         by_label.setdefault(s.label, []).append(s)
 
     def level(label: str) -> float:
-        return max(s.loudness_lufs for s in by_label[label])  # type: ignore[type-var]
+        return max(_lufs(s) for s in by_label[label])
 
     repeated = [label for label, group in by_label.items() if len(group) > 1 and group[0] is not rated[0]]
     pool = repeated or [label for label in by_label if by_label[label][0] is not rated[0]]
@@ -116,9 +122,9 @@ def remarks(sections: list[Section], duration_s: float, *, genre: str | None, si
     long = [s for s in sections if s.duration_s >= LONG_SECTION_S and s.loudness_lufs is not None]
     body = long[1:-1] if len(long) >= 4 else long       # leave intro and outro out when there are enough sections
     if len(body) >= 2:
-        quiet = min(body, key=lambda s: s.loudness_lufs)  # type: ignore[arg-type,return-value]
-        loud = max(body, key=lambda s: s.loudness_lufs)  # type: ignore[arg-type,return-value]
-        contrast = loud.loudness_lufs - quiet.loudness_lufs  # type: ignore[operator]
+        quiet = min(body, key=_lufs)
+        loud = max(body, key=_lufs)
+        contrast = _lufs(loud) - _lufs(quiet)
         if contrast < CONTRAST_MIN_LU:
             out.append(_remark("no-contrast", f"Only {contrast:.1f} LU between the quietest long section "
                                f"({clock(quiet.start_s)}, {quiet.loudness_lufs:.1f} LUFS) and the loudest "
@@ -207,13 +213,14 @@ def analyze_arrangement(path_or_audio: str | os.PathLike[str] | np.ndarray, rate
 
 
 def plot_arrangement(result: dict, path: str | os.PathLike[str]) -> Path:
-    """Draw the short-term loudness curve with the sections and their loudness to a PNG at ``path`` (atomic)."""
+    """Draw the short-term loudness curve with the sections and their loudness to a PNG at ``path``, with
+    ``result``'s numbers beside it as JSON (same name, ``.json``); both atomic. Returns the PNG's path."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from studioflow.audio.atomic import atomic_write
+    from studioflow.audio.atomic import atomic_write, write_json
 
     curve = result["loudness_curve"]
     lufs = np.array([np.nan if v is None else v for v in curve["lufs"]], dtype=float)
@@ -241,4 +248,5 @@ def plot_arrangement(result: dict, path: str | os.PathLike[str]) -> Path:
     with atomic_write(target) as tmp:
         fig.savefig(tmp, format="png", dpi=100, bbox_inches="tight")
     plt.close(fig)
+    write_json(target.with_suffix(".json"), result)
     return target

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -138,8 +138,8 @@ def judge(m: dict[str, Any], rate: int, bits: int) -> dict[str, Any]:
 
 #: how a group of several problems of one kind is named in a report line
 _PLURAL = {"clipping": "clipped passages", "dropout": "dropouts", "click": "clicks",
-           "digital_silence": "stretches of digital silence", "dc_offset": "DC offsets", "polarity": "polarity problems",
-           "offset": "time offsets"}
+           "digital_silence": "stretches of digital silence", "dc_offset": "DC offsets",
+           "polarity": "polarity problems", "offset": "time offsets"}
 
 
 def _seconds(t: float) -> str:
@@ -166,7 +166,8 @@ def group_problems(found: list[dict[str, Any]], *, show: int = 3) -> list[dict[s
         else:
             shown = ", ".join(_seconds(t) for t in times[:show]) + (", ..." if len(times) > show else "")
             message = f"{len(items)} {_PLURAL.get(kind, kind + ' problems')}" + (f" at {shown} s" if times else "")
-            spans = [p["end_s"] - p["time_s"] for p in items if p.get("end_s") is not None and p.get("time_s") is not None]
+            spans = [p["end_s"] - p["time_s"] for p in items
+                     if p.get("end_s") is not None and p.get("time_s") is not None]
             levels = [p["level_dbfs"] for p in items if p.get("level_dbfs") is not None]
             if len(spans) == len(items):
                 lo, hi = _duration(min(spans)), _duration(max(spans))
@@ -242,23 +243,25 @@ def check_group(members: list[Path], loaded: dict[Path, tuple[np.ndarray, int]])
     """Polarity and time offset of each member against the first (the reference), with the correction."""
     ref = members[0]
     ra, rr = loaded[ref]
-    out = {"reference": label(ref), "members": [], "problems": []}
+    members_out: list[dict[str, Any]] = []
+    problems_out: list[dict[str, Any]] = []
+    out = {"reference": label(ref), "members": members_out, "problems": problems_out}
     for m in members[1:]:
         a, r = loaded[m]
         if r != rr:
             continue
         al = alignment.measure(ra, a, rr)
         item = {"file": label(m), **al.as_dict(), "related": abs(al.correlation) >= MIN_CORRELATION}
-        out["members"].append(item)
+        members_out.append(item)
         if not item["related"]:
             continue
         corr = al.correction()
         if al.polarity_inverted:
-            out["problems"].append(_problem(
+            problems_out.append(_problem(
                 "polarity", "error", f"{label(m)} is out of polarity with {label(ref)} (correlation "
                 f"{al.correlation:+.2f}): invert its polarity", 0.0, file=str(m), correction=corr))
         if abs(al.delay_ms) >= 0.1:
-            out["problems"].append(_problem(
+            problems_out.append(_problem(
                 "offset", "warning" if abs(al.delay_ms) >= 1.0 else "info",
                 f"{label(m)} arrives {abs(al.delay_ms):.2f} ms {'after' if al.delay_ms > 0 else 'before'} "
                 f"{label(ref)}: shift it by {corr['delay_ms']:+.2f} ms", 0.0, file=str(m), correction=corr))
@@ -266,12 +269,14 @@ def check_group(members: list[Path], loaded: dict[Path, tuple[np.ndarray, int]])
 
 
 def check_takes(paths_or_dir: str | Path | Iterable[str | Path], *,
-                groups: list[list[str | Path]] | None = None,
-                progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
+                groups: Sequence[Sequence[str | Path]] | None = None,
+                progress: Callable[[str, float], None] | None = None,
+                report_path: str | Path | None = None) -> dict[str, Any]:
     """Check takes (a song folder, a folder of stems, or a list of files); return the report dict (see module doc).
 
     ``groups`` lists files recorded together explicitly (used instead of the automatic grouping); ``progress`` is
-    called with (what, fraction done 0..1) before each file.
+    called with (what, fraction done 0..1) before each file. With ``report_path``, the report is also written there
+    as JSON (atomically, its folder made if missing).
     """
     files = find_files(paths_or_dir)
     report: dict[str, Any] = {"takes": [], "groups": [], "problems": []}
@@ -294,4 +299,9 @@ def check_takes(paths_or_dir: str | Path | Iterable[str | Path], *,
     report["summary"] = {"files": len(files), "problems": len(report["problems"]),
                          "errors": sum(p["severity"] == "error" for p in report["problems"]),
                          "warnings": sum(p["severity"] == "warning" for p in report["problems"])}
+    if report_path is not None:
+        from studioflow.audio.atomic import write_json
+
+        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
+        write_json(report_path, report)
     return report

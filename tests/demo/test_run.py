@@ -1,4 +1,5 @@
-"""demo-run --quick: the whole demo production on 10-second songs leaves every artefact it promises."""
+"""demo-run --quick: the whole demo production on 10-second songs leaves every artefact it promises and tells its
+story; a failing step is named (by ``run_demo`` and by the command)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import yaml
 
 from studioflow.audio.tags import read_tags
 from studioflow.cli.main import main
+from studioflow.demo import DemoStepError, run_demo
+from studioflow.demo.songs import song_sections
 from studioflow.errors import AudioFileError
 from studioflow.mastering.cue import parse_cue
 from studioflow.producer import notes
-from studioflow.producer.demo_song import song_sections
 
 FRAMES_PER_S = 75        # CD frames (Red Book): CUE times count 1/75 s
 
@@ -33,10 +35,30 @@ def test_the_quick_demo_runs_every_step_and_leaves_every_artefact(tmp_path, caps
     assert code == 0, text[-3000:]
     assert "failed" not in text and "demo finished" in text
     project = tmp_path / "project"
+    check_story(text, project)
     check_masters_and_status(project)
     check_sessions_and_notes(project)
     check_ep(project)
     check_translation(project)
+
+
+def check_story(text: str, project: Path) -> None:
+    """Every step is titled in order; the tables and lines of the commands each step stands for are printed; the
+    closing list names every artefact; the last line says how to open the listening room."""
+    flat = "".join(text.split())            # the console wraps long paths anywhere: compare without white space
+    titles = [line.split(". ", 1)[1].rstrip(" ─") for line in text.splitlines()
+              if line.startswith("─") and ". " in line]
+    assert titles[0].startswith("the demo songs") and titles[-1].startswith("where everything is")
+    assert len(titles) == 14
+    for said in ("Demo Song: 120 BPM", "Analysis (EBU R128", "input check", "song Demo Ballad:", "-> mixing engineer",
+                 "applied #", "again: ", "mastering report:",
+                 f"$ studioflow album {project / 'ALBUM.yaml'} -o {project / 'release'}", "CUE sheet: 2 tracks",
+                 "tags of 01 - Demo Song.flac", "mono fold-down", "refused, as it should be", "tracking approved by",
+                 "best take per phrase", "comp-v001.wav", "EP release (masters, CD image + CUE, manifest):",
+                 f"comp of the best phrases: {project.parent / 'coach' / 'takes' / 'vocal' / 'comp.wav'}"):
+        assert "".join(said.split()) in flat, said
+    assert flat.endswith("".join(f"listen, compare and leave notes: studioflow studio {project} "
+                                 "(then open http://127.0.0.1:8765/)".split()))
 
 
 def check_masters_and_status(project: Path) -> None:
@@ -103,7 +125,13 @@ def test_a_failing_step_is_named_and_exits_non_zero(capsys, tmp_path, monkeypatc
     def broken(*args, **kwargs):
         raise AudioFileError("the synthesizer is broken")
 
-    monkeypatch.setattr("studioflow.producer.demo_song.synthesize_demo", broken)
-    code, out = _run(capsys, "demo-run", str(tmp_path), "--quick")
+    monkeypatch.setattr("studioflow.demo.songs.synthesize_demo", broken)
+    heard = []
+    with pytest.raises(DemoStepError) as failed:
+        run_demo(tmp_path / "api", quick=True, progress=heard.append)
+    assert (failed.value.number, failed.value.title) == (1, "the demo songs")
+    assert isinstance(failed.value.error, AudioFileError)
+    assert [e["event"] for e in heard] == ["step"]                       # started, never done
+    code, out = _run(capsys, "demo-run", str(tmp_path / "cli"), "--quick")
     assert code == 1
     assert "demo step 1 (the demo songs) failed: AudioFileError: the synthesizer is broken" in " ".join(out.split())

@@ -1,4 +1,5 @@
-"""The demo's planted vocal takes: two takes of a four-bar line, each with known faults, and the MIDI guide.
+"""The demo's coaching step: two planted vocal takes of a four-bar line (each with known faults) and their MIDI
+guide, coached and comped.
 
 Take 1 sings the first phrase well (vibrato on its long note) and then rushes bars 3-4 by about 20 ms while its long
 notes sag about 25 cents flat; take 2 sits about 20 cents sharp and late in bars 1-2 and sings the rest well. So
@@ -8,10 +9,14 @@ the coach should keep take 1 for bars 1-2 and take 2 for bars 3-4.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Callable
 
 from studioflow.audio.files import write
+from studioflow.producer.coach import coach
 from studioflow.producer.coach.guide import GuideNote, write_guide
 from studioflow.producer.coach.synth import SungNote, sing
+from studioflow.recording.comp import comp
+from studioflow.recording.takes import add
 
 # (beat, semitones above the tonic, length in beats): two phrases, a beat's rest between them
 LINE = ((0, 0, 1), (1, 3, 1), (2, 7, 2), (4, 5, 1), (5, 3, 2), (8, 7, 1), (9, 8, 1), (10, 7, 2), (12, 5, 1),
@@ -42,3 +47,18 @@ def demo_takes(takes_folder: str | Path, guide_path: str | Path, *, bpm: float =
         paths.append(write(folder / f"take-{number:03d}.wav",
                            sing(notes, rate, duration_s=16 * beat + 0.5, seed=number), rate))
     return paths
+
+
+def coach_planted_takes(song_dir: str | Path, *,
+                        progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
+    """Write the planted takes into ``song_dir/takes/vocal`` (listed in takes.yaml), coach them against the guide
+    (``coach.html`` + ``coach.json``, ``comp-plan.yaml``) and build the comp of the best phrases; return the takes,
+    the file paths, the coaching result and the comp's record."""
+    song = Path(song_dir)
+    guide, report, plan = song / "guide.mid", song / "coach.html", song / "comp-plan.yaml"
+    for path in demo_takes(song / "takes" / "vocal", guide):
+        add(song, {"track": "vocal", "take": int(path.stem.split("-")[1]), "file": f"vocal/{path.name}"})
+    takes = sorted((song / "takes" / "vocal").glob("take-*.wav"))
+    result = coach(list(takes), guide=guide, report=report, plan=plan, progress=progress)
+    return {"takes": takes, "guide": guide, "report": report, "plan": plan, "coaching": result,
+            "comp": comp(song, "vocal", plan)}
