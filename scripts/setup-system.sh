@@ -4,7 +4,7 @@
 # Needs root; without it, says what to install.
 set -euo pipefail
 pkgs=(jackd2 libportaudio2 libsndfile1 ffmpeg tap-plugins swh-plugins lsp-plugins liblilv-0-0 lilv-utils
-      shntool flac cuetools)
+      shntool flac cuetools chromium gcc ardour)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import importlib
-import importlib.util
 import logging
 import signal
 import sys
@@ -29,10 +28,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("studioflow.cli.recording:check", "Check takes for clipping, noise, hum, DC and phase."),
     "comp": ("studioflow.cli.recording:comp", "Build a comp from segments of several takes."),
     "align": ("studioflow.cli.recording:align", "Align mics in time and polarity to a reference track."),
+    "room": ("studioflow.cli.room:room", "Measure the room: decay per octave, modes, reflections, advice."),
+    "plan": ("studioflow.cli.plan:plan", "Plan a session: input list, mics, format, what to record together."),
     # mixing engineer
     "mix": ("studioflow.cli.mixing:mix", "Render a session to a mix (and stems)."),
     "automix": ("studioflow.cli.mixjudgment:automix", "Write a first mix session from a folder of stems."),
     "revise": ("studioflow.cli.mixjudgment:revise", "Turn mix notes into session edits."),
+    "export": ("studioflow.cli.exchange:export", "Export a mix session to Ardour or DAWproject."),
+    "import": ("studioflow.cli.exchange:import_", "Import an Ardour session or a DAWproject as a mix session."),
     # mastering engineer
     "master": ("studioflow.cli.mastering:master", "Master a mix for a platform or a reference."),
     "targets": ("studioflow.cli.mastering:targets", "Show the loudness targets of the platforms."),
@@ -47,9 +50,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "notes": ("studioflow.cli.producer:notes", "List open notes by role."),
     "arrangement": ("studioflow.cli.arrangement:arrangement", "Tempo, sections and arrangement advice for a song."),
     "status": ("studioflow.cli.producer:status", "The project dashboard."),
+    "coach": ("studioflow.cli.coach:coach", "Coach takes: pitch, vibrato and drift, timing, best take per phrase."),
+    "studio": ("studioflow.cli.studio:studio", "Open the listening room: listen, compare, note, approve."),
     # demo
     "demo": ("studioflow.cli.demo:demo", "Synthesize the demo multitrack song into a folder."),
     "demo-run": ("studioflow.cli.demo:demo_run", "Run the full demo production (what `make demo` runs)."),
+    "batch": ("studioflow.cli.batch:batch", "Analyze, normalize, master or check a whole catalog on Dask."),
 }
 
 
@@ -57,10 +63,10 @@ class LazyGroup(click.Group):
     """A click group that imports a subcommand's module only when that subcommand runs."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name in COMMANDS if _available(name)]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in COMMANDS or not _available(name):
+        if name not in COMMANDS:
             return None
         module, func = COMMANDS[name][0].split(":")
         return getattr(importlib.import_module(module), func)
@@ -70,12 +76,6 @@ class LazyGroup(click.Group):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
-
-
-def _available(name: str) -> bool:
-    """True when the module behind a command exists (roles land one at a time)."""
-    module = COMMANDS[name][0].split(":")[0]
-    return importlib.util.find_spec(module) is not None
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
