@@ -55,7 +55,8 @@ def in_blocks(proc, audio: np.ndarray) -> np.ndarray:
 
 
 def matched_difference(ours: np.ndarray, peer: np.ndarray) -> float:
-    """Largest difference of ``peer`` from ``ours`` after a least-squares gain (pedalboard normalises the IR), relative."""
+    """Largest difference of ``peer`` from ``ours`` after a least-squares gain (pedalboard normalises the IR), relative.
+    """
     gain = float(np.vdot(ours, peer) / np.vdot(ours, ours))
     return float(np.abs(peer - gain * ours).max() / np.abs(peer).max())
 

@@ -2,8 +2,9 @@
 
 Prints each time (wall, best of ``--repeats`` runs taken in turns with the peer, with the spread; and CPU seconds of
 the process, steadier on a shared machine), their ratio (ours with the reference measured in the run, as matchering
-does, and again with its measurement cached beside it, as when an album is mastered against one reference), and each output's spectral distance to the reference (dB RMS over 1/3-octave bands
-from 31.5 Hz to 16 kHz, loudness-normalized; ``studioflow.mastering.spectral``).
+does, and again with its measurement cached beside it, as when an album is mastered against one reference), and
+each output's spectral distance to the reference (dB RMS over 1/3-octave bands from 31.5 Hz to 16 kHz,
+loudness-normalized; ``studioflow.mastering.spectral``).
 Run: ``.venv/bin/python bench/master.py [--seconds 180]``.
 """
 

@@ -216,7 +216,8 @@ def main() -> None:
                   f"{x['ours_s']:5.2f}/{x['ours_cpu_s']:<5.2f} {x['mg_s']:5.2f}/{x['mg_cpu_s']:<5.2f}")
         wins = sum(x["ours_db"] < x["matchering_db"] for x in rows)
         print(f"   closer than matchering on {wins}/{len(rows)} pairs; mean {np.mean([x['ours_db'] for x in rows]):.2f}"
-              f" vs {np.mean([x['matchering_db'] for x in rows]):.2f} dB (mixes {np.mean([x['mix_db'] for x in rows]):.2f});"
+              f" vs {np.mean([x['matchering_db'] for x in rows]):.2f} dB"
+              f" (mixes {np.mean([x['mix_db'] for x in rows]):.2f});"
               f" worst band moved away: ours {max(x['ours_worst_band_db'] for x in rows):+.2f} dB, matchering "
               f"{max(x['matchering_worst_band_db'] for x in rows):+.2f} dB")
         print(f"   matchering takes {ratio(rows, 'ours_s'):.2f}x our wall time ({ratio(rows, 'ours_cpu_s'):.2f}x CPU); "

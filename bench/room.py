@@ -29,6 +29,7 @@ from scipy.signal import fftconvolve
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "recording" / "room"))
 
 from planted_room import DIRECT_MS, RATE, T30_S, planted_ir, t30_at  # noqa: E402
+
 from studioflow.recording.room import decay  # noqa: E402
 from studioflow.recording.room.analyze import analyze_irs  # noqa: E402
 from studioflow.recording.room.sweep import deconvolve, make_sweep  # noqa: E402

@@ -22,7 +22,8 @@ def noise(seconds: float, rate: int = 48000, rms_dbfs: float = -20.0, channels: 
     return x.astype(np.float32)
 
 
-def pink_noise(seconds: float, rate: int = 48000, rms_dbfs: float = -20.0, channels: int = 1, seed: int = 0) -> np.ndarray:
+def pink_noise(seconds: float, rate: int = 48000, rms_dbfs: float = -20.0, channels: int = 1,
+               seed: int = 0) -> np.ndarray:
     """Pink (1/f power) noise made in the frequency domain, float32 (channels, frames), at ``rms_dbfs`` RMS."""
     rng = np.random.default_rng(seed)
     n = int(round(seconds * rate))

@@ -6,7 +6,8 @@ import numpy as np
 
 
 def tone(segments: list[tuple[float, float]], rate: int, channels: int = 2, freq_hz: float = 1000.0) -> np.ndarray:
-    """Concatenated 1 kHz sine segments [(seconds, peak dBFS per channel), ...], continuous phase, (channels, frames)."""
+    """Concatenated 1 kHz sine segments [(seconds, peak dBFS per channel), ...], continuous phase, (channels, frames).
+    """
     lengths = [int(round(sec * rate)) for sec, _ in segments]
     gains = np.concatenate([np.full(n, 10 ** (db / 20)) for n, (_, db) in zip(lengths, segments)])
     t = np.arange(gains.size) / rate

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from signals import noise, pink_noise
+
 from studioflow.analysis import alignment
 
 RATE = 48000

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from signals import noise, sine
+
 from studioflow.analysis import problems
 
 RATE = 48000

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 import soundfile as sf
-
 from signals import pink_noise
+
 from studioflow.analysis.loudness import measure
 from studioflow.analysis.report import BLOCK_FRAMES, HELPER_BLOCKS, analyze, measure_file, measure_files
 from studioflow.errors import ParameterError, StudioflowError

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-
 from music_signals import RATE, song
 from signals import sine
+
 from studioflow.analysis.loudness import measure
 from studioflow.analysis.sections import checkerboard_kernel, find_sections, section_loudness
 from studioflow.analysis.tempo import spectral_frames, tempo_from_frames

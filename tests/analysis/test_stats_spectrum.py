@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from signals import noise, pink_noise, sine
+
 from studioflow.analysis.spectrum import band_centres_hz, octave_spectrum, third_octave_spectrum
 from studioflow.analysis.stats import SignalStats, signal_stats
 

@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-
 from music_signals import RATE, click_track, drums
-from studioflow.analysis.tempo import (SpectralFrames, analyze_tempo, estimate_tempo, mel_filterbank,
-                                       spectral_frames)
+
+from studioflow.analysis.tempo import SpectralFrames, analyze_tempo, estimate_tempo, mel_filterbank, spectral_frames
 from studioflow.errors import ParameterError
 
 TEMPI = (90.0, 120.0, 128.0, 140.0)

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-
 from ebu_signals import TECH3341_TRUE_PEAK, true_peak_case
 from signals import noise
+
 from studioflow.analysis.truepeak import TruePeakMeter, oversampling_factor, sample_peak_dbfs, true_peak_dbtp
 
 MARGIN_DB = 0.1   # the published tolerance is +0.2/-0.4 dB; we hold to half of the upper side and a quarter below

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
+from signals import sine
 
 from studioflow.audio import files
 from studioflow.audio.stream import BlockReader, BlockWriter
 from studioflow.errors import AudioFileError
-from signals import sine
 
 RATE = 48000
 

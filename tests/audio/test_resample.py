@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy.signal import hilbert
-
 from signals import noise, sine
+
 from studioflow.audio.resample import Resampler, resample
 from studioflow.errors import ParameterError
 

@@ -7,11 +7,11 @@ import tracemalloc
 import numpy as np
 import pytest
 import soundfile as sf
+from signals import noise
 
 from studioflow.audio import files
 from studioflow.audio.stream import BlockReader, BlockWriter, blocks
 from studioflow.errors import AudioFileError, ParameterError
-from signals import noise
 
 RATE = 48000
 

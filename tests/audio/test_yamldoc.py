@@ -63,4 +63,5 @@ def test_a_key_whose_value_has_comments_before_it_takes_an_annotation(tmp_path):
     doc["s"]["inserts"].append({"type": "eq"})
     annotate(doc["s"], "inserts", "v002: ring cut")
     text = dump_document(doc)
-    assert re.search(r"inserts: +# v002: ring cut\n    # gain staging\n    - \{type: gain, gain_db: 1\.0\}\n", text), text
+    assert re.search(r"inserts: +# v002: ring cut\n    # gain staging\n"
+                     r"    - \{type: gain, gain_db: 1\.0\}\n", text), text

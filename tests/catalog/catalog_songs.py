@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-
 from music_signals import song
+
 from studioflow.analysis.loudness import integrated_loudness
 from studioflow.audio.files import write
 

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-
 from catalog_checks import loudness_and_peak
 from catalog_songs import make_song
+
 from studioflow.catalog.run import run_batch
 from studioflow.mastering.manifest import sha256_file
 

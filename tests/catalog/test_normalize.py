@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
-
 from catalog_checks import loudness_and_peak
 from catalog_songs import make_song
+
 from studioflow.audio.files import write
 from studioflow.catalog.normalize import normalize_song
 from studioflow.errors import AudioFileError

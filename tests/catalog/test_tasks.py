@@ -1,5 +1,6 @@
 from catalog_checks import loudness_and_peak
 from catalog_songs import make_song
+
 from studioflow.catalog.tasks import run_song
 from studioflow.mastering.manifest import sha256_file
 from studioflow.mastering.targets import resolve_target

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 import soundfile as sf
-
 from signals import pink_noise
+
 from studioflow.cli.main import main
 
 

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from producer.producer_fixtures import stand_in_master, stems_dir  # noqa: F401
 from studioflow.cli.main import main
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from cli.test_errors import run, snapshot
+
 from studioflow.audio.files import write
 from studioflow.cli.main import main
 

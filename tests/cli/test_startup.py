@@ -1,4 +1,4 @@
-"""Start-up: `studioflow --help` and `--version` import nothing heavy (no numba, scipy or matplotlib), as whole processes."""
+"""Start-up: `studioflow --help` and `--version` import nothing heavy (numba, scipy, matplotlib), as whole processes."""
 
 import subprocess
 import sys

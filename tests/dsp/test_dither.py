@@ -1,11 +1,12 @@
-"""Dither: quantized output, error level (TPDF: 3 q^2/12), error spectrum shape (flat or the shaping filter's), seeding."""
+"""Dither: quantized output, error level (TPDF: 3 q^2/12), error spectrum (flat or the shaping filter's), seeding."""
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import signal
-
 from signals import noise, process_in_blocks
+
 from studioflow.dsp import registry
 from studioflow.dsp.dither import Dither, noise_transfer
 from studioflow.errors import ParameterError

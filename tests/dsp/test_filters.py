@@ -1,4 +1,4 @@
-"""Filter design against analog prototypes and analytic formulas (RBJ cookbook prototypes, Butterworth, Linkwitz-Riley)."""
+"""Filter design against analog prototypes and analytic formulas (RBJ cookbook, Butterworth, Linkwitz-Riley)."""
 
 import numpy as np
 import pytest

@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
-
 from delayed_signals import periodic_noise
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from signals import noise, process_in_blocks
+
 from studioflow.dsp import fractional
 from studioflow.dsp.fractional import BULK, FractionalDelay, fir, shift, split
 from studioflow.errors import ParameterError

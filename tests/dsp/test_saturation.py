@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from signals import noise, process_in_blocks, sine
+
 from studioflow.dsp import registry
 from studioflow.dsp.saturation import Saturation, curve
 from studioflow.errors import ParameterError

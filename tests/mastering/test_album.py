@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from albumkit import RATE, song, write_album
+from albumkit import song, write_album
 
 from studioflow.audio.files import info, read
 from studioflow.audio.tags import read_tags

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from albumkit import song, write_album
 
+from studioflow.audio.codes import gs1_check_digit, normalise_catalog, normalise_isrc
 from studioflow.errors import SessionError
 from studioflow.mastering import cdimage
 from studioflow.mastering.albumfile import load_album
-from studioflow.audio.codes import gs1_check_digit, normalise_catalog, normalise_isrc
 
 HEAD = "title: EP\nartist: Band\n"
 

@@ -120,8 +120,8 @@ def test_the_16bit_dither_is_muted_in_digital_silence_only(tmp_path):
     x = np.stack([x, x])
     runs = []
     for size in (x.shape[1], 1000, 333):                          # the same in blocks of any size
-        runs.append(np.concatenate(list(dither_16((x[:, i:i + size] for i in range(0, x.shape[1], size)), 44100, "tpdf")),
-                                   axis=1))
+        parts = (x[:, i:i + size] for i in range(0, x.shape[1], size))
+        runs.append(np.concatenate(list(dither_16(parts, 44100, "tpdf")), axis=1))
     y = runs[0]
     assert y.shape == x.shape and all(np.array_equal(r, y) for r in runs[1:])
     n = tone.size

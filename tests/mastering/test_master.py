@@ -42,8 +42,12 @@ def test_hits_target_under_ceiling(mixes, tmp_path, mix, target):
 
 
 def test_reference_measurement_is_cached_by_content_in_the_user_cache(tmp_path, monkeypatch):
-    from studioflow.mastering.measure import (measure_file, measure_reference, reference_cache_folder,
-                                              reference_cache_path)
+    from studioflow.mastering.measure import (
+        measure_file,
+        measure_reference,
+        reference_cache_folder,
+        reference_cache_path,
+    )
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert reference_cache_folder() == tmp_path / "cache" / "studioflow" / "references"
@@ -125,5 +129,5 @@ def test_a_reference_at_another_rate_is_matched_on_the_bands_both_hold(tmp_path,
     goal = rec["tonal_target"]["level_db"]
     assert len(goal) == len(rec["analysis"]["input"]["spectrum"]["level_db"])
     assert rec["spectral_distance_db"]["after"] < rec["spectral_distance_db"]["before"] + 0.5
-    assert rec["analysis"]["output"]["integrated_lufs"] == pytest.approx(rec["analysis"]["reference"]["integrated_lufs"],
-                                                                          abs=0.5)
+    reference_lufs = rec["analysis"]["reference"]["integrated_lufs"]
+    assert rec["analysis"]["output"]["integrated_lufs"] == pytest.approx(reference_lufs, abs=0.5)

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from studioflow.mixing import load_session, render
 from studioflow.errors import ParameterError
+from studioflow.mixing import load_session, render
 
 RATE = 48000
 

@@ -1,8 +1,8 @@
 """A fractional time_align insert in a mix: its latency is compensated, so it lands exactly its delay later."""
 
 import numpy as np
-
 from delayed_signals import periodic_noise
+
 from studioflow.dsp.fractional import BULK
 from studioflow.mixing import load_session, render
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from studioflow.mixing.automation import Envelope, parse_curve
-from studioflow.mixing.timeline import Timeline, TimeError, parse_time_signature
+from studioflow.mixing.timeline import TimeError, Timeline, parse_time_signature
 
 
 def test_bar_beat_in_four_four():

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 from rich.console import Console
-
 from signals import sine
+
 from studioflow.audio.files import write
 from studioflow.cli.mixing import mix as mix_command
 from studioflow.cli.producer import print_status

@@ -112,7 +112,7 @@ def test_the_starting_session_add_song_writes_is_at_unity_and_mixes_to_the_plain
     tracks = yaml.safe_load((song / "session.yaml").read_text())["tracks"]
     assert {t["name"]: t["gain_db"] for t in tracks} == {"bass": 0.0, "hats": 0.0}
     # at unity the mix is the plain sum of the takes (mono tracks at centre, constant power: cos(pi/4) each side)
-    (bass, rate), (hats, _) = read(song / "takes/bass/take-001.wav"), read(song / "takes/hats/take-001.wav")
+    (bass, _), (hats, _) = read(song / "takes/bass/take-001.wav"), read(song / "takes/hats/take-001.wav")
     render(load_session(song / "session.yaml"), tmp_path / "mix.wav")
     mixed, _ = read(tmp_path / "mix.wav")
     expected = (bass[0] + hats[0]) * np.float32(np.cos(np.pi / 4))

@@ -9,7 +9,13 @@ import yaml
 
 from studioflow.producer.notes import close_note, file_note, load, project_notes
 from studioflow.producer.routing import (
-    CUES, PART_PRIOR_REASON, ROLE_TITLES, ROLES, UNSURE_BELOW, UNSURE_REASON, route_note,
+    CUES,
+    PART_PRIOR_REASON,
+    ROLE_TITLES,
+    ROLES,
+    UNSURE_BELOW,
+    UNSURE_REASON,
+    route_note,
 )
 from studioflow.producer.songs import add_song
 

@@ -94,7 +94,7 @@ def jack_server(tmp_path_factory):
     try:
         yield name
     finally:
-        import sounddevice   # close PortAudio's JACK client while the server still runs (else it aborts at exit)
+        import sounddevice  # close PortAudio's JACK client while the server still runs (else it aborts at exit)
         while sounddevice._initialized:
             sounddevice._terminate()
         _stop(proc)

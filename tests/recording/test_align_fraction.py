@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 import pytest
-
 from delayed_signals import periodic_noise
+
 from studioflow.audio.files import read, write
 from studioflow.cli.main import main
 from studioflow.recording import takes

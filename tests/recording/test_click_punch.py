@@ -3,8 +3,8 @@ input inside the JACK server."""
 
 import numpy as np
 import pytest
-
 from signals import pink_noise
+
 from studioflow.analysis import alignment
 from studioflow.audio.files import read
 from studioflow.recording import takes

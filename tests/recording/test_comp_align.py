@@ -4,8 +4,8 @@ import os
 
 import numpy as np
 import pytest
-
 from signals import noise, pink_noise, sine
+
 from studioflow.analysis import alignment
 from studioflow.audio.files import read, write
 from studioflow.cli.main import main

@@ -12,6 +12,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).parent / "room"))   # planted_room.py
 
 from planted_room import RATE, planted_ir  # noqa: E402
+
 from studioflow.cli.main import main  # noqa: E402
 from studioflow.errors import ParameterError, SessionError  # noqa: E402
 from studioflow.producer.project import create_project, load_project  # noqa: E402

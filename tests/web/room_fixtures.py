@@ -13,8 +13,8 @@ from typing import Iterator
 
 import pytest
 import yaml
-
 from signals import noise, sine
+
 from studioflow.audio.files import write
 from studioflow.mastering.api import master
 from studioflow.mixing.versions import render_version

@@ -12,11 +12,11 @@ import threading
 import httpx
 import numpy as np
 import pytest
+from web.room_fixtures import FOLDER, SONG
 
 from studioflow.analysis.report import analyze
 from studioflow.audio.files import read, write
 from studioflow.producer import history, notes
-from web.room_fixtures import FOLDER, SONG
 
 SONG_DIR = f"songs/{FOLDER}"
 
@@ -143,7 +143,8 @@ def test_markers_export_csv_audacity_and_reaper(room):
     assert rows[0] == "id,start_s,end_s,role,status,by,text,reason" and len(rows) == 3    # the untimed note left out
     assert rows[1].split(",")[1:3] == ["30.000", "45.000"] and rows[2].split(",")[1:3] == ["83.000", ""]
     assert out["audacity"].text.splitlines() == [
-        "30.000000\t45.000000\t#2 [producer] the bridge drags", "83.000000\t83.000000\t#1 [mixing] the snare is too loud"]
+        "30.000000\t45.000000\t#2 [producer] the bridge drags",
+        "83.000000\t83.000000\t#1 [mixing] the snare is too loud"]
     assert out["reaper"].text.splitlines() == ["#,Name,Start,End,Length", "R1,#2 [producer] the bridge drags,0:30.000,"
                                                "0:45.000,0:15.000", "M1,#1 [mixing] the snare is too loud,1:23.000,,"]
     assert 'filename="long-song-notes-reaper.csv"' in out["reaper"].headers["content-disposition"]

@@ -13,9 +13,9 @@ from typing import Callable, Iterator
 import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from web.room_fixtures import FOLDER, SONG, Room, studioflow
 
 from studioflow.web.access import Access
-from web.room_fixtures import FOLDER, SONG, Room, studioflow
 
 pytestmark = pytest.mark.slow       # a real browser: about 25 s together on an idle machine
 

@@ -9,9 +9,9 @@ import subprocess
 import sys
 
 import httpx
+from web.room_fixtures import SONG, studioflow
 
 from studioflow.web.server import bind
-from web.room_fixtures import SONG, studioflow
 
 
 def test_help_has_an_example():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from signals import noise
+
 from studioflow.audio.files import write
 from studioflow.errors import ParameterError
 from studioflow.web.peaks import slice_peaks, waveform

@@ -9,10 +9,10 @@ import os
 
 import httpx
 import pytest
+from web.room_fixtures import FOLDER, SONG, Room
 
 from studioflow.producer import notes
 from studioflow.web.access import MAX_BODY_BYTES, Access
-from web.room_fixtures import FOLDER, SONG, Room
 
 MIX = f"songs/{FOLDER}/mixes/{FOLDER}-v001.wav"
 

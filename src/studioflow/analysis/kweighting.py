@@ -38,7 +38,8 @@ def check_rate(sample_rate: int) -> int:
     """Validate a sample rate for the meter (8 kHz .. 192 kHz) and return it as int."""
     rate = int(sample_rate)
     if rate != sample_rate or not MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
-        raise ParameterError(f"loudness meter: sample_rate {sample_rate!r} Hz is outside {MIN_RATE_HZ}..{MAX_RATE_HZ} Hz")
+        raise ParameterError(f"loudness meter: sample_rate {sample_rate!r} Hz is outside "
+                             f"{MIN_RATE_HZ}..{MAX_RATE_HZ} Hz")
     return rate
 
 

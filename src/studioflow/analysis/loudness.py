@@ -123,7 +123,7 @@ class LoudnessMeter:
         self._ticks_done = 0
         self._true_peak = TruePeakMeter(self.sample_rate, self.channels) if true_peak else None
 
-    def _tick_end(self, k: np.ndarray | int) -> np.ndarray | int:
+    def _tick_end(self, k: np.ndarray | int) -> np.ndarray:
         """Absolute frame index where tick k (0-based) ends."""
         return (np.asarray(k, dtype=np.int64) + 1) * self.sample_rate // TICKS_PER_S
 
@@ -131,7 +131,8 @@ class LoudnessMeter:
         """Feed one block of float32 audio shaped (channels, frames)."""
         block = np.ascontiguousarray(block, dtype=np.float32)
         if block.ndim != 2 or block.shape[0] != self.channels:
-            raise ParameterError(f"loudness meter: expected blocks of shape ({self.channels}, frames), got {block.shape}")
+            raise ParameterError(f"loudness meter: expected blocks of shape ({self.channels}, frames), "
+                                 f"got {block.shape}")
         n = block.shape[1]
         if n == 0:
             return
@@ -238,7 +239,8 @@ def loudness_range_from_short_term(short_term_mean_squares: np.ndarray) -> float
     return float(high - low)
 
 
-def measure(audio: np.ndarray, sample_rate: int, layout: str | None = None, *, true_peak: bool = True) -> LoudnessResult:
+def measure(audio: np.ndarray, sample_rate: int, layout: str | None = None, *,
+            true_peak: bool = True) -> LoudnessResult:
     """Run the meter over a whole array (channels, frames) or (frames,) and return its result."""
     block = np.atleast_2d(np.asarray(audio))
     meter = LoudnessMeter(sample_rate, block.shape[0], layout, true_peak=true_peak)

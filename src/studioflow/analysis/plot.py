@@ -32,7 +32,8 @@ def plot_loudness(result: LoudnessResult, out_path: str | os.PathLike[str], *, t
         ax.axhline(result.integrated_lufs, color="black", linestyle="--",
                    label=f"integrated {result.integrated_lufs:.1f} LUFS")
     if result.true_peak_dbtp is not None:
-        ax.axhline(result.true_peak_dbtp, color="red", linestyle=":", label=f"true peak {result.true_peak_dbtp:.1f} dBTP")
+        ax.axhline(result.true_peak_dbtp, color="red", linestyle=":",
+                   label=f"true peak {result.true_peak_dbtp:.1f} dBTP")
     ax.set_xlabel("time (s)")
     ax.set_ylabel("LUFS / dBTP")
     ax.set_ylim(FLOOR_LUFS, max(3.0, (result.true_peak_dbtp or 0.0) + 3.0))

@@ -59,7 +59,7 @@ def _power(audio: np.ndarray) -> np.ndarray:
     return np.mean(np.square(audio, dtype=np.float64), axis=0)
 
 
-def _power_dbfs(p: float | np.ndarray) -> float | np.ndarray:
+def _power_dbfs(p: float | np.ndarray) -> np.ndarray:
     """Mean power to dBFS in the sine-peak convention (x2: a full-scale sine, power 0.5, reads 0 dBFS)."""
     return 10.0 * np.log10(np.maximum(np.asarray(p) * 2.0, 1e-20))
 
@@ -93,7 +93,8 @@ def _steady_frames(audio: np.ndarray, zero: np.ndarray, rate: int) -> tuple[np.n
     i = np.arange(_FRAME_SUBS) - (_FRAME_SUBS - 1) / 2
     trend = (win @ i) / np.dot(i, i) * (_FRAME_SUBS - 1)     # least-squares change across the frame, dB
     spread = win.max(axis=1) - win.min(axis=1)
-    ok = (spread <= _STEADY_RANGE_DB) & (np.abs(trend) <= _STEADY_TREND_DB) & ~zwin.any(axis=1) & (win.min(axis=1) > -190)
+    ok = ((spread <= _STEADY_RANGE_DB) & (np.abs(trend) <= _STEADY_TREND_DB) & ~zwin.any(axis=1)
+          & (win.min(axis=1) > -190))
     return np.flatnonzero(ok) * hop * n_sub, n_sub * _FRAME_SUBS
 
 
@@ -138,8 +139,9 @@ def noise_floor(audio: np.ndarray, rate: int) -> dict:
     The take is cut into 200 ms frames (hop 100 ms). A frame counts when its level is steady (20 ms sub-window levels
     within 3 dB, fitted change under 1 dB: no decay or swell), it holds no digital silence, and its spectrum is
     noise-like apart from a few tonal lines (see ``_frame_noise_dbfs``); the tails of drum hits and decaying notes
-    fail these tests. The noise is measured above ~47 Hz (the Welch resolution); hum lines are left to ``mains_hum``. The floor is the median of the counted frames' noise levels within 3 dB of the quietest, so the
-    pauses of a take win over held notes. When no frame counts, the floor is ``None`` (not measurable), as is the SNR.
+    fail these tests. The noise is measured above ~47 Hz (the Welch resolution); hum lines are left to ``mains_hum``.
+    The floor is the median of the counted frames' noise levels within 3 dB of the quietest, so the pauses of a take
+    win over held notes. When no frame counts, the floor is ``None`` (not measurable), as is the SNR.
     The signal level is the 95th percentile of 50 ms frame levels; ``noise_measured_s`` is the time the floor came from.
     """
     levels, starts, length, noise = noise_frames(audio, rate)
@@ -348,13 +350,13 @@ def clicks(audio: np.ndarray, rate: int, *, ratio_db: float = 20.0, min_dbfs: fl
     if exclude is not None:
         hits &= ~exclude
     out: list[dict] = []
-    last = -np.inf
+    last: float = -np.inf
     for n in np.flatnonzero(hits):
         if n - last <= rate * merge_ms / 1000 and out:
             out[-1]["level_dbfs"] = round(max(out[-1]["level_dbfs"], float(db(jump[n]))), 1)
         else:
             out.append({"time_s": round(n / rate, 4), "level_dbfs": round(float(db(jump[n])), 1)})
-        last = n
+        last = int(n)
     return out
 
 

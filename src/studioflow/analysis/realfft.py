@@ -27,7 +27,8 @@ def _pocketfft() -> ModuleType:
     module = sys.modules.get(_POCKETFFT)
     if module is None:
         scipy = importlib.util.find_spec("scipy")
-        folder = Path(scipy.submodule_search_locations[0]) / "fft" / "_pocketfft" if scipy else None
+        places = scipy.submodule_search_locations if scipy else None
+        folder = Path(places[0]) / "fft" / "_pocketfft" if places else None
         paths = [folder / f"pypocketfft{suffix}" for suffix in importlib.machinery.EXTENSION_SUFFIXES] if folder else []
         path = next((p for p in paths if p.exists()), None)
         if path is None:
@@ -36,6 +37,7 @@ def _pocketfft() -> ModuleType:
         else:
             loader = importlib.machinery.ExtensionFileLoader(_POCKETFFT, str(path))
             spec = importlib.util.spec_from_file_location(_POCKETFFT, path, loader=loader)
+            assert spec is not None                 # a spec always comes back when a loader is given
             module = importlib.util.module_from_spec(spec)
             loader.exec_module(module)
             sys.modules[_POCKETFFT] = module

@@ -56,7 +56,8 @@ class FramePower:
         count = frame_count(data.shape[1], self.nfft, self.hop)
         groups = np.zeros((count, self.edges.size - 1))
         if count:
-            frames = np.lib.stride_tricks.sliding_window_view(data, self.nfft, axis=1)[:, : (count - 1) * self.hop + 1: self.hop]
+            windows = np.lib.stride_tricks.sliding_window_view(data, self.nfft, axis=1)
+            frames = windows[:, : (count - 1) * self.hop + 1: self.hop]
             for j in range(0, count, BATCH_FRAMES):
                 m = min(BATCH_FRAMES, count - j)
                 scratch = self._scratch[:, :m]

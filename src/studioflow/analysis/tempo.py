@@ -263,10 +263,10 @@ def beat_grid(onset: np.ndarray, frame_rate_hz: float, bpm: float) -> np.ndarray
         return np.zeros(0)
     median = np.median(cum[peaks])
     end = int(peaks[cum[peaks] >= 0.5 * median][-1])
-    beats = [end]
-    while back[beats[-1]] >= 0:
-        beats.append(int(back[beats[-1]]))
-    beats = np.array(beats[::-1])
+    chain = [end]
+    while back[chain[-1]] >= 0:
+        chain.append(int(back[chain[-1]]))
+    beats = np.array(chain[::-1])
     # trim weak beats at the edges (silence before the music starts or after it ends)
     strength = local[beats]
     keep = strength >= 0.5 * np.sqrt(np.mean(local ** 2))

@@ -13,7 +13,8 @@ uint16 (2), UMID 64, then five int16 in 1/100 units: LoudnessValue (LUFS), Loudn
 bytes; CodingHistory text lines ending in CR LF.
 
 >>> make_bwf("song.wav", description="Song - Band", originator="studioflow", loudness={"integrated_lufs": -14.0,
-...          "lra_lu": 5.2, "true_peak_dbtp": -1.1, "max_short_term_lufs": -10.3}, isrc="GBABC2500001")  # doctest: +SKIP
+...          "lra_lu": 5.2, "true_peak_dbtp": -1.1, "max_short_term_lufs": -10.3},
+...          isrc="GBABC2500001")  # doctest: +SKIP
 >>> read_bwf("song.wav")["bext"]["loudness_value"]                                   # doctest: +SKIP
 -14.0
 """

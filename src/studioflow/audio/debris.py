@@ -100,13 +100,13 @@ def _dead_owner(entry: Path) -> int | None:
         pid = int(m.group(1))
         return None if _alive(pid) else pid
     if _RESERVED.match(entry.name):
-        pid = _marker_pid(entry)
-        if pid is None:
+        marker = _marker_pid(entry)
+        if marker is None:
             with contextlib.suppress(OSError):
                 if time.time() - entry.stat().st_mtime > _UNREADABLE_MARKER_S:
                     return 0
             return None
-        return None if _alive(pid) else pid
+        return None if _alive(marker) else marker
     return None
 
 

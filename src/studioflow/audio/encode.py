@@ -159,6 +159,7 @@ def encode_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, path: 
         with container:
             with errors():
                 stream = container.add_stream(CODECS[codec][0], rate=codec_rate, layout=layout)
+                assert isinstance(stream, av.AudioStream)    # an audio codec makes an audio stream
                 stream.bit_rate = int(bitrate_kbps) * 1000
             # AAC: zeros before time 0 that make the input end on a whole frame (known length only)
             lead = (-int(round(frames * codec_rate / rate))) % _AAC_FRAME if codec == "aac" and frames else 0
@@ -229,12 +230,13 @@ def _write_itunsmpb(path: Path, delay: int, padding: int, samples: int) -> None:
     """The iTunes gapless atom ``----:com.apple.iTunes:iTunSMPB`` (priming, padding and length, in hex)."""
     from mutagen.mp4 import MP4, MP4FreeForm
 
-    audio = MP4(path)
-    if audio.tags is None:
-        audio.add_tags()
+    mp4 = MP4(path)
+    if mp4.tags is None:
+        mp4.add_tags()
+    assert mp4.tags is not None                 # add_tags() made them
     fields = ["00000000", f"{delay:08X}", f"{max(padding, 0):08X}", f"{samples:016X}"] + ["00000000"] * 8
-    audio.tags["----:com.apple.iTunes:iTunSMPB"] = [MP4FreeForm((" " + " ".join(fields)).encode("ascii"))]
-    audio.save()
+    mp4.tags["----:com.apple.iTunes:iTunSMPB"] = [MP4FreeForm((" " + " ".join(fields)).encode("ascii"))]
+    mp4.save()
 
 
 def encode(audio: np.ndarray, rate: int, path: str | os.PathLike[str], *, codec: str = "mp3",

@@ -301,7 +301,7 @@ def _open_write(tmp: Path, target: Path, sample_rate: int, channels: int, subtyp
         raise AudioFileError(f"{target}: cannot write {channels!r} channels")
     bytes_per_sample = {"PCM_16": 2, "PCM_24": 3, "FLOAT": 4}[subtype]
     auto_rf64 = fmt == "WAV" and frames is None
-    if fmt == "WAV" and (auto_rf64 or frames * channels * bytes_per_sample > _WAV_MAX_DATA_BYTES):
+    if fmt == "WAV" and (frames is None or frames * channels * bytes_per_sample > _WAV_MAX_DATA_BYTES):
         fmt = "RF64"
     try:
         handle = sf.SoundFile(os.fsencode(tmp), "w", int(sample_rate), int(channels), subtype, format=fmt)

@@ -19,17 +19,26 @@ that is renamed into place only when the ``with`` block ends without an error.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from types import TracebackType
-from typing import Iterator
+from typing import Iterator, Literal
 
 import numpy as np
 import soundfile as sf
 
 from studioflow.audio.atomic import atomic_write
-from studioflow.audio.files import (_as_audio, _close_written, _frame_range, _iter_blocks, _open_read,
-                                    _open_write, _write_format, _write_samples)
+from studioflow.audio.files import (
+    _as_audio,
+    _close_written,
+    _frame_range,
+    _iter_blocks,
+    _open_read,
+    _open_write,
+    _write_format,
+    _write_samples,
+)
 from studioflow.errors import AudioFileError, ParameterError
 
 __all__ = ["BlockReader", "BlockWriter", "blocks"]
@@ -103,7 +112,7 @@ class BlockWriter:
         self.channels = channels
         self.subtype = subtype
         self.frames = 0
-        self._atomic = None
+        self._atomic: contextlib.AbstractContextManager[Path] | None = None
         self._handle: sf.SoundFile | None = None
         self._buffer: np.ndarray | None = None  # the integer codes of the last block, reused for the next
 
@@ -141,7 +150,7 @@ class BlockWriter:
         self.frames += arr.shape[1]
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> bool:
+                 tb: TracebackType | None) -> Literal[False]:
         handle, self._handle = self._handle, None
         atomic, self._atomic = self._atomic, None
         close_error: BaseException | None = None
@@ -158,5 +167,5 @@ class BlockWriter:
             return False
         atomic.__exit__(type(error), error, error.__traceback__)  # deletes the temporary file
         if exc is None:
-            raise close_error
+            raise error                 # the close error
         return False

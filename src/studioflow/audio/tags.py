@@ -198,44 +198,46 @@ def _write_file(path: Path, tags: dict[str, Any], cover: tuple[bytes, str, int, 
         id3.save(path, v2_version=3)
     elif suffix == ".flac":
         from mutagen.flac import FLAC
-        audio = FLAC(path)
-        if audio.tags is None:
-            audio.add_tags()
-        _write_vorbis(audio.tags, tags)
+        flac = FLAC(path)
+        if flac.tags is None:
+            flac.add_tags()
+        _write_vorbis(flac.tags, tags)
         if cover is not None:
-            audio.clear_pictures()
-            audio.add_picture(_picture(cover))
-        audio.save()
+            flac.clear_pictures()
+            flac.add_picture(_picture(cover))
+        flac.save()
     elif suffix in (".opus", ".ogg"):
         import mutagen
-        audio = mutagen.File(path)
-        if audio is None or audio.tags is None:
+        ogg = mutagen.File(path)
+        if ogg is None or ogg.tags is None:
             raise AudioFileError(f"{path}: not an Ogg Opus or Vorbis file")
-        _write_vorbis(audio.tags, tags)
+        _write_vorbis(ogg.tags, tags)
         if cover is not None:
-            audio.tags["METADATA_BLOCK_PICTURE"] = [base64.b64encode(_picture(cover).write()).decode("ascii")]
-        audio.save()
+            ogg.tags["METADATA_BLOCK_PICTURE"] = [base64.b64encode(_picture(cover).write()).decode("ascii")]
+        ogg.save()
     else:  # .m4a
         from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
-        audio = MP4(path)
-        if audio.tags is None:
-            audio.add_tags()
+        mp4 = MP4(path)
+        if mp4.tags is None:
+            mp4.add_tags()
+        atoms = mp4.tags
+        assert atoms is not None                # add_tags() made them
         for key, atom in _MP4_TEXT.items():
             if tags[key] is not None:
-                audio.tags[atom] = [tags[key]]
+                atoms[atom] = [tags[key]]
         for kind, atom in (("track", "trkn"), ("disc", "disk")):
             if tags[f"{kind}_number"] is not None or tags[f"{kind}_total"] is not None:
-                old_number, old_total = (audio.tags.get(atom) or [(0, 0)])[0]
-                audio.tags[atom] = [(tags[f"{kind}_number"] or old_number, tags[f"{kind}_total"] or old_total)]
+                old_number, old_total = (atoms.get(atom) or [(0, 0)])[0]
+                atoms[atom] = [(tags[f"{kind}_number"] or old_number, tags[f"{kind}_total"] or old_total)]
         if tags["year"] is not None:
-            audio.tags["\xa9day"] = [str(tags["year"])]
+            atoms["\xa9day"] = [str(tags["year"])]
         for key, atom in _MP4_FREE.items():
             if tags[key] is not None:
-                audio.tags[atom] = [MP4FreeForm(tags[key].encode("utf-8"))]
+                atoms[atom] = [MP4FreeForm(tags[key].encode("utf-8"))]
         if cover is not None:
-            kind = MP4Cover.FORMAT_PNG if cover[1] == "image/png" else MP4Cover.FORMAT_JPEG
-            audio.tags["covr"] = [MP4Cover(cover[0], imageformat=kind)]
-        audio.save()
+            image_format = MP4Cover.FORMAT_PNG if cover[1] == "image/png" else MP4Cover.FORMAT_JPEG
+            atoms["covr"] = [MP4Cover(cover[0], imageformat=image_format)]
+        mp4.save()
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -252,26 +254,25 @@ def _read_file(path: Path) -> dict[str, Any]:
             return {}
     if suffix == ".flac":
         from mutagen.flac import FLAC
-        audio = FLAC(path)
-        out = _read_vorbis(audio.tags)
-        front = [p for p in audio.pictures if p.type == 3] or audio.pictures
+        flac = FLAC(path)
+        out = _read_vorbis(flac.tags)
+        front = [p for p in flac.pictures if p.type == 3] or flac.pictures
         out["cover"], out["cover_mime"] = (front[0].data, front[0].mime) if front else (None, None)
         return out
     if suffix in (".opus", ".ogg"):
         import mutagen
         from mutagen.flac import Picture
-        audio = mutagen.File(path)
-        if audio is None:
+        ogg = mutagen.File(path)
+        if ogg is None:
             raise AudioFileError(f"{path}: not an Ogg Opus or Vorbis file")
-        out = _read_vorbis(audio.tags)
-        blocks = audio.tags.get("METADATA_BLOCK_PICTURE") if audio.tags is not None else None
+        out = _read_vorbis(ogg.tags)
+        blocks = ogg.tags.get("METADATA_BLOCK_PICTURE") if ogg.tags is not None else None
         if blocks:
             pic = Picture(base64.b64decode(blocks[0]))
             out["cover"], out["cover_mime"] = pic.data, pic.mime
         return out
-    from mutagen.mp4 import MP4
-    audio = MP4(path)
-    atoms = audio.tags or {}
+    from mutagen.mp4 import MP4, MP4Tags
+    atoms: MP4Tags | dict[str, Any] = MP4(path).tags or {}
     out = {key: (str(atoms[atom][0]) if atom in atoms else None) for key, atom in _MP4_TEXT.items()}
     for kind, atom in (("track", "trkn"), ("disc", "disk")):
         number, total = (atoms.get(atom) or [(0, 0)])[0]

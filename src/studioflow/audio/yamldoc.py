@@ -54,7 +54,7 @@ def _remember_last_keys(node: Any) -> None:
 def _keep_closing_comments(mapping: CommentedMap) -> None:
     """Move the full-line comments after a mapping's last key as read to after its last key now."""
     was, now = mapping.__dict__.get("_read_last"), next(reversed(mapping), None)
-    if was is None or was == now or was not in mapping:
+    if was is None or now is None or was == now or was not in mapping:
         return
     entry = mapping.ca.items.get(was)
     token = entry[2] if entry and len(entry) > 2 else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from studioflow.errors import StudioflowError
 from studioflow.mastering.manifest import sha256_file
@@ -56,7 +56,7 @@ def master(spec: dict, target: Target, out: Path) -> dict:
                         max_limiting_db=opts.get("max_limiting_db"), formats=("wav24", *opts.get("formats", ())),
                         tags=tags or None)
     final = record["analysis"]["output"]
-    gain = next((s["settings"] for s in record["stages"] if s["name"] == "loudness"), {})
+    gain: dict[str, Any] = next((s["settings"] for s in record["stages"] if s["name"] == "loudness"), {})
     reduction = record["gain_reduction"].get("max_db") or 0.0
     return {"before": _levels(record["analysis"]["input"]), "after": _levels(final),
             "gain_db": gain.get("gain_db"), "limited": reduction > 0.01, "limiter_max_db": reduction,

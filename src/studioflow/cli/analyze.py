@@ -39,7 +39,8 @@ def _plot_path(base: Path, index: int, count: int) -> Path:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON list, one object per file.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write momentary/short-term loudness over time as a PNG (OUT-1.png, OUT-2.png... for several files).")
+              help="Write momentary/short-term loudness over time as a PNG "
+                   "(OUT-1.png, OUT-2.png... for several files).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Files measured at the same time (default: one per CPU).")
 @click.option("--overwrite", is_flag=True, help=OVERWRITE_HELP)
@@ -61,8 +62,9 @@ def analyze(files: tuple[Path, ...], as_json: bool, plot_path: Path | None, jobs
 
     keep_freed_memory(KEEP_FREED_BYTES)
 
-    for i in range(len(files) if plot_path is not None else 0):
-        check_file(_plot_path(plot_path, i, len(files)), inputs=files, overwrite=overwrite)
+    if plot_path is not None:
+        for i in range(len(files)):
+            check_file(_plot_path(plot_path, i, len(files)), inputs=files, overwrite=overwrite)
     from studioflow.cli.progress import progress_bar
 
     with progress_bar(quiet=as_json or len(files) < 2) as bar:
@@ -74,10 +76,11 @@ def analyze(files: tuple[Path, ...], as_json: bool, plot_path: Path | None, jobs
             bar.update(task, description=f"analyzed {files[i].name}", completed=len(finished))
 
         analyses = measure_files(files, jobs=jobs, done=done)
-    for i, analysis in enumerate(analyses if plot_path is not None else []):
+    if plot_path is not None:
         from studioflow.analysis.plot import plot_loudness
 
-        plot_loudness(analysis.loudness, _plot_path(plot_path, i, len(files)), title=shown(files[i].name))
+        for i, analysis in enumerate(analyses):
+            plot_loudness(analysis.loudness, _plot_path(plot_path, i, len(files)), title=shown(files[i].name))
     reports = [analysis.report for analysis in analyses]
     if as_json:
         click.echo(json.dumps(reports, indent=2))

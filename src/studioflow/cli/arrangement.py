@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from studioflow.cli.format import terminal
 from studioflow.cli.outputs import OVERWRITE_HELP
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 
 @click.command("arrangement")
@@ -37,10 +41,7 @@ def arrangement(song_audio: str, as_json: bool, plot_path: str | None, genre: st
         check_file(Path(plot_path).with_suffix(".json"), inputs=[song_audio], overwrite=overwrite)
     result = analyze_arrangement(song_audio, genre=genre, single=single)
     if plot_path is not None:
-        from studioflow.audio.atomic import write_json
-
         plot_arrangement(result, plot_path)
-        write_json(Path(plot_path).with_suffix(".json"), result)
     if as_json:
         from studioflow.audio.atomic import to_jsonable
 
@@ -61,8 +62,10 @@ def _print(result: dict, plot_path: str | None) -> None:
     loudness = "" if result["integrated_lufs"] is None else f", {result['integrated_lufs']:.1f} LUFS integrated"
     console.print(f"[bold]{Path(result['source']).name}[/]: {result['duration_s']:.1f} s, {bpm}{loudness}")
     table = Table(title="sections")
-    for col, justify in (("", "right"), ("label", "center"), ("start", "right"), ("end", "right"),
-                         ("length s", "right"), ("LUFS", "right"), ("sameness", "right")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("", "right"), ("label", "center"), ("start", "right"), ("end", "right"), ("length s", "right"),
+        ("LUFS", "right"), ("sameness", "right"))
+    for col, justify in columns:
         table.add_column(col, justify=justify)
     for i, s in enumerate(result["sections"], 1):
         table.add_row(str(i), s["label"], clock(s["start_s"]), clock(s["end_s"]), f"{s['duration_s']:.1f}",

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from studioflow.cli.format import num, terminal
 from studioflow.cli.progress import progress_bar
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 FORMAT_CHOICES = ("wav24", "wav16", "flac", "mp3", "aac")
 
@@ -30,8 +34,9 @@ def targets(as_json: bool) -> None:
     from rich.table import Table
 
     table = Table(title="Mastering targets")
-    for col, justify in (("name", "left"), ("LUFS", "right"), ("ceiling dBTP", "right"), ("note", "left"),
-                         ("source", "left")):
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("name", "left"), ("LUFS", "right"), ("ceiling dBTP", "right"), ("note", "left"), ("source", "left"))
+    for col, justify in columns:
         table.add_column(col, justify=justify)
     for t in TARGETS.values():
         table.add_row(t.name, f"{t.lufs:g}", f"{t.ceiling_dbtp:g}", t.note, t.source)
@@ -109,7 +114,8 @@ def master(mix: str, out: str, target: str | None, lufs: float | None, ceiling: 
 
     inputs = [p for p in (mix, *references, preset, cover) if p is not None]
     outputs = dict.fromkeys([Path(out), Path(out).with_suffix(".json"), *(output_path(Path(out), f) for f in formats),
-                             *([Path(report_path)] if report_path else []), *([Path(save_preset)] if save_preset else [])])
+                             *([Path(report_path)] if report_path else []),
+                             *([Path(save_preset)] if save_preset else [])])
     for path in outputs:
         check_file(path, inputs=inputs, overwrite=overwrite)
     with progress_bar(label_width=34) as progress:

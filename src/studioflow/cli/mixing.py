@@ -39,7 +39,8 @@ def _time(session: Any, value: str | None, option: str) -> float | None:
 @click.option("--to", "end", help="Stop at this time (seconds or bar:beat).")
 @click.option("--format", "fmt", type=click.Choice(["float", "wav24", "flac"]), default="float", show_default=True,
               help="32-bit float WAV, 24-bit WAV or 24-bit FLAC.")
-@click.option("--tail", "tail_s", type=click.FloatRange(min=0), help="Seconds to render after the last region (default: the inserts' tails).")
+@click.option("--tail", "tail_s", type=click.FloatRange(min=0),
+              help="Seconds to render after the last region (default: the inserts' tails).")
 @click.option("--block", "block_frames", type=click.IntRange(min=1), default=32768, show_default=True,
               help="Render block size in frames (the result does not depend on it; larger is faster).")
 @click.option("--compare", "versions", nargs=2, help="Compare two versions (like v3 v5) instead of rendering.")
@@ -71,8 +72,8 @@ def mix(session_file: Path | None, output: Path | None, stems_dir: Path | None, 
 
     session = load_session(session_file if session_file is not None else find_session(Path.cwd()))
     _check_outputs(session, output, stems_dir, fmt, overwrite)
-    options = dict(block_frames=block_frames, start_s=_time(session, start, "--from"),
-                   end_s=_time(session, end, "--to"), tail_s=tail_s, format=fmt, stems_dir=stems_dir)
+    options: dict[str, Any] = dict(block_frames=block_frames, start_s=_time(session, start, "--from"),
+                                   end_s=_time(session, end, "--to"), tail_s=tail_s, format=fmt, stems_dir=stems_dir)
     from studioflow.cli.progress import progress_bar
     with progress_bar(quiet=as_json) as bar, _journals(output, stems_dir):
         task = bar.add_task(f"mixing {session.name}", total=1)

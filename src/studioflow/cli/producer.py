@@ -207,7 +207,8 @@ def step_line(e: dict[str, Any]) -> str:
     elif e["step"] == "session" and r.get("written_by"):
         detail = {"automix": f"the automatic mix ({len(r.get('tracks') or [])} tracks, tempo "
                              f"{num(r.get('tempo_bpm'))} BPM)",
-                  "unity": "every track at unity", "you": "edited since it was written (by hand or revise): never rewritten"}.get(r["written_by"], "")
+                  "unity": "every track at unity",
+                  "you": "edited since it was written (by hand or revise): never rewritten"}.get(r["written_by"], "")
     elif e["step"] == "notes" and ("applied" in r or "refused" in r):
         detail = (f"{len(r['applied'])} note(s) applied"
                   + (f" (now {r['applied'][-1]['session']})" if r["applied"] else "")
@@ -223,7 +224,8 @@ def step_line(e: dict[str, Any]) -> str:
         detail = f"{len(r['files'])} files"
     reasons = [w for w in e.get("why") or [] if w != "never run"]
     why = "; ".join(reasons) if e["status"] in ("run", "would run", "skipped", "failed") else ""
-    return f"  {e['song']} · {e['step']}: {mark}" + (f" {detail}" if detail else "") + (f" [dim]({why})[/]" if why else "")
+    return (f"  {e['song']} · {e['step']}: {mark}" + (f" {detail}" if detail else "")
+            + (f" [dim]({why})[/]" if why else ""))
 
 
 @click.command()
@@ -267,7 +269,8 @@ def note(project: Path, song: str, text: str | None, at: str | None, by: str | N
         _json({"role": n["role"], "reason": n["reason"], "song": n["song"], "at": n["at"], "id": n["id"]})
         return
     where = f" at {n['at']}" if n["at"] else ""
-    terminal(highlight=False).print(f"note #{n['id']} on {n['song']}{where} -> [bold]{ROLE_TITLES[n['role']]}[/]: {n['reason']}")
+    terminal(highlight=False).print(f"note #{n['id']} on {n['song']}{where} -> [bold]{ROLE_TITLES[n['role']]}[/]: "
+                                    f"{n['reason']}")
 
 
 @click.command()

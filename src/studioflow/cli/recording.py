@@ -100,15 +100,20 @@ def record(song_dir: Path, tracks: tuple[str, ...], inputs: str | None, device: 
         from studioflow.audio.files import read
         mix = read(play)
     rec = Recorder(song_dir, plan_inputs(list(tracks), _ints(inputs, "--inputs")), device=device, rate=rate,
-                   bits=int(bits), duration_s=duration, count_in_bars=count_in, tempo_bpm=tempo or _song_tempo(song_dir),
-                   click_output=click_output, punch_s=tuple(punch) if punch else None, play=mix)
+                   bits=int(bits), duration_s=duration, count_in_bars=count_in,
+                   tempo_bpm=tempo or _song_tempo(song_dir),
+                   click_output=click_output, punch_s=punch if punch else None, play=mix)
     rec.start()
     err = sys.stderr
     print(f"recording take {rec.number:03d} of {', '.join(tracks)} from {rec.device['name']} "
           f"({rec.device['hostapi']}) at {rate} Hz/{bits}-bit"
           + ("" if duration or punch else "; press Enter or Ctrl-C to stop"), file=err, flush=True)
     if sys.stdin.isatty() and not duration and not punch:
-        threading.Thread(target=lambda: (sys.stdin.readline(), rec.done.set()), daemon=True).start()
+        def stop_on_enter() -> None:
+            sys.stdin.readline()
+            rec.done.set()
+
+        threading.Thread(target=stop_on_enter, daemon=True).start()
     try:
         with MeterDisplay(rec.meters, stream=err) as display:
             while not rec.wait(0.1):
@@ -209,7 +214,6 @@ def check(paths: tuple[Path, ...], as_json: bool, groups: tuple[str, ...], overw
       studioflow check stems/ --json
       studioflow check a.wav b.wav --group a.wav,b.wav
     """
-    from studioflow.audio.atomic import write_json
     from studioflow.cli.outputs import check_file
     from studioflow.recording.checks import check_takes, find_files
 
@@ -224,9 +228,8 @@ def check(paths: tuple[Path, ...], as_json: bool, groups: tuple[str, ...], overw
     explicit = [[Path(p) for p in g.split(",")] for g in groups] or None
     with progress_bar(quiet=as_json) as bar:
         task = bar.add_task("checking", total=1.0)
-        report = check_takes(source, groups=explicit,
+        report = check_takes(source, groups=explicit, report_path=out,
                              progress=lambda stage, f: bar.update(task, description=stage, completed=f))
-    write_json(out, report)
     if as_json:
         click.echo(json.dumps(report, indent=2, default=str))
         return
@@ -270,7 +273,11 @@ def comp(song_dir: Path, track: str, plan: Path, crossfade_ms: float) -> None:
     """
     from studioflow.recording.comp import comp as run
 
-    r = run(song_dir, track, plan, crossfade_ms=crossfade_ms)
+    print_comp(run(song_dir, track, plan, crossfade_ms=crossfade_ms))
+
+
+def print_comp(r: dict) -> None:
+    """Print a comp's record: its file, length and where it cuts into each take."""
     click.echo(f"{r['file']} ({r['duration_s']:.2f} s); {r['latest']} points to it")
     for b in r["boundaries"]:
         click.echo(f"  cut into take {b['into_take']} at {b['at_s']:.4f} s (planned {b['planned_s']} s)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -62,7 +63,7 @@ def album(album_file: str | None, out_dir: str | None, template: bool, include_u
     if album_file is None or out_dir is None:
         raise click.UsageError("give ALBUM_FILE (or a project folder) and -o OUT_DIR, or --template")
     check_dir(out_dir)
-    options = {"formats": formats or None, "report": not no_report, "overwrite": overwrite}
+    options: dict[str, Any] = {"formats": formats or None, "report": not no_report, "overwrite": overwrite}
     from studioflow.audio.debris import Journal
 
     release = Path(os.path.abspath(out_dir))
@@ -85,9 +86,13 @@ def album(album_file: str | None, out_dir: str | None, template: bool, include_u
 
         click.echo(json.dumps(to_jsonable(record), indent=2))
         return
+    print_album(record, terminal())
+
+
+def print_album(record: dict, out: Any) -> None:
+    """Print an album record: the songs' loudness before and after, what was left out, the CD image, the manifest."""
     from rich.table import Table
 
-    out = terminal()
     t = record["target"]
     table = Table(title=f"{record['artist']} - {record['title']}  (loudest song on {t['lufs']:g} LUFS, "
                         f"{t['ceiling_dbtp']:g} dBTP)")
@@ -132,7 +137,7 @@ def translation(master: str, report_path: str | None, systems: tuple[str, ...], 
 
     """
 
-    from studioflow.audio.atomic import to_jsonable, write_json
+    from studioflow.audio.atomic import to_jsonable
     from studioflow.cli.outputs import check_file
     from studioflow.mastering.translation_check import check_translation
 
@@ -148,12 +153,15 @@ def translation(master: str, report_path: str | None, systems: tuple[str, ...], 
         from studioflow.mastering.translation_report import write_translation_report
 
         write_translation_report(result, report_path)
-        write_json(Path(report_path).with_suffix(".json"), result)
     if as_json:
         click.echo(json.dumps(to_jsonable(result), indent=2))
         return
-    out = terminal()
-    out.print(f"[bold]{path.name}[/bold]: {num(result['integrated_lufs'], 2)} LUFS, "
+    print_translation(result, path, terminal())
+
+
+def print_translation(result: dict, master: Path, out: Any) -> None:
+    """Print a translation check of ``master``: its loudness, then each system's change and findings in words."""
+    out.print(f"[bold]{master.name}[/bold]: {num(result['integrated_lufs'], 2)} LUFS, "
               f"{num(result['true_peak_dbtp'], 2)} dBTP")
     for c in result["checks"]:
         out.print(f"[bold]{c['label']}[/bold] ({num(c['integrated_lufs'], 2)} LUFS, "

@@ -19,7 +19,7 @@ class Processor:
 
     name: ClassVar[str] = "processor"
     #: parameters a session may automate (set with ``set_param`` between blocks; changes are smoothed)
-    automatable: ClassVar[tuple[str, ...]] = ()
+    automatable: tuple[str, ...] = ()
     #: True for processors that take a sidechain block: ``process(block, sidechain=...)``
     takes_sidechain: ClassVar[bool] = False
 
@@ -50,7 +50,8 @@ class Processor:
                 raise ParameterError(f"{self.name} takes no sidechain input")
             sidechain = as_block(sidechain)
             if sidechain.shape[1] != block.shape[1]:
-                raise ParameterError(f"{self.name}: sidechain block has {sidechain.shape[1]} frames, audio has {block.shape[1]}")
+                raise ParameterError(f"{self.name}: sidechain block has {sidechain.shape[1]} frames, "
+                                     f"audio has {block.shape[1]}")
             return self._process(block, sidechain)
         return self._process(block) if not self.takes_sidechain else self._process(block, None)
 
@@ -62,7 +63,8 @@ class Processor:
     def set_param(self, name: str, value: float) -> None:
         """Change an automatable parameter (musician units) from the next block on, smoothly."""
         if name not in self.automatable:
-            raise ParameterError(f"{self.name}: parameter {name!r} cannot be automated (automatable: {', '.join(self.automatable) or 'none'})")
+            raise ParameterError(f"{self.name}: parameter {name!r} cannot be automated "
+                                 f"(automatable: {', '.join(self.automatable) or 'none'})")
         setattr(self, name, value)
 
     def params(self) -> dict[str, Any]:
@@ -101,7 +103,8 @@ class Chain(Processor):
         super().__init__(rate)
         for p in processors:
             if p.sample_rate != self.sample_rate:
-                raise ParameterError(f"chain: {p.name} is built for {p.sample_rate} Hz, the chain for {self.sample_rate} Hz")
+                raise ParameterError(f"chain: {p.name} is built for {p.sample_rate} Hz, "
+                                     f"the chain for {self.sample_rate} Hz")
         self.processors = processors
 
     @property
@@ -159,7 +162,8 @@ def check_range(owner: str, name: str, value: Any, low: float | None = None, hig
     try:
         x = float(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"{owner}: {name} must be a number{(' in ' + unit) if unit else ''}; got {value!r}") from None
+        raise ParameterError(f"{owner}: {name} must be a number{(' in ' + unit) if unit else ''}; "
+                             f"got {value!r}") from None
     if not np.isfinite(x):
         raise ParameterError(f"{owner}: {name} must be finite; got {value!r}")
     bad_low = low is not None and (x <= low if low_open else x < low)

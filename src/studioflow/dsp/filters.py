@@ -165,7 +165,8 @@ def linkwitz_riley_sos(freq_hz: float, order: int, rate: int, kind: str) -> np.n
 
 def linkwitz_riley_allpass_sos(freq_hz: float, rate: int) -> np.ndarray:
     """The allpass a 4th-order Linkwitz-Riley low/high pair sums to, as one section: the second-order allpass with
-    Butterworth Q at ``freq_hz`` (the same response as running both halves and adding them, at a quarter of the cost)."""
+    Butterworth Q at ``freq_hz`` (the same response as running both halves and adding them, at a quarter of the
+    cost)."""
     w0 = 2.0 * np.pi * freq_hz / rate
     alpha, cos = np.sin(w0) / (2.0 * np.sqrt(0.5)), np.cos(w0)
     a0 = 1.0 + alpha

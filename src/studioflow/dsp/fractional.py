@@ -68,7 +68,8 @@ class FractionalDelay:
     def __init__(self, samples: Sequence[float], channels: int) -> None:
         parts = [split(float(s)) for s in samples]
         if len(parts) != channels or min((w for w, _ in parts), default=0) < 0:
-            raise ParameterError(f"fractional delay: need {channels} delays of 0 samples or more; got {list(samples)!r}")
+            raise ParameterError(f"fractional delay: need {channels} delays of 0 samples or more; "
+                                 f"got {list(samples)!r}")
         self.latency = latency(samples)
         self._filtered = [c for c, (_, f) in enumerate(parts) if f]
         self._taps = np.array([fir(parts[c][1]) for c in self._filtered]).reshape(len(self._filtered), TAPS)

@@ -20,7 +20,7 @@ class Ramp:
     The values depend only on how many samples have passed since ``set``, never on how they were split into blocks.
     """
 
-    def __init__(self, value: float, samples: int) -> None:
+    def __init__(self, value: float, samples: float) -> None:
         self.value = self.start = self.target = float(value)
         self.samples = max(1, int(samples))
         self.done = self.samples

@@ -211,7 +211,7 @@ class TimeAlign(Processor):
         self._param = "delay_ms" if delay_ms is not None else "delay_samples"
         raw = delay_ms if delay_ms is not None else delay_samples
         self._shared = not isinstance(raw, (list, tuple))
-        values = [raw] if self._shared else list(raw)
+        values = list(raw) if isinstance(raw, (list, tuple)) else [raw]
         high = 10000.0 if delay_ms is not None else 10.0 * self.sample_rate
         scale = self.sample_rate / 1000.0 if delay_ms is not None else 1.0
         self._samples = [check_range(self.name, self._param, v, 0.0, high) * scale for v in values]

@@ -32,18 +32,18 @@ import numpy as np
 
 from studioflow.audio.atomic import write_json, write_text
 from studioflow.audio.debris import hidden_dir
-from studioflow.errors import AudioFileError, OutputExistsError, ParameterError
 from studioflow.audio.stream import BlockReader, BlockWriter
+from studioflow.errors import AudioFileError, OutputExistsError, ParameterError
 from studioflow.mastering import cdimage, chain, decisions, delivery
-from studioflow.mastering.decisions import Stage
-from studioflow.mastering.styles import STYLES
 from studioflow.mastering.albumfile import FORMATS, Album, AlbumTrack, check_rates, load_album
 from studioflow.mastering.cue import SAMPLES_PER_FRAME, CueTrack, render_cue
 from studioflow.mastering.ddp import FILES as DDP_FILES
 from studioflow.mastering.ddp import write_ddp
+from studioflow.mastering.decisions import Stage
 from studioflow.mastering.measure import measure_file
 from studioflow.mastering.spectral import spectral_distance_db
-from studioflow.mastering.targets import resolve_target
+from studioflow.mastering.styles import STYLES
+from studioflow.mastering.targets import Target, resolve_target
 
 TONAL_MATCH = 0.5          # default share of the way each song moves toward the album's average balance
 TONAL_MATCH_MAX_DB = 3.0   # the most the album's tonal match moves any band
@@ -280,7 +280,7 @@ def _sixteen_bit(seq: Path, rate: int, total_frames: int, spots: Sequence[cdimag
              "analysis": m[2]} for c, m in zip(cuts, measured)]
 
 
-def _record(album: Album, target, mixes: list[dict], records: list[dict], offsets: list[float],  # type: ignore[no-untyped-def]
+def _record(album: Album, target: Target, mixes: list[dict], records: list[dict], offsets: list[float],
             average: np.ndarray, spots: list, deliveries: list[list[dict]], cue: dict | None, rate: int) -> dict:
     after = [r["analysis"]["output"] for r in records]
     avg_after = album_average_db([a["spectrum"]["level_db"] for a in after])
@@ -306,7 +306,8 @@ def _record(album: Album, target, mixes: list[dict], records: list[dict], offset
                       "distance_to_album_db": spectral_distance_db(a["spectrum"]["level_db"],
                                                                    avg_after[:len(fc)], fc)},
             "centers_hz": fc,
-            "stages": [{"name": s["name"], "enabled": s["enabled"], "reason": s["reason"]} for s in records[k]["stages"]],
+            "stages": [{"name": s["name"], "enabled": s["enabled"], "reason": s["reason"]}
+                       for s in records[k]["stages"]],
             "warnings": records[k]["warnings"],
             "deliveries": deliveries[k],
             "spot": {"index00": spots[k].index00, "index01": spots[k].index01, "start_sample": spots[k].start,

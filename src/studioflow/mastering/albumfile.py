@@ -5,15 +5,16 @@ titles, ISRCs, gaps or crossfades, fades and overrides), loaded and checked with
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from yaml.nodes import ScalarNode
 
+from studioflow.audio.codes import normalise_catalog, normalise_isrc
 from studioflow.audio.yamlfile import NOT_HANDLED, Located, load_located
 from studioflow.errors import AudioFileError, SessionError
-from studioflow.audio.codes import normalise_catalog, normalise_isrc
 
 TEMPLATE = """\
 # ALBUM.yaml: the release, mastered as a set by `studioflow album ALBUM.yaml -o release/`.
@@ -132,6 +133,10 @@ def _number(loc: Located, data: dict, key: str, path: str, lo: float, hi: float,
     return float(v)
 
 
+@overload
+def _text(loc: Located, data: dict, key: str, path: str, required: Literal[True]) -> str: ...
+@overload
+def _text(loc: Located, data: dict, key: str, path: str, required: Literal[False]) -> str | None: ...
 def _text(loc: Located, data: dict, key: str, path: str, required: bool) -> str | None:
     v = data.get(key)
     if v is None:
@@ -150,7 +155,7 @@ def _unknown(loc: Located, data: dict, allowed: set[str], where: str) -> None:
                            f"unknown key; known keys: {', '.join(sorted(allowed))}")
 
 
-def load_album(path: str | Path) -> Album:
+def load_album(path: str | os.PathLike[str]) -> Album:
     """Read and check ALBUM.yaml; every problem raises SessionError naming the line (AudioFileError for a mix)."""
     path = Path(path)
     loc = load_located(path, kind="album file", scalar=_long_digits_as_text)

@@ -9,11 +9,11 @@ the check, in blocks).
    for what the stereo stages after it do to each band);
 2. run the chain before the limiter (cleanup, tonal balance, compression, stereo), kept for pass 3 and measured in
    a second thread;
-3. gain + true-peak limiter rendered (kept the same way, only the last render) and measured as it is made (loudness, 4x true peak, the
-   limiter's own gain reduction); a render within 0.3 LU of the target is landed by a gain after the limiter
-   (inside the ceiling margin), a farther one is rendered again at a secant-stepped gain. A reference match's
-   excerpt trial (pass 2) measures what the limiter takes there and what one more dB of gain brings, so the first
-   render starts at the gain that makes up for it; then, as under light limiting, the first render also writes the
+3. gain + true-peak limiter rendered (kept the same way, only the last render) and measured as it is made (loudness,
+   4x true peak, the limiter's own gain reduction); a render within 0.3 LU of the target is landed by a gain after
+   the limiter (inside the ceiling margin), a farther one is rendered again at a secant-stepped gain. A reference
+   match's excerpt trial (pass 2) measures what the limiter takes there and what one more dB of gain brings, so the
+   first render starts at the gain that makes up for it; then, as under light limiting, the first render also writes the
    24-bit master, measured and 8x-checked beside it, kept if it lands within 0.05 LU;
 4. write the (other) delivery files with that post-gain, each read again and measured (the 8x check and the
    spectrum in threads of their own); then OUT.json and the optional HTML report.
@@ -168,8 +168,9 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
     stages = [clean, eq_stage, decisions.compression(mix, sty, ref, eq_stage, amount["dynamics"]), *stereo]
     warnings: list[str] = matching.reference_warnings(refs, measured, mix)
     if mix["clipped_samples"] > 0:
-        warnings.append(f"the mix holds {mix['clipped_samples']} samples in runs of 3 or more at full scale (clipped, or "
-                        "over full scale in a float file): the master cannot restore them; a mix with headroom would sound cleaner")
+        warnings.append(f"the mix holds {mix['clipped_samples']} samples in runs of 3 or more at full scale "
+                        "(clipped, or over full scale in a float file): the master cannot restore them; a mix with "
+                        "headroom would sound cleaner")
     if ref is not None and ref["rate"] != rate:
         warnings.append(f"the reference runs at {ref['rate']} Hz and the mix at {rate} Hz: only bands both share count")
     goal = tgt
@@ -209,14 +210,15 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
             slope = response["slope"]
             loud_stage.settings["trial_limiter_loss_lu"] = response["loss_lu"]
             loud_stage.settings["trial_lu_per_db"] = response["slope"]
-            loud_stage.reason += (f"; the excerpt's trial lost {response['loss_lu']:.2f} LU in the limiter (one dB more "
-                                  f"gave {response['slope']:.2f} LU): the first render starts at "
+            loud_stage.reason += (f"; the excerpt's trial lost {response['loss_lu']:.2f} LU in the limiter "
+                                  f"(one dB more gave {response['slope']:.2f} LU): the first render starts at "
                                   f"{first_gain:+.2f} dB")
         # light limiting lands on the predicted gain, and so does a first gain that makes up for the loss a trial
         # measured: the first render also writes the 24-bit master, measured
         speculate = response is not None or loud_stage.settings["predicted_limiting_db"] <= SPECULATE_BELOW_LIMITING_DB
         fit = chain.limit_to_target(lambda gain_db: parallel.ahead(pre_kept.blocks(gain_db)),
-                                    lambda: scratch.enter_context(Scratch(out.parent, out.stem + "-lim", rate, channels)),
+                                    lambda: scratch.enter_context(Scratch(out.parent, out.stem + "-lim", rate,
+                                                                          channels)),
                                     loud_stage, rate, channels, aim, say,
                                     max_gain_db=loud_stage.settings.get("max_gain_db"),
                                     also=lambda i: delivery.Wav24Master(spec_path, rate, channels)
@@ -266,7 +268,8 @@ def _master(mix_path: str | os.PathLike[str], out_path: str | os.PathLike[str], 
         "input": str(mix_path), "output": str(out), "reference": [str(r) for r in refs] if len(refs) > 1 else
         (str(refs[0]) if refs else None), "preset": str(wanted["preset"]) if wanted.get("preset") else None,
         "match": amount if ref is not None else None,
-        "target": tgt.as_dict() if goal is tgt else {**goal.as_dict(), "name": f"reference loudness ({tgt.name} ceiling)"},
+        "target": (tgt.as_dict() if goal is tgt
+                   else {**goal.as_dict(), "name": f"reference loudness ({tgt.name} ceiling)"}),
         "style": sty.as_dict(), "tonal_target": tonal_goal,
         "analysis": {"input": mix, "after_chain": _brief(pre), "output": final, **({"reference": ref} if ref else {})},
         "stages": [s.as_dict() for s in stages],

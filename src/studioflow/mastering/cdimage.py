@@ -21,8 +21,8 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from studioflow.audio.stream import BlockReader, BlockWriter
-from studioflow.mastering.delivery import _resampled, _scaled, dither_16   # the deliveries' streamed passes
 from studioflow.mastering.cue import FRAMES_PER_SECOND, SAMPLES_PER_FRAME, msf
+from studioflow.mastering.delivery import _resampled, _scaled, dither_16  # the deliveries' streamed passes
 
 CD_RATE = 44100
 CD_MAX_FRAMES = (79 * 60 + 57) * FRAMES_PER_SECOND   # 79:57, the longest a standard 80-minute CD-R reliably holds
@@ -64,7 +64,8 @@ def plan(lengths: Sequence[int], gaps_s: Sequence[float], crossfades_s: Sequence
             index01 = math.floor((end - crossfades_s[k] * rate) / per_frame + 1e-9)
             start = to_samples(index01, rate)
             if start < prev.start + int(prev.fade_in_s * rate) or end - start > n:
-                raise ValueError(f"track {k + 1}: the {crossfades_s[k]:g} s crossfade is longer than the songs it joins")
+                raise ValueError(f"track {k + 1}: the {crossfades_s[k]:g} s crossfade is longer than "
+                                 "the songs it joins")
             index00, overlap = None, end - start
         else:
             first = 0 if k == 0 else math.ceil(end / per_frame - 1e-9)

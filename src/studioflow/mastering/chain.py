@@ -4,13 +4,16 @@ and render the gain and true-peak limiter so the master lands on its loudness ta
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import numpy as np
 
 from studioflow.dsp.base import Chain, Processor
 from studioflow.dsp.registry import create
 from studioflow.mastering.decisions import CEILING_MARGIN_DB, Stage
+
+if TYPE_CHECKING:
+    from studioflow.dsp.dynamics.limiter import TruePeakLimiter
 
 POST_GAIN_MAX_DB = 0.3    # a render this close to the target is landed by a gain after the limiter
 LOUDNESS_TOLERANCE_LU = 0.1   # ... and one this close is kept even when its peaks leave no room to turn up
@@ -50,8 +53,9 @@ def convolved(eq: Processor) -> Processor:
     """The EQ as ``ConvolvedEQ`` when its impulse response dies away within ``IR_MAX_FRAMES``; else the EQ itself."""
     from scipy.signal import sosfilt
 
-    from studioflow.dsp.eq import band_sos
+    from studioflow.dsp.eq import ParametricEQ, band_sos
 
+    assert isinstance(eq, ParametricEQ)                 # the registry's "eq"
     sos = np.vstack([band_sos(b, eq.sample_rate) for b in eq.bands]) if eq.bands else None
     if sos is None:
         return eq
@@ -138,11 +142,15 @@ def chain_of(procs: list[tuple[str, Processor]], rate: int) -> Chain:
     return Chain([p for _, p in procs], sample_rate=rate)
 
 
-def limiter_for(stage: Stage, rate: int) -> Processor:
+def limiter_for(stage: Stage, rate: int) -> TruePeakLimiter:
     """The true-peak limiter of the loudness stage."""
+    from studioflow.dsp.dynamics.limiter import TruePeakLimiter
+
     s = stage.settings
-    return create("limiter", rate, ceiling_dbtp=s["ceiling_dbtp"], release_ms=s["release_ms"],
-                  lookahead_ms=s["lookahead_ms"])
+    limiter = create("limiter", rate, ceiling_dbtp=s["ceiling_dbtp"], release_ms=s["release_ms"],
+                     lookahead_ms=s["lookahead_ms"])
+    assert isinstance(limiter, TruePeakLimiter)         # the registry's "limiter"
+    return limiter
 
 
 def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], keep: Callable[[], Any], stage: Stage,
@@ -173,7 +181,8 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], keep: Calla
     from studioflow.mastering.parallel import Beside
 
     cap = float("inf") if max_gain_db is None else max_gain_db
-    top_dbtp = stage.settings["ceiling_dbtp"] + CEILING_MARGIN_DB - POST_GAIN_PEAK_MARGIN_DB   # 4x peaks after post-gain
+    # 4x peaks after post-gain
+    top_dbtp = stage.settings["ceiling_dbtp"] + CEILING_MARGIN_DB - POST_GAIN_PEAK_MARGIN_DB
     gain = min(stage.settings["gain_db"] if first_gain_db is None else first_gain_db, cap)
     post = 0.0
     tried: list[dict] = []
@@ -205,7 +214,7 @@ def limit_to_target(source: Callable[[float], Iterable[np.ndarray]], keep: Calla
                 if extra is not None:
                     extra.put(b)
         render.done()
-        lufs, peak = (loud.result()["integrated_lufs"], tp.dbtp) if own else sink.loudness_and_peak()
+        lufs, peak = (loud.result()["integrated_lufs"], tp.dbtp) if own or sink is None else sink.loudness_and_peak()
         gr = gr_meter.result()
         tried.append({"gain_db": round(gain, 3), "integrated_lufs": lufs, "true_peak_dbtp": peak})
         if lufs is None:

@@ -74,8 +74,8 @@ def render_cue(*, title: str, performer: str, file_name: str, tracks: list[CueTr
 
 
 def parse_cue(text: str) -> dict:
-    """Read a cue sheet: {catalog, title, performer, file, tracks: [{number, title, performer, isrc, index: {n: frames}}]}.
-    ParameterError names the line of anything it cannot read."""
+    """Read a cue sheet: {catalog, title, performer, file, tracks: [{number, title, performer, isrc,
+    index: {n: frames}}]}. ParameterError names the line of anything it cannot read."""
     out: dict = {"catalog": None, "title": None, "performer": None, "file": None, "tracks": []}
     track: dict | None = None
     for n, raw in enumerate(text.splitlines(), 1):

@@ -25,7 +25,7 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -156,7 +156,7 @@ def read_ddp(folder: str | os.PathLike[str]) -> dict:
     ms = load("DDPMS")
     if not ms or len(ms) % 128:
         raise AudioFileError(f"{folder / 'DDPMS'}: its length {len(ms)} is not a multiple of 128 bytes")
-    streams = {}
+    streams: dict[str, dict[str, Any]] = {}   # kind -> file, length, pregap
     for k in range(0, len(ms), 128):
         p = ms[k:k + 128]
         if p[:4] != b"VVVM":

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from studioflow.dsp.dynamics.limiter import SAFETY_DB as LIMITER_SAFETY_DB   # its allowance for the 4x detector
+from studioflow.dsp.dynamics.limiter import SAFETY_DB as LIMITER_SAFETY_DB  # its allowance for the 4x detector
 from studioflow.mastering import tonal
 from studioflow.mastering.styles import Style, curve_db
 from studioflow.mastering.targets import Target
@@ -143,7 +143,8 @@ def refit_tonal(stage: Stage, measured: dict, target: dict, rate: int, cleanup: 
         return None
     fixed = _cleanup_bands(cleanup, rate)
     wanted = np.clip(np.asarray(stage.settings["predicted_response_db"]) + miss, -REFERENCE_MAX_DB, REFERENCE_MAX_DB)
-    bands, response = tonal.fit_eq(wanted, fc, rate, resolution=REFERENCE_RESOLUTION, max_db=REFERENCE_MAX_DB, fixed=fixed)
+    bands, response = tonal.fit_eq(wanted, fc, rate, resolution=REFERENCE_RESOLUTION, max_db=REFERENCE_MAX_DB,
+                                   fixed=fixed)
     return Stage("tonal balance", True, "eq", {"bands": bands, "predicted_response_db": response.round(2).tolist(),
                                                "refit_from_miss_db": round(before, 2)},
                  f"{stage.reason}; fitted again after measuring the whole chain, which missed the reference by "
@@ -216,7 +217,7 @@ def multiband(mix: dict, style: Style, eq: Stage | None = None, reference: dict 
               if dyn[k]["level_db"] is not None and dyn[k]["range_db"] - allowed(k) > MULTIBAND_EXCESS_DB]
     if not style.multiband or not unruly:
         return None
-    groups = [k for k in ("low", "mid", "high") if k == "mid" or k in unruly]     # the bands the split makes
+    groups: list[str] = [k for k in ("low", "mid", "high") if k == "mid" or k in unruly]  # the bands the split makes
     thresholds, ratios, why = [0.0] * len(groups), [1.0] * len(groups), []
     for k in unruly:
         d, i = dyn[k], groups.index(k)
@@ -333,12 +334,15 @@ def loudness(pre_lufs: float, pre_tp_dbtp: float | None, target: Target, max_lim
     return Stage("loudness", True, "limiter", settings, why)
 
 
-def limiting_verdict(stage: Stage, gr: dict, before: dict, after: dict, target: Target, style: Style) -> tuple[dict, list[str]]:
+def limiting_verdict(stage: Stage, gr: dict, before: dict, after: dict, target: Target,
+                     style: Style) -> tuple[dict, list[str]]:
     """What the limiter did, measured: its largest gain reduction, the cost in PLR (dB) and LRA (LU) from the chain's
     output (``before``) to the master (``after``), whether it was heavy (over the style's ``warn_limiting_db``, 6 dB
     by default) and, under ``--max-limiting``, by how much the target was missed; with plain warnings."""
-    plr_cost = (before["plr_db"] - after["plr_db"]) if before.get("plr_db") is not None and after.get("plr_db") is not None else None
-    lra_cost = (before["lra_lu"] - after["lra_lu"]) if before.get("lra_lu") is not None and after.get("lra_lu") is not None else None
+    plr_cost = ((before["plr_db"] - after["plr_db"])
+                if before.get("plr_db") is not None and after.get("plr_db") is not None else None)
+    lra_cost = ((before["lra_lu"] - after["lra_lu"])
+                if before.get("lra_lu") is not None and after.get("lra_lu") is not None else None)
     cap = stage.settings.get("max_limiting_db")
     missed = target.lufs - after["integrated_lufs"] if after.get("integrated_lufs") is not None else None
     verdict = {"max_gain_reduction_db": round(gr["max_db"], 2), "predicted_db": stage.settings["predicted_limiting_db"],
@@ -355,8 +359,8 @@ def limiting_verdict(stage: Stage, gr: dict, before: dict, after: dict, target: 
             f"({-(lra_cost or 0):+.1f} LU)")
     if verdict["capped"]:
         verdict["target_missed_by_lu"] = None if missed is None else round(missed, 2)
-        warnings.append(f"--max-limiting {cap:g} dB: the limiter reduced at most {gr['max_db']:.1f} dB where the target "
-                        f"needs at least {stage.settings['predicted_limiting_db']:.1f} dB, so the master is "
+        warnings.append(f"--max-limiting {cap:g} dB: the limiter reduced at most {gr['max_db']:.1f} dB where the "
+                        f"target needs at least {stage.settings['predicted_limiting_db']:.1f} dB, so the master is "
                         f"{after['integrated_lufs']:.1f} LUFS, {missed:.1f} LU under the {target.lufs:g} LUFS target")
     elif verdict["heavy"]:
         warnings.append(f"heavy limiting: reaching {target.lufs:g} LUFS took up to {gr['max_db']:.1f} dB of peak "

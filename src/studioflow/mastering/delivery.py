@@ -11,7 +11,7 @@ a fade that reaches zero, the pad to the last CD frame), is written as zeros.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from studioflow.dsp.base import db_to_gain
 from studioflow.mastering.parallel import Beside
 from studioflow.mastering.verify import TruePeak8x
 
-FORMATS = {
+FORMATS: dict[str, dict[str, Any]] = {
     "wav24": {"suffix": ".wav", "label": "WAV 24-bit"},
     "wav16": {"suffix": "-16bit-44k1.wav", "label": "WAV 16-bit 44.1 kHz (dithered)"},
     "flac": {"suffix": ".flac", "label": "FLAC 24-bit"},
@@ -231,7 +231,8 @@ def deliver(fmt: str, src: Path | Callable[[float], Iterable[np.ndarray]], out: 
         what = "the encoder" if fmt in ("mp3", "aac") else ("resampling" if fmt == "wav16" else "quantization")
         note = (f"{what} pushed the true peak {over:.2f} dB over the ceiling; the encoder input was lowered "
                 f"{asked_db - trim_db:.2f} dB and the file made again" if fmt in ("mp3", "aac") else
-                f"{what} pushed the true peak {over:.2f} dB over the ceiling; made again {asked_db - trim_db:.2f} dB lower")
+                f"{what} pushed the true peak {over:.2f} dB over the ceiling; "
+                f"made again {asked_db - trim_db:.2f} dB lower")
     return {"format": FORMATS[fmt]["label"], "key": fmt, "path": str(out), "integrated_lufs": lufs,
             "dither": dither_shape if fmt == "wav16" else None,
             "true_peak_dbtp": tp, "trim_db": round(trim_db, 3), "note": note, "analysis": analysis}

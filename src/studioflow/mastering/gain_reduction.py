@@ -91,7 +91,7 @@ class GainReductionMeter:
             self._series.extend(series[:n].tolist())
 
     def result(self) -> dict:
-        """Statistics and the per-window series (``times_s`` window starts, ``gr_db`` the window's largest reduction)."""
+        """Statistics and the per-window series (``times_s`` window starts, ``gr_db`` each window's most reduction)."""
         frames, top, active, active_sum, last, pending = self._state
         series = self._series + ([float(last)] if pending else [])
         p95 = 0.0

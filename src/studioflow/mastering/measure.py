@@ -33,7 +33,7 @@ class MixMeter:
         self.frames = 0
         self.peak = 0.0
         self._side = None
-        if beside and spectrum:
+        if beside and self.spectrum is not None:
             from studioflow.mastering.parallel import Beside
 
             self._side = Beside(self.spectrum.add)

@@ -51,7 +51,8 @@ def _spectrum_plot(record: dict) -> str:
     fig, ax = plt.subplots(figsize=(9, 3.5))
     series = [("input", "mix (before)"), ("output", "master (after)"), ("reference", "reference")]
     dist = record.get("spectral_distance_db") or {}
-    extra = {"input": f", {dist['before']:.2f} dB from it", "output": f", {dist['after']:.2f} dB from it"} if dist else {}
+    extra = ({"input": f", {dist['before']:.2f} dB from it", "output": f", {dist['after']:.2f} dB from it"}
+             if dist else {})
     curve = record.get("tonal_target") or {}
     of = curve.get("of", "level_db")          # a reference is matched on the mid: the plot shows what was matched
     for key, label in series:
@@ -178,7 +179,8 @@ def _deliveries_table(record: dict) -> str:
 
 
 _CSS = """body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:90%;vertical-align:top}
+table{border-collapse:collapse;margin:1em 0}
+td,th{border:1px solid #ccc;padding:4px 8px;font-size:90%;vertical-align:top}
 th{background:#f3f3f3}.warn{background:#fff4d6;border-left:4px solid #e0a000;padding:6px 10px;margin:6px 0}
 img{max-width:100%}"""
 
@@ -197,7 +199,8 @@ def render_html(record: dict, folder: Path | None = None) -> str:
         f"<h1>Master report: {html.escape(Path(record['output']).name)}</h1>",
         f"<p>Mix: {html.escape(str(record['input']))}<br>Target: <b>{html.escape(t['name'])}</b> "
         f"({t['lufs']:g} LUFS, {t['ceiling_dbtp']:g} dBTP) - {html.escape(t['note'])}<br>"
-        f"Style: {html.escape(record['style']['name'])}, tonal target: {html.escape(record['tonal_target']['name'])}</p>",
+        f"Style: {html.escape(record['style']['name'])}, "
+        f"tonal target: {html.escape(record['tonal_target']['name'])}</p>",
         warnings or "<p>No warnings.</p>",
         "<h2>Listen</h2>", _players(record, folder),
         "<h2>Numbers</h2>", _numbers_table(record),

@@ -29,8 +29,8 @@ def hidden_wav(folder: Path, stem: str) -> Path:
 class Scratch:
     """``put(block)`` float32 ``(channels, n)`` blocks in order (kept as they are: do not change them afterwards),
     ``done()``, then ``blocks(gain_db)`` gives them back in order, times the gain, as often as wanted. Blocks past
-    ``memory_bytes`` (default ``MEMORY_BYTES``) go to a hidden scratch file in ``folder`` (written in a thread beside the caller, not synced to
-    disk). A context manager: leaving it lets go of the blocks and deletes the file."""
+    ``memory_bytes`` (default ``MEMORY_BYTES``) go to a hidden scratch file in ``folder`` (written in a thread beside
+    the caller, not synced to disk). A context manager: leaving it lets go of the blocks and deletes the file."""
 
     def __init__(self, folder: Path, stem: str, rate: int, channels: int, memory_bytes: int | None = None) -> None:
         self.folder, self.stem = Path(folder), stem
@@ -57,6 +57,7 @@ class Scratch:
                 self._writer = BlockWriter(self.path, self.rate, self.channels, subtype="FLOAT", scratch=True)
                 self._writer.__enter__()
                 self._spill = Beside(self._writer.write)
+            assert self._spill is not None              # made with the scratch file
             self._spill.put(block)
             self._spilled_sizes.append(block.shape[1])
         self.frames += block.shape[1]
@@ -66,6 +67,7 @@ class Scratch:
         writer, self._writer = self._writer, None
         if writer is None:
             return
+        assert self._spill is not None                  # made with the writer
         try:
             self._spill.close()
         except BaseException as exc:
@@ -89,6 +91,7 @@ class Scratch:
         self._held, self._held_bytes = [], 0
         if self._writer is not None:                         # left before done(): the writer deletes its temporary
             error = RuntimeError("scratch store released before it was done")
+            assert self._spill is not None              # made with the writer
             with contextlib.suppress(BaseException):
                 self._spill.close()
             self._writer.__exit__(RuntimeError, error, None)

@@ -31,7 +31,8 @@ class LongTermSpectrum:
         self.rate = int(rate)
         self.window = np.hanning(NFFT).astype(np.float32)
         self._norm = 1.0 / (NFFT * float(np.sum(self.window.astype(np.float64) ** 2)))
-        self._buf = np.zeros((2, NFFT + HOP), dtype=np.float32)   # mid, side; the first ``_fill`` samples wait for a frame
+        # mid, side; the first ``_fill`` samples wait for a frame
+        self._buf = np.zeros((2, NFFT + HOP), dtype=np.float32)
         self._fill = 0
         freqs = np.fft.rfftfreq(NFFT, 1.0 / self.rate)
         #: per-frame power in the groups low (< 150 Hz), mid, high (> 4 kHz), for the band-dynamics decision
@@ -171,7 +172,8 @@ def spectral_distance_db(a_norm_db: np.ndarray, b_norm_db: np.ndarray, centers_h
     return float(np.sqrt(np.mean(d ** 2)))
 
 
-def octave_db(centers_hz: list[float] | np.ndarray, level_db: list[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def octave_db(centers_hz: list[float] | np.ndarray,
+              level_db: list[float] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Octave-band levels (dB, power sums of the three 1/3-octave bands around each) at 31.5 Hz .. 16 kHz:
     (octave centres in Hz, levels)."""
     fc, level = np.asarray(centers_hz, dtype=float), np.asarray(level_db, dtype=float)

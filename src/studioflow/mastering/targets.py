@@ -24,7 +24,8 @@ class Target:
 
 _TABLE: tuple[Target, ...] = (
     Target("spotify", -14.0, -1.0, "Spotify for Artists, 'Loudness normalization' (support article)",
-           "Loud masters are turned down to -14 LUFS; quiet ones are raised only up to the true-peak headroom (-1 dBTP)."),
+           "Loud masters are turned down to -14 LUFS; quiet ones are raised only up to the true-peak headroom "
+           "(-1 dBTP)."),
     Target("apple-music", -16.0, -1.0, "Apple Digital Masters / Sound Check (Apple Music for Artists guidance)",
            "Sound Check normalizes to about -16 LUFS; true peaks above -1 dBTP risk AAC encoder overs."),
     Target("youtube", -14.0, -1.0, "YouTube stable volume (observed -14 LUFS reference, widely documented)",
@@ -61,7 +62,8 @@ def get_target(name: str) -> Target:
 
 
 def custom_target(lufs: float, ceiling_dbtp: float) -> Target:
-    """A target given by numbers: integrated loudness ``lufs`` (-40..-3) and true-peak ceiling ``ceiling_dbtp`` (-12..0)."""
+    """A target given by numbers: integrated loudness ``lufs`` (-40..-3), true-peak ceiling ``ceiling_dbtp`` (-12..0).
+    """
     if not -40.0 <= float(lufs) <= -3.0:
         raise ParameterError(f"target loudness must be from -40 to -3 LUFS; got {lufs!r}")
     if not -12.0 <= float(ceiling_dbtp) <= 0.0:

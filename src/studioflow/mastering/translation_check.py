@@ -10,6 +10,7 @@ true peak (8x, ``verify``). Every file is streamed in blocks, the codec round tr
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -279,7 +280,7 @@ def check_translation(master_path: str | os.PathLike[str], *, systems: Sequence[
         say(f"playing it on the {sys_.label}", 0.1 + 0.7 * i / len(names))
         out = simulate(path, sys_, lufs)
         words, facts = findings(f"on the {sys_.label}", fc, master_db, out["bands"]["total_db"], fine,
-                                lambda f, s=sys_: s.response_db(f, rate))
+                                functools.partial(sys_.response_db, rate=rate))
         if out["over_limit_db"] > 1.0:
             words.append(f"the {sys_.label}'s limits squash peaks by up to {out['over_limit_db']:.0f} dB: "
                          "transients lose some punch")

@@ -21,11 +21,13 @@ from scipy.signal import firwin
 FACTOR = 8
 HALF = 10 * FACTOR                     # resample_poly's half length for up=8: 161 taps
 REACH = HALF // FACTOR                 # input samples on each side that feed one output (10)
-CHUNK_FRAMES = 32     # small chunks (>= 2 * REACH): a limited master peaks near its ceiling everywhere; bounds stay local
+#: small chunks (>= 2 * REACH): a limited master peaks near its ceiling everywhere; bounds stay local
+CHUNK_FRAMES = 32
 
 
 def branches(factor: int = FACTOR) -> np.ndarray:
-    """resample_poly's filter as ``factor`` branches, shape (factor, 2*REACH+1): ``y[8n+p] = sum_d b[p, d] x[n+REACH-d]``."""
+    """resample_poly's filter as ``factor`` branches, shape (factor, 2*REACH+1):
+    ``y[8n+p] = sum_d b[p, d] x[n+REACH-d]``."""
     h = firwin(2 * HALF + 1, 1.0 / factor, window=("kaiser", 5.0)) * factor
     out = np.zeros((factor, 2 * REACH + 1))
     for p in range(factor):

@@ -163,7 +163,8 @@ class Renderer:
         suffix = "." + FORMATS[self.s.format][0]
         if out_path.suffix.lower() != suffix:
             raise ParameterError(f"{out_path}: format {self.s.format} writes {suffix} files")
-        made_stems_dir = self.s.stems_dir is not None and not self.s.stems_dir.exists()
+        stems_dir = self.s.stems_dir
+        made_stems_dir = stems_dir if stems_dir is not None and not stems_dir.exists() else None
         stems = self._stem_paths(suffix)
         writers = {}
         with BlockWriter(out_path, self.rate, 2, sub) as main:
@@ -174,8 +175,8 @@ class Renderer:
             except BaseException as e:
                 for w in writers.values():
                     w.__exit__(type(e), e, e.__traceback__)
-                if made_stems_dir and not any(self.s.stems_dir.iterdir()):
-                    self.s.stems_dir.rmdir()   # a render that did not finish leaves no empty stems folder
+                if made_stems_dir is not None and not any(made_stems_dir.iterdir()):
+                    made_stems_dir.rmdir()   # a render that did not finish leaves no empty stems folder
                 raise
             for w in writers.values():
                 w.__exit__(None, None, None)
@@ -277,10 +278,9 @@ class Renderer:
             if edge.delay == 0:
                 continue
             res = outputs.get(edge.src)
-            if res is None:
+            sig = None if res is None else res.out if edge.send is None else res.sends[edge.send]
+            if sig is None:                 # the source or its send is silent
                 sig = np.zeros((2, n))
-            else:
-                sig = res.out if edge.send is None else res.sends[edge.send]
             acc += self.edge_delays[(edge.src, edge.dst, edge.send)].process(sig)
         x: np.ndarray = acc.astype(np.float32) if self.processors[name] else acc
         res = self.engines[name].run(x, e, sums[lane], self.taps[name])

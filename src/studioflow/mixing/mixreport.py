@@ -37,8 +37,6 @@ class StripMeter:
 
     def add(self, res: StripOutput, skip: int) -> None:
         """Add one block's measurements, ignoring its first ``skip`` frames (pre-roll)."""
-        if res.out is None:
-            return
         out = res.out[:, skip:]
         if out.shape[1] == 0:
             return
@@ -55,6 +53,7 @@ class StripMeter:
 
     def master_analysis(self) -> dict[str, Any]:
         """Loudness (BS.1770-4 / EBU R128), true peak and correlation of the master over the rendered range."""
+        assert self.meter is not None               # the master is always metered
         r = self.meter.result()
         norm = math.sqrt(self.lr[1] * self.lr[2])
         return {"integrated_lufs": r.integrated_lufs, "loudness_range_lu": r.loudness_range_lu,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 from studioflow.errors import AudioFileError, ParameterError, SessionError
 from studioflow.mixing.automation import Envelope, parse_curve
-from studioflow.mixing.timeline import Timeline, TimeError, parse_time_signature
+from studioflow.mixing.timeline import TimeError, Timeline, parse_time_signature
 from studioflow.mixing.yamlmarks import Located, load_located
 
 TOP_KEYS = ("session", "sample_rate", "tempo", "time_signature", "pan_law_db", "sections", "tracks", "buses",
@@ -132,7 +133,7 @@ class Session:
         raise KeyError(name)
 
 
-def load_session(path: str | Path) -> Session:
+def load_session(path: str | os.PathLike[str]) -> Session:
     """Load and validate a session file; raise SessionError naming the file, line and key of the first problem.
 
     >>> session = load_session("song/mix.yaml")         # doctest: +SKIP
@@ -456,7 +457,9 @@ class _Parser:
         if not points:
             raise self.fail(key, "needs at least one breakpoint [time, value]")
         self.count("automation points", key, len(points))
-        times, values, curves = [], [], []
+        times: list[float] = []
+        values: list[float] = []
+        curves: list[float | str] = []
         for i, p in enumerate(points):
             pkey = f"{key}[{i}]"
             if not isinstance(p, list) or len(p) not in (2, 3):

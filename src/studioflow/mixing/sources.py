@@ -42,7 +42,8 @@ class RegionReader:
         r, src = self.region, self.region.sample_rate
         if not self.resampled:
             first = int(round(r.offset_s * src)) + self.pos
-            reader = BlockReader(r.file, CHUNK_FRAMES, start_s=first / src, stop_s=(first + self.length - self.pos) / src)
+            reader = BlockReader(r.file, CHUNK_FRAMES, start_s=first / src,
+                                 stop_s=(first + self.length - self.pos) / src)
             return iter(reader)
         return self._resampled_chunks()
 
@@ -96,7 +97,7 @@ class RegionReader:
             x = x * scale
         out[:, lo - block_start:hi - block_start] += x
 
-    def _envelope(self, j0: int, k: int) -> np.ndarray | float | None:
+    def _envelope(self, j0: int, k: int) -> np.ndarray | np.floating | float | None:
         """Fade and gain factors for region frames ``j0 .. j0 + k - 1`` (None when all are exactly 1)."""
         in_fade = self.fade_in and j0 < self.fade_in
         out_fade = self.fade_out and j0 + k > self.length - self.fade_out

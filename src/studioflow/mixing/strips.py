@@ -43,7 +43,7 @@ def _levels(levels: list[np.ndarray | float], n: int) -> np.ndarray:
 class StripOutput:
     """What a strip produced in one block: its output (stereo float64) and one signal per send (None when silent)."""
 
-    out: np.ndarray | None
+    out: np.ndarray
     sends: list[np.ndarray | None]
     pre_fader_peak: float = 0.0
 

@@ -14,7 +14,8 @@ session        mixing      each track's current audio, the song's tempo,        
 notes          mixing      open mixing notes not tried yet (--apply-notes)      mixing's revise -> session-vNNN.yaml,
                                                                                 copied to session.yaml
 mix            mixing      session.yaml and every source it plays               mixing's render -> mixes/NAME-vNNN.wav
-master:TARGET  mastering   the mix's content, the target, the reference         mastering -> masters/SONG-TARGET-vNNN.wav
+master:TARGET  mastering   the mix's content, the target, the reference         mastering -> masters/
+                                                                                SONG-TARGET-vNNN.wav
 deliver        ready       the masters, the song's tags, its approval           tagged copies -> deliverables/TARGET/
 =============  ==========  ===================================================  ====================================
 
@@ -29,6 +30,7 @@ role is reached through its package's public functions (``studioflow.recording``
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -148,7 +150,7 @@ class SongChain:
         """Every step up to the last stage, in order."""
         self._step("check", "tracking", self.check)
         for track, plan in self.comp_plans():
-            self._step(f"comp:{track}", "tracking", lambda s, t=track, p=plan: self.comp(s, t, p))
+            self._step(f"comp:{track}", "tracking", functools.partial(self.comp, track=track, plan=plan))
         if self.last >= 1:
             self._step("session", "mixing", self.session)
             if self.apply_notes:
@@ -156,7 +158,7 @@ class SongChain:
             self._step("mix", "mixing", self.mix)
         if self.last >= 2:
             for target in self.project.platforms():
-                self._step(f"master:{target}", "mastering", lambda s, t=target: self.master(s, t))
+                self._step(f"master:{target}", "mastering", functools.partial(self.master, target=target))
         if self.last >= 3:
             self._step("deliver", "ready", self.deliver)
         return self.steps
@@ -224,10 +226,8 @@ class SongChain:
         inputs = self.state.inputs(files, {})
         if not self._decide(step, inputs, []):
             return
-        report = check_takes(files, groups=self.check_groups(files))
         report_path = self.dir / "reports" / "check.json"
-        report_path.parent.mkdir(exist_ok=True)
-        write_json(report_path, report)
+        report = check_takes(files, groups=self.check_groups(files), report_path=report_path)
         step.result = {"report": str(report_path.relative_to(self.dir)), **report["summary"],
                        "by_file": summarize_problems(report)}
         self.state.record(step.name, inputs, [step.result["report"]], step.result)
@@ -249,7 +249,7 @@ class SongChain:
         return (find_groups(recorded) if recorded else []) + pairs + [[f] for f in by_name.values() if f not in paired]
 
     def comp(self, step: Step, track: str, plan: Path) -> None:
-        from studioflow.recording import comp
+        from studioflow.recording.comp import comp
 
         inputs = self.state.inputs([plan, *self.take_files(track)], {})
         if not self._decide(step, inputs, []):

@@ -11,14 +11,15 @@ The brief: artist, title, genre, reference tracks, target platforms (names from 
 format (single, EP or album), deadline (YYYY-MM-DD), a free-text vision and, optionally, the line-up: a list of
 instruments (``drums``) or of ``{instrument, player}`` mappings, which ``studioflow plan`` turns into an input list.
 
-A song entry may also carry what the producer knows of the song (``songs.set_song_details``): ``tempo_bpm``, ``sections``
-(``[{name, start_s}]``, seconds from the start) and ``genre`` (overrides the brief's for that song). The automatic
-first mix uses them; without them it estimates the tempo itself.
+A song entry may also carry what the producer knows of the song (``songs.set_song_details``): ``tempo_bpm``,
+``sections`` (``[{name, start_s}]``, seconds from the start) and ``genre`` (overrides the brief's for that song). The
+automatic first mix uses them; without them it estimates the tempo itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,7 +138,7 @@ def create_project(path: str | Path, **brief: Any) -> Project:
     return project
 
 
-def require_project(path: str | Path) -> Path:
+def require_project(path: str | os.PathLike[str]) -> Path:
     """``path/project.yaml``; SessionError saying how to create one when the folder holds no project."""
     folder = Path(path)
     file = folder / PROJECT_FILE
@@ -146,7 +147,7 @@ def require_project(path: str | Path) -> Path:
     return file
 
 
-def load_project(path: str | Path) -> Project:
+def load_project(path: str | os.PathLike[str]) -> Project:
     """Load and validate ``path/project.yaml``; SessionError naming the file and key when it is wrong."""
     file = require_project(path)
     folder = file.parent

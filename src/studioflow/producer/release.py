@@ -42,7 +42,8 @@ def song_tags(project: Project, entry: dict[str, Any], index: int) -> dict[str, 
 def unreleased(project: Project, entry: dict[str, Any], stage: str) -> str | None:
     """Why ``entry`` is not released at ``stage`` (its approval is missing or no longer holds), or None."""
     if stage not in (entry.get("approvals") or {}):
-        return f"{entry['name']}: {stage} is not approved (studioflow approve PROJECT {json.dumps(entry['name'])} {stage})"
+        return (f"{entry['name']}: {stage} is not approved "
+                f"(studioflow approve PROJECT {json.dumps(entry['name'])} {stage})")
     why = verdicts(project, entry).get(stage)
     return f"{entry['name']}: {why}" if why else None
 

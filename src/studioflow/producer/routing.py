@@ -22,27 +22,27 @@ import re
 from dataclasses import dataclass, field
 
 from studioflow.producer.notecues import (
-    MIX,
-    PRO,
     ALBUM_WORDS,
     CUES,
-    Cue,
+    FUZZY_PARTS,
     MASTER_WORDS,
+    MIX,
+    PART_ALT,
     PART_PRIOR,
     PART_PRIOR_REASON,
     PART_WORDS,
+    PLAYER_ALT,
     PRAISE,
     PRAISE_WEIGHT,
-    ROLES,
+    PRO,
     ROLE_TITLES,
+    ROLES,
     SECTION_WORDS,
     SYSTEM_WORDS,
     UNSURE_BELOW,
     UNSURE_REASON,
     WHOLE_WORDS,
-    FUZZY_PARTS,
-    PART_ALT,
-    PLAYER_ALT,
+    Cue,
 )
 
 _CLAUSE_SPLIT = re.compile(r"[.;!?]+\s*|,\s*|\s+(?:but|also|plus|otherwise|then|now|and (?:maybe|also|it|the|now))\s+"

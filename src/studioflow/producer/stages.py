@@ -29,7 +29,12 @@ from typing import Any
 
 from studioflow.errors import ParameterError, StudioflowError
 from studioflow.producer import history, notes
-from studioflow.producer.approvals import TIED_STAGES, differences, masters_from_other_mixes, tied_files
+from studioflow.producer.approvals import (
+    TIED_STAGES,
+    differences,
+    masters_from_other_mixes,
+    tied_files,
+)
 from studioflow.producer.lock import project_lock
 from studioflow.producer.project import SONGS, Project, load_project, now, save_project
 
@@ -123,8 +128,8 @@ def approve(project_dir: str | Path, song: str, stage: str, *, by: str | None = 
             ids = ", ".join(f"#{n['id']} ({n['role']}: {n['text'][:40]})" for n in open_[:3])
             more = f" and {len(open_) - 3} more" if len(open_) > 3 else ""
             raise ApprovalRefused(f"{entry['name']}: cannot approve {stage} while {len(open_)} note(s) for it are "
-                                  f"open: {ids}{more}; close them with studioflow note {shlex.quote(str(project.path))} "
-                                  f"{shlex.quote(entry['name'])} --close ID")
+                                  f"open: {ids}{more}; close them with studioflow note "
+                                  f"{shlex.quote(str(project.path))} {shlex.quote(entry['name'])} --close ID")
         record: dict[str, Any] = {"by": by or _user(), "at": now()}
         if stage in TIED_STAGES:
             record["files"] = tied_files(song_dir, entry["folder"], stage, project.platforms())

@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +29,9 @@ from studioflow.recording import devices, takes
 from studioflow.recording.click import Playback, click_bar
 from studioflow.recording.meters import Meters
 from studioflow.recording.takewriter import TakeWriter
+
+if TYPE_CHECKING:
+    import sounddevice
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,8 @@ class Recorder:
         if count_in_bars < 0:
             raise ParameterError(f"--count-in {count_in_bars}: must be >= 0 bars")
         if (count_in_bars or click_output) and not tempo_bpm:
-            raise ParameterError("--count-in/--click-output need the tempo: give --tempo BPM (or tempo_bpm in song.yaml)")
+            raise ParameterError("--count-in/--click-output need the tempo: "
+                                 "give --tempo BPM (or tempo_bpm in song.yaml)")
         if punch_s is not None and not 0 <= punch_s[0] < punch_s[1]:
             raise ParameterError(f"--punch {punch_s[0]} {punch_s[1]}: need 0 <= IN < OUT seconds")
         if play is not None and play[1] != rate:
@@ -90,7 +94,7 @@ class Recorder:
         self.count_in_frames = len(bar) * count_in_bars if bar is not None else 0
         mix = np.ascontiguousarray(play[0].T) if play is not None else None
         out_channels = max(click_output or (1 if count_in_bars else 0), mix.shape[1] if mix is not None else 0)
-        self.playback = None
+        self.playback: Playback | None = None
         if out_channels:
             until = None if click_output else self.count_in_frames
             self.playback = Playback(out_channels, click=bar, click_channel=click_output or 1, click_until=until,
@@ -104,7 +108,7 @@ class Recorder:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._out_pos = 0
         self._writers: list[TakeWriter] = []
-        self._stream = None
+        self._stream: sounddevice.InputStream | sounddevice.Stream | None = None
         self._thread: threading.Thread | None = None
         self.started = ""
         self._t0 = 0.0
@@ -120,6 +124,7 @@ class Recorder:
         if status.input_overflow or status.input_underflow or status.output_underflow or status.output_overflow:
             self.xruns += 1
         self._queue.put(indata.copy())
+        assert self.playback is not None            # the duplex stream is opened only to play something
         self.playback.fill(outdata, self._out_pos)
         self._out_pos += frames
 
@@ -146,20 +151,22 @@ class Recorder:
         dev = self.device["index"]
         try:
             if self.playback is None:
-                self._stream = sd.InputStream(device=dev, samplerate=self.rate, channels=self.in_channels,
-                                              dtype="float32", callback=self._input_callback)
+                stream = sd.InputStream(device=dev, samplerate=self.rate, channels=self.in_channels,
+                                        dtype="float32", callback=self._input_callback)
             else:
-                self._stream = sd.Stream(device=(dev, dev), samplerate=self.rate,
-                                         channels=(self.in_channels, self.playback.channels), dtype="float32",
-                                         callback=self._duplex_callback)
+                stream = sd.Stream(device=(dev, dev), samplerate=self.rate,
+                                   channels=(self.in_channels, self.playback.channels), dtype="float32",
+                                   callback=self._duplex_callback)
         except sd.PortAudioError as e:
             self._abort_files()
             raise DeviceError(f"{self.device['name']} ({self.device['hostapi']}): cannot open {self.in_channels} "
                               f"inputs at {self.rate} Hz ({e})") from None
-        lat = self._stream.latency
+        self._stream = stream
+        lat = stream.latency
         round_trip = (sum(lat) if isinstance(lat, tuple) else lat) if self.playback is not None else 0.0
         self.latency_frames = int(round(round_trip * self.rate))
         start = self.count_in_frames + self.latency_frames
+        self.keep: tuple[int, int | None]
         if self.punch_s:
             self.keep = (start + int(self.punch_s[0] * self.rate), start + int(self.punch_s[1] * self.rate))
         elif self.duration_s:
@@ -169,7 +176,7 @@ class Recorder:
         self._thread = threading.Thread(target=self._write_loop, name="studioflow-take-writer", daemon=True)
         self._thread.start()
         self._t0 = time.monotonic()
-        self._stream.start()
+        stream.start()
 
     def _write_loop(self) -> None:
         pos, last_xruns, cols = 0, 0, [[c - 1 for c in t.channels] for t in self.tracks]

@@ -100,7 +100,7 @@ class _Joined:
         noise = problems.noise_result(np.concatenate(self.levels), np.concatenate(self.noise_starts),
                                       self.noise_length, np.concatenate(self.noise), rate)
         hum = None
-        best = problems.hum_lines(self.psd / self.segments, 1.0, rate) if self.segments else None
+        best = problems.hum_lines(self.psd / self.segments, 1.0, rate) if self.psd is not None else None
         if best is not None:
             hum = problems.hum_result(best, problems.hum_span(np.concatenate(self.heard[best[0]]), frames, rate))
         return {"channels": self.channels, "frames": frames, "peak_dbfs": self.peak,

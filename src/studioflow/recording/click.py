@@ -9,7 +9,7 @@ from studioflow.errors import ParameterError
 
 def click_bar(tempo_bpm: float, rate: int, *, beats_per_bar: int = 4, level_dbfs: float = -6.0,
               click_ms: float = 25.0) -> np.ndarray:
-    """One bar of clicks, float32 1-D: a 1.5 kHz blip on the downbeat, 1 kHz on the other beats, decaying in ``click_ms``."""
+    """One bar of clicks, float32 1-D: a 1.5 kHz blip on the downbeat, 1 kHz on other beats, decay in ``click_ms``."""
     if not 20 <= tempo_bpm <= 400:
         raise ParameterError(f"tempo {tempo_bpm} BPM: must be 20..400")
     beat = int(round(rate * 60.0 / tempo_bpm))

@@ -75,6 +75,8 @@ def build(song_dir: str | Path, track: str, plan: list[dict[str, Any]], *, cross
                                  f"{rate} Hz/{channels} ch")
         offset = int(round(float(entry.get("offset_s") or 0.0) * r))       # punch-in takes start later in the song
         sources[seg["take"]] = np.pad(audio, ((0, 0), (offset, 0)))
+    if rate is None or channels is None:
+        raise ParameterError(f"comp {track}: the plan has no segments")
     total = int(round(plan[-1]["to"] * rate))
     sources = {k: np.pad(v, ((0, 0), (0, max(0, total - v.shape[1]))))[:, :total] for k, v in sources.items()}
     out = np.zeros((channels, total), dtype=np.float32)

@@ -6,9 +6,12 @@ import math
 import sys
 import threading
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from rich.live import Live
 
 CLIP_LEVEL = 10 ** (-0.1 / 20)     # a sample at or above -0.1 dBFS lights the clip indicator
 
@@ -89,7 +92,7 @@ class MeterDisplay:
     def __init__(self, meters: Meters, *, stream: TextIO | None = None, every_s: float = 1.0) -> None:
         self.meters, self.stream, self.every_s = meters, stream or sys.stderr, every_s
         self.tty = self.stream.isatty()
-        self._live = None
+        self._live: Live | None = None
         self._last = 0.0
 
     def __enter__(self) -> "MeterDisplay":

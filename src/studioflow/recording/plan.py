@@ -115,7 +115,7 @@ def plan_session(lineup: list[str | dict[str, Any]], *, room: dict[str, Any] | N
     entries = _entries(lineup)
     has_drums = any(e["instrument"] == "drums" for e in entries)
     advice, keep_room_mic = _room_advice(room, has_drums)
-    inputs = []
+    inputs: list[dict[str, Any]] = []
     for e in entries:
         for src in table["instruments"][e["instrument"]]["sources"]:
             if src.get("room_mic") and not keep_room_mic:

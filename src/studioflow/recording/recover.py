@@ -42,6 +42,8 @@ def recover(song_dir: str | Path, *, run_checks: bool = True) -> list[dict[str, 
     done = []
     for path in interrupted(song_dir):
         m = takes.TAKE_RE.match(path.name)
+        if m is None:                               # not a name we give takes: not ours to finish
+            continue
         track, number = path.parent.name, int(m[1])
         sidecar = path.with_suffix(".json")          # take-NNN.recording.json
         meta: dict[str, Any] = {}

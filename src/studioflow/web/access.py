@@ -69,7 +69,9 @@ class Access:
 
     def may_write(self, token: str | None) -> bool:
         """Whether ``token`` is the comment token (what every write needs, wherever it comes from)."""
-        return bool(token) and hmac.compare_digest(token.encode(), self.comment_token.encode())
+        if not token:
+            return False
+        return hmac.compare_digest(token.encode(), self.comment_token.encode())
 
     def page_token(self, level: str) -> str:
         """The token the page sends back with its requests for a visitor at ``level``."""

@@ -90,7 +90,8 @@ def create_app(project_dir: str | Path, access: Access | None = None) -> Guard:
         by = room_notes.check_name(body.get("by"))
         role = body.get("role") or None
         name, note_id = request.path_params["song"], request.path_params["note"]
-        return JSONResponse(await run_in_threadpool(write, lambda: room_notes.done(root, name, note_id, by=by, role=role)))
+        return JSONResponse(await run_in_threadpool(write,
+                                                    lambda: room_notes.done(root, name, note_id, by=by, role=role)))
 
     async def approve_stage(request: Request) -> Response:
         body = await _json(request)
@@ -137,7 +138,7 @@ def create_app(project_dir: str | Path, access: Access | None = None) -> Guard:
     app = Starlette(routes=routes, lifespan=lifespan,
                     exception_handlers={StudioflowError: _error, OSError: _error})
     guard = Guard(app, access)
-    guard.close_streams = watcher.close_streams         # type: ignore[attr-defined]   # see server.make_server
+    guard.close_streams = watcher.close_streams         # see server.make_server
     return guard
 
 

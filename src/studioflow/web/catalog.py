@@ -76,7 +76,9 @@ def masters(project: Project, song_dir: Path, folder: str) -> list[dict[str, Any
     """Every master version of the song (``masters/SONG-TARGET-vNNN.wav``), by target then version."""
     out = []
     for path, number in _numbered(project, song_dir / "masters", (".wav",)):
-        stem = _VERSION.match(path.stem)["stem"]            # type: ignore[index]
+        m = _VERSION.match(path.stem)
+        assert m is not None                                # _numbered lists only versioned names
+        stem = m["stem"]
         if not stem.startswith(folder + "-"):
             continue
         target = stem[len(folder) + 1:]

@@ -23,6 +23,9 @@ _HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-r
 class Guard:
     """ASGI middleware: refuses what a visitor may not do, with a JSON ``{"error": ...}`` and the right status."""
 
+    #: what the server calls on shutdown to end the open event streams (set by app.py, see server.make_server)
+    close_streams: Callable[[], None] | None = None
+
     def __init__(self, app: Any, access: Access) -> None:
         self.app, self.access = app, access
 

@@ -78,11 +78,11 @@ def file_at(project_dir: str | Path, song: str, text: str, *, at_s: float | None
         raise ParameterError(f"to {to_s}: a range ends after it starts (at {at_s})")
     with project_lock(project_dir):
         note = notes.file_note(project_dir, song, text, at=None if at_s is None else clock(at_s), by=by)
-        if to_s is not None and clock(to_s) != clock(at_s):      # type: ignore[arg-type]
+        if to_s is not None and at_s is not None and clock(to_s) != clock(at_s):
             song_dir = load_project(project_dir).song_dir(song)
             items = notes.load(song_dir)
             stored = next(n for n in items if n["id"] == note["id"])
-            stored["at"] = f"{clock(at_s)}-{clock(to_s)}"         # type: ignore[arg-type]
+            stored["at"] = f"{clock(at_s)}-{clock(to_s)}"
             notes.save(song_dir, items)
             note = stored
     at, to = seconds_of(note.get("at"))

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from signals import noise, process_in_blocks
+
 from studioflow.dsp import registry
 
 RATE = 48000

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from signals import noise, sine
+
 from studioflow.dsp.dynamics.compressor import Compressor, static_reduction_db
 from studioflow.errors import ParameterError
 
@@ -18,7 +18,8 @@ def rms_db(x):
     return 10 * np.log10(np.mean(np.asarray(x, dtype=np.float64) ** 2))
 
 
-@pytest.mark.parametrize("level_db,ratio,knee", [(-6.0, 4.0, 0.0), (-12.0, 2.0, 0.0), (-18.0, 8.0, 6.0), (-30.0, 4.0, 0.0)])
+@pytest.mark.parametrize("level_db,ratio,knee",
+                         [(-6.0, 4.0, 0.0), (-12.0, 2.0, 0.0), (-18.0, 8.0, 6.0), (-30.0, 4.0, 0.0)])
 def test_steady_sine_lands_on_the_static_curve_peak(level_db, ratio, knee):
     # instant attack + very slow release: the smoothed reduction sits on the curve at the sine's peak
     comp = Compressor(RATE, threshold_db=-20, ratio=ratio, knee_db=knee, attack_ms=0, release_ms=5000)
@@ -144,7 +145,8 @@ def test_threshold_automation_glides_without_a_jump():
     assert gr[-1] == pytest.approx((-6.0206 + 30) * 0.9, abs=1e-3)
 
 
-@pytest.mark.parametrize("kw", [{"ratio": 0.5}, {"attack_ms": -3}, {"detection": "loud"}, {"mix": 1.5}, {"stereo_link": 2}])
+@pytest.mark.parametrize("kw", [{"ratio": 0.5}, {"attack_ms": -3}, {"detection": "loud"}, {"mix": 1.5},
+                                {"stereo_link": 2}])
 def test_impossible_parameters_name_the_parameter(kw):
     with pytest.raises(ParameterError, match=next(iter(kw))):
         Compressor(RATE, **kw)

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 from scipy.signal import sosfreqz
-
 from signals import sine
+
 from studioflow.dsp.dynamics.deesser import DeEsser
 from studioflow.dsp.dynamics.gate import Gate
 from studioflow.dsp.dynamics.transient import TransientShaper

@@ -6,11 +6,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.signal import resample_poly
-
 from signals import noise
+
 from studioflow.analysis.truepeak import true_peak_dbtp
-from studioflow.dsp.dynamics.limiter import (SAFETY_DB, TAPS_PER_PHASE, TruePeakLimiter, gain_reduction_stats,
-                                             interpolator_phases)
+from studioflow.dsp.dynamics.limiter import (
+    SAFETY_DB,
+    TAPS_PER_PHASE,
+    TruePeakLimiter,
+    gain_reduction_stats,
+    interpolator_phases,
+)
 from studioflow.errors import ParameterError
 
 RATE = 48000

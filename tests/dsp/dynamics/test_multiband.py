@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from signals import impulse, sine
+
 from studioflow.dsp.dynamics.bands import BandSplitter
 from studioflow.dsp.dynamics.multiband import MultibandCompressor
 from studioflow.errors import ParameterError

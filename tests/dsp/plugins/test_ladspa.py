@@ -4,9 +4,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from signals import impulse, noise, process_in_blocks, sine
+
 from studioflow.dsp.base import Chain
 from studioflow.dsp.plugins.ladspa import LadspaPlugin, list_labels
 from studioflow.dsp.registry import create
@@ -15,7 +16,8 @@ from studioflow.errors import PluginError
 RATE = 48000
 LADSPA = Path("/usr/lib/ladspa")
 pytestmark = pytest.mark.skipif(not (LADSPA / "amp_1181.so").exists() or not (LADSPA / "tap_eq.so").exists(),
-                                reason="Debian's swh-plugins and tap-plugins are not installed (scripts/setup-system.sh)")
+                                reason="Debian's swh-plugins and tap-plugins are not installed "
+                                       "(scripts/setup-system.sh)")
 
 
 def level_db(x: np.ndarray) -> float:
@@ -79,8 +81,11 @@ def test_gain_change_glides_without_a_jump():
 @given(st.lists(st.integers(1, 6000), min_size=1, max_size=5))
 def test_block_size_invariant(sizes):
     x = noise(0.3, RATE, channels=2, seed=4)
-    make = lambda: Chain([LadspaPlugin(RATE, path="tap_eq.so", band_2_gain_db=6.0),
-                          LadspaPlugin(RATE, path="tap_echo.so", l_feedback=40.0)])
+
+    def make():
+        return Chain([LadspaPlugin(RATE, path="tap_eq.so", band_2_gain_db=6.0),
+                      LadspaPlugin(RATE, path="tap_echo.so", l_feedback=40.0)])
+
     np.testing.assert_array_equal(process_in_blocks(make, x, sizes), make()(x))
 
 

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from signals import impulse, noise, process_in_blocks
-from studioflow.dsp.registry import create
+
 from studioflow.dsp.plugins.lv2 import Lv2Plugin
+from studioflow.dsp.registry import create
 from studioflow.errors import PluginError
 
 RATE = 48000
@@ -47,7 +48,10 @@ def test_gain_change_glides():
 @given(st.lists(st.integers(1, 6000), min_size=1, max_size=5))
 def test_block_size_invariant(sizes):
     x = noise(0.2, RATE, channels=2, seed=3)
-    make = lambda: delay(samp=333, dry=0.5)
+
+    def make():
+        return delay(samp=333, dry=0.5)
+
     np.testing.assert_array_equal(process_in_blocks(make, x, sizes), make()(x))
 
 

@@ -3,10 +3,11 @@ whatever the blocks; the partitions grow along the response; IR files at any rat
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.signal import fftconvolve
-
 from signals import noise, process_in_blocks
+
 from studioflow.audio.files import write
 from studioflow.audio.resample import resample
 from studioflow.dsp.registry import create
@@ -36,7 +37,10 @@ def assert_close_relative(y, ref):
 def test_equals_fftconvolve_for_any_block_size(sizes, ir_frames, partition):
     x = noise(0.4, RATE, channels=2, seed=1)
     ir = decaying_ir(ir_frames, channels=2)
-    make = lambda: ConvolutionReverb(RATE, ir=ir, mix=1.0, normalize=False, partition_frames=partition)
+
+    def make():
+        return ConvolutionReverb(RATE, ir=ir, mix=1.0, normalize=False, partition_frames=partition)
+
     assert_close_relative(process_in_blocks(make, x, sizes), reference(x, ir))
 
 
@@ -46,7 +50,10 @@ def test_equals_fftconvolve_for_any_block_size(sizes, ir_frames, partition):
 def test_output_is_bit_identical_for_any_block_size(sizes, ir_frames, partition):
     x = noise(ir_frames / RATE + 0.5, RATE, channels=2, seed=6)
     ir = decaying_ir(ir_frames, channels=2)
-    make = lambda: ConvolutionReverb(RATE, ir=ir, mix=0.6, normalize=False, partition_frames=partition)
+
+    def make():
+        return ConvolutionReverb(RATE, ir=ir, mix=0.6, normalize=False, partition_frames=partition)
+
     assert np.array_equal(process_in_blocks(make, x, sizes), make()(x))
 
 
@@ -55,7 +62,10 @@ def test_output_is_bit_identical_for_any_block_size(sizes, ir_frames, partition)
 def test_equals_fftconvolve_from_a_few_taps_to_ten_seconds(ir_frames, sizes):
     x = noise(ir_frames / RATE + 0.3, RATE, channels=2, seed=7)
     ir = decaying_ir(ir_frames, channels=2)
-    make = lambda: ConvolutionReverb(RATE, ir=ir, mix=1.0, normalize=False)
+
+    def make():
+        return ConvolutionReverb(RATE, ir=ir, mix=1.0, normalize=False)
+
     assert_close_relative(process_in_blocks(make, x, sizes), reference(x, ir))
 
 

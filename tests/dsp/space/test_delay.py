@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from signals import impulse, noise, process_in_blocks, sine
+
 from studioflow.dsp.registry import create
 from studioflow.dsp.space.delay import Delay, note_ms
 from studioflow.errors import ParameterError
@@ -27,7 +28,8 @@ def test_each_repeat_is_feedback_times_the_one_before():
 
 
 @pytest.mark.parametrize("note, bpm, ms", [("1/4", 120, 500.0), ("1/8", 120, 250.0), ("1/8d", 120, 375.0),
-                                            ("1/16t", 120, 125.0 * 2 / 3), ("1/2", 90, 4000.0 / 3), ("3/16", 100, 450.0)])
+                                            ("1/16t", 120, 125.0 * 2 / 3), ("1/2", 90, 4000.0 / 3),
+                                            ("3/16", 100, 450.0)])
 def test_note_values(note, bpm, ms):
     assert note_ms(note, bpm) == pytest.approx(ms, rel=1e-12)
 
@@ -81,7 +83,10 @@ def test_time_change_glides_without_clicks():
 @given(st.lists(st.integers(1, 3000), min_size=1, max_size=6), st.booleans())
 def test_block_size_invariant(sizes, ping_pong):
     x = noise(0.5, RATE, channels=2, seed=1)
-    make = lambda: Delay(RATE, time_ms=37.3, feedback=0.7, low_cut_hz=80, high_cut_hz=2500, ping_pong=ping_pong)
+
+    def make():
+        return Delay(RATE, time_ms=37.3, feedback=0.7, low_cut_hz=80, high_cut_hz=2500, ping_pong=ping_pong)
+
     np.testing.assert_array_equal(process_in_blocks(make, x, sizes), make()(x))
 
 

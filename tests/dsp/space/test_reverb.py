@@ -3,13 +3,14 @@ the input diffusers' echo density, the modulation's smoothing of the late tail, 
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.linalg import hadamard
 from scipy.ndimage import median_filter
 from scipy.signal import butter, sosfilt
 from scipy.special import erfc
-
 from signals import impulse, noise, process_in_blocks
+
 from studioflow.dsp.registry import create
 from studioflow.dsp.space.reverb import Reverb
 from studioflow.errors import ParameterError
@@ -75,7 +76,10 @@ def test_mix_zero_is_dry_and_mono_stays_mono():
 @given(st.lists(st.integers(1, 5000), min_size=1, max_size=5))
 def test_block_size_invariant(sizes):
     x = noise(0.4, RATE, channels=2, seed=2)
-    make = lambda: Reverb(RATE, decay_s=1.0, predelay_ms=7)
+
+    def make():
+        return Reverb(RATE, decay_s=1.0, predelay_ms=7)
+
     np.testing.assert_allclose(process_in_blocks(make, x, sizes), make()(x), atol=1e-6)
 
 
@@ -203,7 +207,10 @@ def test_rt60_holds_with_diffusion_and_modulation(diffusion, modulation, decay_s
 def test_block_size_invariant_bit_for_bit_with_modulation(sizes, channels):
     """The swings run on a clock counted from the stream's start, so blocks change nothing, not even a bit."""
     x = noise(0.5, RATE, channels=channels, seed=3)
-    make = lambda: Reverb(RATE, decay_s=1.5, predelay_ms=13, size=0.0, diffusion=1.0, modulation=1.0)
+
+    def make():
+        return Reverb(RATE, decay_s=1.5, predelay_ms=13, size=0.0, diffusion=1.0, modulation=1.0)
+
     np.testing.assert_array_equal(process_in_blocks(make, x, sizes), make()(x))
 
 

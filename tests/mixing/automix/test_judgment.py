@@ -6,8 +6,8 @@ import json
 import numpy as np
 import pytest
 import soundfile as sf
-
 from automix_stems import RATE, SECONDS, hats, kick, snare, write_stems
+
 from studioflow.mixing.automix import automix
 from studioflow.mixing.automix.balance import resolve_genre
 from studioflow.mixing.automix.eqmask import MAX_OWN_BAND_CUT_DB, masking_cuts

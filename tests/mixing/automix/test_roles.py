@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 import soundfile as sf
-
 from automix_stems import PARTS, write_stems
+
 from studioflow.mixing.automix.measure import analyse
 from studioflow.mixing.automix.roles import UNSURE_BELOW, recognise, role_from_name
 

@@ -87,7 +87,8 @@ def test_the_archive_follows_the_documented_structure(song: Path, tmp_path: Path
 
 def test_round_trip_renders_the_same(song: Path, tmp_path: Path) -> None:
     text = song.read_text().replace(", gain_db: -2}", "}").replace("    polarity: inverted\n", "")
-    text = text.replace("    inserts: [{type: gain, gain_db: -4}]\n", "").replace("    inserts: [{type: gain, gain_db: 3}]\n", "")
+    text = text.replace("    inserts: [{type: gain, gain_db: -4}]\n", "")
+    text = text.replace("    inserts: [{type: gain, gain_db: 3}]\n", "")
     song.write_text(text)                    # only what DAWproject carries
     export_session(song, "dawproject", tmp_path / "song.dawproject")
     report = import_session(tmp_path / "song.dawproject", tmp_path / "back.yaml")

@@ -41,7 +41,10 @@ def test_ardour_mono_panner_is_minus_3_db_at_centre_and_not_sin_cos() -> None:
 def test_gain_points_come_back_through_ardours_smoothing() -> None:
     rate = 48000
     t = np.arange(0, 2.0, 1 / rate)
-    curve = lambda x: 10 ** (np.interp(x, [0.5, 1.0, 1.5], [-20.0, 0.0, -10.0]) / 20)
+
+    def curve(x):
+        return 10 ** (np.interp(x, [0.5, 1.0, 1.5], [-20.0, 0.0, -10.0]) / 20)
+
     knots = np.concatenate([np.arange(0.5, 1.5, 0.005), [1.5]])
     times, values = ardour_gain_points(curve, knots, rate)
     x = np.interp(t, times, values)

@@ -4,8 +4,8 @@ told apart from drift and never called out of tune."""
 from __future__ import annotations
 
 import pytest
-
 from producer.coach.sung_takes import PLANTED, RATE, guide_notes, sung
+
 from studioflow.audio.files import read
 from studioflow.producer.coach import coach
 from studioflow.producer.coach.guide import Grid

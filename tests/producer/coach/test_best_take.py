@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from producer.coach.sung_takes import BEAT, PHRASE_SPLIT, RATE, guide_notes, write_take
+
 from studioflow.audio.files import read
 from studioflow.producer.coach import coach
 from studioflow.recording.comp import comp as build_comp

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from producer.coach.sung_takes import BPM, guide_notes
+
 from studioflow.errors import ParameterError, SessionError
 from studioflow.producer.coach.guide import Grid, nearest_in_key, note_name, parse_key, read_guide, write_guide
 

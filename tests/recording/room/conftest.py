@@ -17,6 +17,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))   # planted_room.py
 
 from planted_room import LENGTH_S, planted_ir  # noqa: E402
+
 # tests/recording/conftest.py: a client start retried under load, waiting for and stopping a server
 from recording.conftest import RATE, _open_client, _stop, _wait_for_server  # noqa: E402
 
@@ -161,7 +162,7 @@ def room_server(tmp_path_factory):
         os.environ["JACK_DEFAULT_SERVER"] = name
         yield name
     finally:
-        import sounddevice   # close PortAudio's JACK client while the server still runs
+        import sounddevice  # close PortAudio's JACK client while the server still runs
         while sounddevice._initialized:
             sounddevice._terminate()
         _stop(proc)

@@ -5,9 +5,9 @@ import json
 
 import numpy as np
 import pytest
+from planted_room import DIRECT_MS, MODE_HZ, MODE_T60_S, RATE, REFLECTION_MS, SPEED_OF_SOUND, T30_S, planted_ir
 from scipy.signal import fftconvolve
 
-from planted_room import DIRECT_MS, MODE_HZ, MODE_T60_S, RATE, REFLECTION_MS, SPEED_OF_SOUND, T30_S, planted_ir
 from studioflow.audio.files import write
 from studioflow.cli.main import main
 from studioflow.errors import AudioFileError, ParameterError

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from planted_room import DIRECT_MS, LENGTH_S, MODE_HZ, MODE_T60_S, REFLECTION_MS, T30_S, planted_ir
+
 from studioflow.audio.files import info
 from studioflow.cli.main import main
 from studioflow.errors import ParameterError

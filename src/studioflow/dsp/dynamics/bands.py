@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from studioflow.dsp.filters import linkwitz_riley_allpass_sos, linkwitz_riley_sos, sos_cascade
 
 
@@ -52,6 +53,7 @@ class BandSplitter:
         self._high = [lr(f, "highpass") for f in self.crossovers_hz]
         # allpass compensation: band i passes the allpass of crossovers i+1 .. k-1 (for order 4 one section per
         # crossover; else the low-pass and high-pass halves added)
+        self._ap: list[list[_Sos]] | list[list[_Pair]]
         if self.order == 4:
             self._ap = [[_Sos(linkwitz_riley_allpass_sos(self.crossovers_hz[j], self.sample_rate))
                          for j in range(i + 1, k)] for i in range(k)]

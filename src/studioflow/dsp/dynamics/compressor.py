@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from studioflow.dsp.base import Processor, check_choice, check_range
-from studioflow.dsp.dynamics import kernels
 from studioflow.dsp.delayline import DelayLine
+from studioflow.dsp.dynamics import kernels
 from studioflow.dsp.dynamics.detector import PARAM_GLIDE_MS, SidechainHighPass, time_coef
 from studioflow.errors import ParameterError
 
@@ -88,7 +88,7 @@ class Compressor(Processor):
         """Auto makeup: half the static curve's reduction of a 0 dBFS level, in dB (0 when auto_makeup is off)."""
         if not self.auto_makeup:
             return 0.0
-        return 0.5 * static_reduction_db(0.0, self.threshold_db, self.ratio, self.knee_db)
+        return 0.5 * float(static_reduction_db(0.0, self.threshold_db, self.ratio, self.knee_db))
 
     def _retarget(self) -> None:
         self._tgt[:] = (self.threshold_db, 1.0 - 1.0 / self.ratio, self.makeup_db + self.auto_makeup_db(), self.mix)
@@ -127,7 +127,8 @@ class Compressor(Processor):
         self._coefs = (time_coef(PARAM_GLIDE_MS, rate), SNAP, self.knee_db, self.stereo_link,
                        time_coef(RMS_WINDOW_MS, rate) if self.detection == "rms" else 0.0,
                        time_coef(self.attack_ms, rate), time_coef(self.release_ms, rate),
-                       time_coef(self.release_ms * AUTO_RELEASE_SLOWDOWN, rate), time_coef(AUTO_RELEASE_MEMORY_MS, rate),
+                       time_coef(self.release_ms * AUTO_RELEASE_SLOWDOWN, rate),
+                       time_coef(AUTO_RELEASE_MEMORY_MS, rate),
                        self.auto_release, self.max_reduction_db)
 
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
@@ -136,7 +137,7 @@ class Compressor(Processor):
             raise ParameterError(f"{self.name}: sidechain has {sc.shape[0]} channels; give 1 or {block.shape[0]}")
         sc = self._hpf(sc)
         paths = 1 if (self.stereo_link == 1.0 or sc.shape[0] == 1) else block.shape[0]
-        if self._env is None or self._env.size != paths or self._ms.size != sc.shape[0]:
+        if self._env is None or self._ms is None or self._env.size != paths or self._ms.size != sc.shape[0]:
             self._ms = np.zeros(sc.shape[0])
             self._env = np.zeros(paths)
             self._slow = np.zeros(paths)

@@ -52,7 +52,7 @@ class TruePeakLimiter(Processor):
         self._window = max(2, int(round(self.lookahead_ms * self.sample_rate / 1000.0)) + 1)
         self._phases = interpolator_phases()
         self._bound = float(np.max(np.sum(np.abs(self._phases.astype(np.float64)), axis=1))) * (1 + 1e-4)
-        self.last_gain = np.ones(0, dtype=np.float32)
+        self.last_gain: np.ndarray = np.ones(0, dtype=np.float32)
 
     @property
     def latency(self) -> int:
@@ -87,8 +87,9 @@ class TruePeakLimiter(Processor):
     def _process(self, block: np.ndarray, sidechain: np.ndarray | None = None) -> np.ndarray:
         out = np.empty_like(block)
         gain = np.empty(block.shape[1])
-        kernels.limiter_kernel(block, out, gain, self._phases, self._bound, self._hist, self._delay, db_to_gain(self.ceiling_dbtp),
-                               db_to_gain(SAFETY_DB), time_coef(self.release_ms, self.sample_rate), self._f, self._i,
+        kernels.limiter_kernel(block, out, gain, self._phases, self._bound, self._hist, self._delay,
+                               db_to_gain(self.ceiling_dbtp), db_to_gain(SAFETY_DB),
+                               time_coef(self.release_ms, self.sample_rate), self._f, self._i,
                                self._seg, self._suf, self._box)
         self.last_gain = gain
         return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import numpy as np
 
@@ -15,7 +15,8 @@ PER_BAND = ("threshold_db", "ratio", "attack_ms", "release_ms", "makeup_db")
 
 
 def _per_band(name: str, value: float | Sequence[float], bands: int) -> list[float]:
-    values = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [value] * bands
+    # not a list: one number for every band (each band's Compressor checks it)
+    values = list(value) if isinstance(value, (list, tuple, np.ndarray)) else [cast(float, value)] * bands
     if len(values) != bands:
         raise ParameterError(f"multiband_compressor: {name} needs {bands} values (one per band); got {len(values)}")
     return values
@@ -34,15 +35,19 @@ class MultibandCompressor(Processor):
         super().__init__(sample_rate)
         xs = [check_range(self.name, "crossovers_hz", f, 20.0, 0.45 * self.sample_rate, "Hz") for f in crossovers_hz]
         if not 1 <= len(xs) <= 4 or any(b <= a for a, b in zip(xs, xs[1:])):
-            raise ParameterError(f"multiband_compressor: crossovers_hz must be 1 to 4 ascending frequencies; got {list(crossovers_hz)!r}")
+            raise ParameterError("multiband_compressor: crossovers_hz must be 1 to 4 ascending frequencies; "
+                                 f"got {list(crossovers_hz)!r}")
         self.crossovers_hz = xs
         bands = len(xs) + 1
-        settings = {k: _per_band(k, v, bands) for k, v in zip(PER_BAND, (threshold_db, ratio, attack_ms, release_ms, makeup_db))}
+        settings = {k: _per_band(k, v, bands)
+                    for k, v in zip(PER_BAND, (threshold_db, ratio, attack_ms, release_ms, makeup_db))}
         self.settings = settings
         self.knee_db = knee_db
         self.stereo_link = stereo_link
-        self.bands = [Compressor(sample_rate, knee_db=knee_db, stereo_link=stereo_link,
-                                 **{k: settings[k][i] for k in PER_BAND}) for i in range(bands)]
+        self.bands = [Compressor(sample_rate, threshold_db=settings["threshold_db"][i], ratio=settings["ratio"][i],
+                                 knee_db=knee_db, attack_ms=settings["attack_ms"][i],
+                                 release_ms=settings["release_ms"][i], stereo_link=stereo_link,
+                                 makeup_db=settings["makeup_db"][i]) for i in range(bands)]
 
     def params(self) -> dict[str, Any]:
         return {"crossovers_hz": self.crossovers_hz, **self.settings, "knee_db": self.knee_db,

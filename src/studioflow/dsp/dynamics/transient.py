@@ -1,4 +1,4 @@
-"""Transient shaper: attack and sustain gain from differential envelopes (fast minus slow follower of the level in dB)."""
+"""Transient shaper: attack and sustain gain from differential envelopes (fast minus slow follower of level in dB)."""
 
 from __future__ import annotations
 

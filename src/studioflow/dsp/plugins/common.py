@@ -24,7 +24,7 @@ def slug(name: str) -> str:
 
 
 def find_param(owner: str, names: list[str], wanted: str) -> int:
-    """Index of ``wanted`` among ``names``, matched case-insensitively or by its slug, else a PluginError listing them."""
+    """Index of ``wanted`` among ``names``, matched case-insensitively or by slug, else a PluginError listing them."""
     for i, n in enumerate(names):
         if n.lower() == wanted.lower():
             return i
@@ -67,7 +67,8 @@ class Control:
         except (TypeError, ValueError):
             raise PluginError(f"{owner}: parameter {self.name!r} must be a number; got {value!r}") from None
         if (self.low is not None and x < self.low - 1e-6) or (self.high is not None and x > self.high + 1e-6):
-            raise PluginError(f"{owner}: parameter {self.name!r} must be in [{self.low:g}, {self.high:g}]; got {value!r}")
+            raise PluginError(f"{owner}: parameter {self.name!r} must be in [{self.low:g}, {self.high:g}]; "
+                              f"got {value!r}")
         return x
 
 
@@ -114,6 +115,7 @@ class NativePlugin(Processor):
     max_frames = 4096
     _owner = "plugin"
     controls: list[Control]
+    _audio_in: list[int]
 
     def _find(self, key: str) -> int:
         return find_param(self._owner, [c.name for c in self.controls], key)

@@ -87,14 +87,15 @@ def _open(path: str | os.PathLike[str]) -> tuple[ctypes.CDLL, list[_Descriptor]]
     try:
         lib = ctypes.CDLL(str(where))
     except OSError as exc:
-        raise PluginError(f"ladspa: {where} is not a loadable plugin library ({str(exc).split(':')[-1].strip()})") from None
+        raise PluginError(f"ladspa: {where} is not a loadable plugin library "
+                          f"({str(exc).split(':')[-1].strip()})") from None
     try:
         entry = lib.ladspa_descriptor
     except AttributeError:
         raise PluginError(f"ladspa: {where} is not a LADSPA plugin (no ladspa_descriptor)") from None
     entry.restype = ctypes.POINTER(_Descriptor)
     entry.argtypes = [ctypes.c_ulong]
-    descriptors = []
+    descriptors: list[Any] = []
     while True:
         d = entry(len(descriptors))
         if not d:

@@ -63,7 +63,8 @@ class _World:
             "lilv_world_get_all_plugins": (_p, [_p]), "lilv_new_uri": (_p, [_p, ctypes.c_char_p]),
             "lilv_node_free": (None, [_p]), "lilv_node_as_string": (ctypes.c_char_p, [_p]),
             "lilv_plugins_get_by_uri": (_p, [_p, _p]), "lilv_plugin_get_num_ports": (ctypes.c_uint32, [_p]),
-            "lilv_plugin_get_port_by_index": (_p, [_p, ctypes.c_uint32]), "lilv_port_is_a": (ctypes.c_bool, [_p, _p, _p]),
+            "lilv_plugin_get_port_by_index": (_p, [_p, ctypes.c_uint32]),
+            "lilv_port_is_a": (ctypes.c_bool, [_p, _p, _p]),
             "lilv_port_get_symbol": (_p, [_p, _p]), "lilv_port_get_name": (_p, [_p, _p]),
             "lilv_port_has_property": (ctypes.c_bool, [_p, _p, _p]),
             "lilv_plugin_get_port_ranges_float": (None, [_p, _p, _p, _p]),
@@ -88,7 +89,8 @@ class _World:
         self._map_func = _MapFunc(lambda handle, uri: self.urid(uri.decode()))
         self._map = _UridMap(None, self._map_func)
         self._map_feature = _Feature(URID_MAP.encode(), ctypes.cast(ctypes.pointer(self._map), _p))
-        self.features = (ctypes.POINTER(_Feature) * 2)(ctypes.pointer(self._map_feature), None)
+        # None is the NULL that ends the list; typeshed's ctypes array constructor does not allow it
+        self.features = (ctypes.POINTER(_Feature) * 2)(ctypes.pointer(self._map_feature), None)  # type: ignore[misc]
 
     @classmethod
     def get(cls) -> "_World":
@@ -151,11 +153,17 @@ class Lv2Plugin(NativePlugin):
         self._n_ports = n
         self.controls: list[Control] = []
         self._symbols: list[str] = []
-        self._audio_in, self._audio_out, self._atom_in, self._atom_out = [], [], [], []
+        self._audio_in: list[int] = []
+        self._audio_out: list[int] = []
+        self._atom_in: list[int] = []
+        self._atom_out: list[int] = []
         self._latency_port = lib.lilv_plugin_get_latency_port_index(plug) if lib.lilv_plugin_has_latency(plug) else None
         for i in range(n):
             port = lib.lilv_plugin_get_port_by_index(plug, i)
-            is_a = lambda cls: lib.lilv_port_is_a(plug, port, w.node(cls))
+
+            def is_a(cls: str) -> bool:
+                return lib.lilv_port_is_a(plug, port, w.node(cls))
+
             symbol = w.string(lib.lilv_port_get_symbol(plug, port))
             name_node = lib.lilv_port_get_name(plug, port)
             name = w.string(name_node) if name_node else symbol

@@ -1,1 +1,1 @@
-"""Space processors: delay (``delay``), algorithmic FDN reverb (``reverb``) and convolution reverb (``convolution_reverb``)."""
+"""Space processors: delay (``delay``), FDN reverb (``reverb``) and convolution reverb (``convolution_reverb``)."""

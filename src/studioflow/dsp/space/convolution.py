@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numba
 import numpy as np
@@ -40,7 +40,8 @@ def partition_plan(frames: int, head: int) -> list[tuple[int, int]]:
 
     The class of size S covers taps S .. S (count + 1).
     """
-    plan, size = [], head
+    plan: list[tuple[int, int]] = []
+    size = head
     while size < frames:
         count = -(-frames // size) - 1
         if size >= MAX_PARTITION:
@@ -119,7 +120,7 @@ class ConvolutionReverb(Processor):
     """
 
     name = "convolution_reverb"
-    automatable: ClassVar[tuple[str, ...]] = ()
+    automatable = ()
 
     def __init__(self, sample_rate: int, *, ir_path: str | os.PathLike[str] | None = None, ir: np.ndarray | None = None,
                  ir_rate: int | None = None, predelay_ms: float = 0.0, mix: float = 0.3, normalize: bool = True,
@@ -130,7 +131,8 @@ class ConvolutionReverb(Processor):
         self.normalize = bool(normalize)
         frames = check_range(self.name, "partition_frames", partition_frames, 16, 16384)
         if frames != int(frames) or int(frames) & (int(frames) - 1):
-            raise ParameterError(f"{self.name}: partition_frames must be a power of two from 16 to 16384; got {partition_frames!r}")
+            raise ParameterError(f"{self.name}: partition_frames must be a power of two from 16 to 16384; "
+                                 f"got {partition_frames!r}")
         self.partition_frames = int(frames)
         self.ir_path = None if ir_path is None else Path(ir_path)
         response = self._load(ir, ir_rate)

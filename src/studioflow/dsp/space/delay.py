@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +42,9 @@ class Delay(Processor):
     """
 
     name = "delay"
-    automatable: ClassVar[tuple[str, ...]] = ("time_ms", "feedback", "mix")
+    automatable = ("time_ms", "feedback", "mix")
+    _feedback: float                # set through the Checked descriptors below
+    _mix: float
 
     def __init__(self, sample_rate: int, *, time_ms: float | None = None, note: str | None = None,
                  tempo_bpm: float = 120.0, feedback: float = 0.35, low_cut_hz: float | None = None,
@@ -56,8 +58,10 @@ class Delay(Processor):
         self.time_ms = note_ms(note, self.tempo_bpm) if note is not None else (375.0 if time_ms is None else time_ms)
         self.feedback = feedback
         nyquist = sample_rate / 2.0
-        self.low_cut_hz = None if low_cut_hz is None else check_range(self.name, "low_cut_hz", low_cut_hz, 0.0, nyquist, "Hz", low_open=True)
-        self.high_cut_hz = None if high_cut_hz is None else check_range(self.name, "high_cut_hz", high_cut_hz, 0.0, nyquist, "Hz", low_open=True)
+        self.low_cut_hz = None if low_cut_hz is None else check_range(self.name, "low_cut_hz", low_cut_hz, 0.0,
+                                                                      nyquist, "Hz", low_open=True)
+        self.high_cut_hz = None if high_cut_hz is None else check_range(self.name, "high_cut_hz", high_cut_hz, 0.0,
+                                                                        nyquist, "Hz", low_open=True)
         self.ping_pong = bool(ping_pong)
         self.mix = mix
         self._smooth = math.exp(-1.0 / (GLIDE_MS * 1e-3 * sample_rate / 5.0))  # ~99% of a change within GLIDE_MS

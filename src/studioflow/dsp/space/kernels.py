@@ -194,9 +194,9 @@ def _modulated_read(line, w, t0, length, depth, omega, phase, dst, nb, window):
 
     The delay is ``length + depth * sin(omega * t + phase)`` samples at frame ``t`` of a clock counted from the
     stream's start (``t0`` at index 0 of ``dst``), taken exactly every MOD_STEP frames and linear in between, so it
-    depends on ``t`` alone, never on where a block starts. Fractional delays are read with 4-point cubic Hermite interpolation. The frames
-    are read in runs of one whole-sample delay, each copied into ``window`` (nb + 3) first, so the interpolation
-    loop reads contiguous memory.
+    depends on ``t`` alone, never on where a block starts. Fractional delays are read with 4-point cubic Hermite
+    interpolation. The frames are read in runs of one whole-sample delay, each copied into ``window`` (nb + 3) first,
+    so the interpolation loop reads contiguous memory.
     """
     n = 0
     while n < nb:
@@ -250,8 +250,8 @@ def fdn_kernel(x, out, lines, lengths, pos, in_gain, b0, b1, a1, zs, pre, pre_le
     2**m) are the input diffusers of each channel (allpasses of ``diff_len`` (2, stages) samples, gain
     ``diff_gain``; 0 leaves them out). ``mod`` (N, 3) swings each line's length: depth (samples, 0 keeps the line
     static), angular rate (radians a sample), phase. ``state`` = [mix, width] current values (glide to ``target``
-    with ``smooth``); ``pos`` = [write index, pre-delay write index, frames since the pre-delayed input's start, diffuser write
-    index].
+    with ``smooth``); ``pos`` = [write index, pre-delay write index, frames since the pre-delayed input's start,
+    diffuser write index].
     The network runs in chunks no longer than its shortest line less its swing, so every read comes from frames
     already written: the result does not depend on the chunking. ``work`` (N + 5, chunk + 3) is scratch.
     """

@@ -19,12 +19,13 @@ the network is the static one, sample for sample.
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
 from studioflow.dsp.base import Checked, Processor, check_range
-from studioflow.dsp.space.kernels import FDN_LINES as LINES, fdn_kernel
+from studioflow.dsp.space.kernels import FDN_LINES as LINES
+from studioflow.dsp.space.kernels import fdn_kernel
 from studioflow.errors import ParameterError
 
 SHELF_HZ = 5000.0          # corner of the damping shelf
@@ -73,7 +74,9 @@ class Reverb(Processor):
     """
 
     name = "reverb"
-    automatable: ClassVar[tuple[str, ...]] = ("mix", "width")
+    automatable = ("mix", "width")
+    _mix: float                     # set through the Checked descriptors below
+    _width: float
 
     def __init__(self, sample_rate: int, *, decay_s: float = 1.8, predelay_ms: float = 10.0, size: float = 0.5,
                  damping: float = 0.5, diffusion: float = 0.85, modulation: float = 0.5, width: float = 1.0,

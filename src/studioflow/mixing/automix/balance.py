@@ -1,11 +1,11 @@
 """Gain-staging and the loudness balance: each part's target loudness in the mix and the fader that gets it there.
 
 Where the figures come from: a part's level relative to the others is the balance model of ``model.py``, gradient-
-boosted shallow regression trees fitted on composers' own balances (General MIDI arrangements of several composers, rendered one stem per
-instrument; ``bench/corpus``) on the part's role and its measurements (how much of the song it plays, register,
-onsets, sustain, spectrum). Its cross-validated error is recorded in the shipped model file and printed by
-``bench/automix.py``. The loudest part the model predicts sits at ``LEAD_LUFS`` where it plays (gated, BS.1770-4);
-the others keep their predicted distance from it.
+boosted shallow regression trees fitted on composers' own balances (General MIDI arrangements of several composers,
+rendered one stem per instrument; ``bench/corpus``) on the part's role and its measurements (how much of the song it
+plays, register, onsets, sustain, spectrum). Its cross-validated error is recorded in the shipped model file and
+printed by ``bench/automix.py``. The loudest part the model predicts sits at ``LEAD_LUFS`` where it plays (gated,
+BS.1770-4); the others keep their predicted distance from it.
 
 The corpus has no sung parts, so a lead vocal is not placed by the model: it sits level with the loudest other
 part, as in the mixes studied by B. De Man et al., "An analysis and evaluation of audio features for multitrack

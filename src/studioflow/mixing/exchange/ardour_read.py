@@ -258,7 +258,7 @@ class _Reader:
         """Gain automation points (s, linear) as the dB envelope Ardour plays: interpolated as the list's ``style``
         says (``Exponential``: along the fader's travel; else linearly), through its one-pole fader smoothing, read
         every ``DENSE_STEP_S``."""
-        from scipy.signal import lfilter  # type: ignore[import-untyped]
+        from scipy.signal import lfilter
 
         t = np.array([p[0] for p in points])
         g = np.array([p[1] for p in points])
@@ -351,8 +351,8 @@ class _Reader:
             length = self.seconds(reg.get("length"))
             length_attr = reg.get("length", "")
             at = self.seconds(length_attr.split("@")[1]) if "@" in length_attr else self.seconds(reg.get("position"))
-            region = {"file": self.relative(path), "at": round(at, 9), "offset": round(self.seconds(reg.get("start")), 9),
-                      "length": round(length, 9),
+            region = {"file": self.relative(path), "at": round(at, 9),
+                      "offset": round(self.seconds(reg.get("start")), 9), "length": round(length, 9),
                       "gain_db": round(gain_to_db(float(reg.get("scale-amplitude", "1"))), 9)}
             status, notes = "exact", []
             for name, tag in (("fade_in", "FadeIn"), ("fade_out", "FadeOut")):

@@ -58,8 +58,11 @@ def render_end_s(session: Session) -> float:
 
 
 def write_session_yaml(path: Path, data: dict[str, Any], header: list[str]) -> Path:
-    """Write a session (plain Python data; ``-inf`` dB stays ``-.inf``) as YAML that ``load_session`` reads, with ``header`` comment lines on top."""
-    import yaml  # type: ignore[import-untyped]
+    """Write a session (plain Python data; ``-inf`` dB stays ``-.inf``) as YAML that ``load_session`` reads.
+
+    ``header`` lines go on top as comments.
+    """
+    import yaml
 
     from studioflow.audio.atomic import write_text
 

@@ -14,25 +14,39 @@ from studioflow.mixing.session import InsertSpec
 BAND_TYPES = {"peak": "bell", "lowshelf": "lowShelf", "highshelf": "highShelf", "highpass": "highPass",
               "lowpass": "lowPass", "notch": "notch", "bandpass": "bandPass"}
 SINGLE_BANDS = tuple(BAND_TYPES)
+
+
+def _same(v: float) -> float:
+    return v
+
+
+def _ms_to_s(v: float) -> float:
+    return v / 1000.0
+
+
+def _s_to_ms(v: float) -> float:
+    return v * 1000.0
+
+
+def _neg(v: float) -> float:
+    return -v
+
+
 #: device tag -> (our type, [(our parameter, device element, unit, to device, from device)])
 Param = tuple[str, str, str, Callable[[float], float], Callable[[float], float]]
-_SAME: Callable[[float], float] = lambda v: v
-_MS_TO_S: Callable[[float], float] = lambda v: v / 1000.0
-_S_TO_MS: Callable[[float], float] = lambda v: v * 1000.0
-_NEG: Callable[[float], float] = lambda v: -v
 DYNAMICS: dict[str, tuple[str, list[Param]]] = {
-    "Compressor": ("compressor", [("threshold_db", "Threshold", "decibel", _SAME, _SAME),
-                                  ("ratio", "Ratio", "linear", _SAME, _SAME),
-                                  ("attack_ms", "Attack", "seconds", _MS_TO_S, _S_TO_MS),
-                                  ("release_ms", "Release", "seconds", _MS_TO_S, _S_TO_MS),
-                                  ("makeup_db", "OutputGain", "decibel", _SAME, _SAME)]),
-    "NoiseGate": ("gate", [("attack_ms", "Attack", "seconds", _MS_TO_S, _S_TO_MS),
-                           ("range_db", "Range", "decibel", _NEG, _NEG),
-                           ("ratio", "Ratio", "linear", _SAME, _SAME),
-                           ("release_ms", "Release", "seconds", _MS_TO_S, _S_TO_MS),
-                           ("threshold_db", "Threshold", "decibel", _SAME, _SAME)]),
-    "Limiter": ("limiter", [("release_ms", "Release", "seconds", _MS_TO_S, _S_TO_MS),
-                            ("ceiling_dbtp", "Threshold", "decibel", _SAME, _SAME)]),
+    "Compressor": ("compressor", [("threshold_db", "Threshold", "decibel", _same, _same),
+                                  ("ratio", "Ratio", "linear", _same, _same),
+                                  ("attack_ms", "Attack", "seconds", _ms_to_s, _s_to_ms),
+                                  ("release_ms", "Release", "seconds", _ms_to_s, _s_to_ms),
+                                  ("makeup_db", "OutputGain", "decibel", _same, _same)]),
+    "NoiseGate": ("gate", [("attack_ms", "Attack", "seconds", _ms_to_s, _s_to_ms),
+                           ("range_db", "Range", "decibel", _neg, _neg),
+                           ("ratio", "Ratio", "linear", _same, _same),
+                           ("release_ms", "Release", "seconds", _ms_to_s, _s_to_ms),
+                           ("threshold_db", "Threshold", "decibel", _same, _same)]),
+    "Limiter": ("limiter", [("release_ms", "Release", "seconds", _ms_to_s, _s_to_ms),
+                            ("ceiling_dbtp", "Threshold", "decibel", _same, _same)]),
 }
 DEFAULTS = {"compressor": {"threshold_db": -20.0, "ratio": 4.0, "attack_ms": 10.0, "release_ms": 100.0,
                            "makeup_db": 0.0},

@@ -163,7 +163,8 @@ class Applier:
     def _send(self, edit: Edit) -> None:
         effect = edit.settings["effect"]
         decay = edit.settings.get("decay_s")
-        bus = self._room_bus(edit.settings["room"], decay) if decay else self._effect_bus(effect, create=edit.amount > 0)
+        bus = (self._room_bus(edit.settings["room"], decay) if decay
+               else self._effect_bus(effect, create=edit.amount > 0))
         changed = 0
         for kind, name in edit.strips:
             s = self.strip(kind, name)

@@ -45,7 +45,8 @@ LOUDER = r"up|louder|raise|raised|boost|lift|push(?:ed)?|higher|turn(?:ed)? up|b
                                        "barely audible", "inaudible", "disappears?", "disappearing", "vanish(?:es)?",
                                        "underwhelming", "in the background", "too far back"))
 QUIETER = r"down|quieter|lower|softer|turn(?:ed)? down|bring (?:\w+ )*down|pull(?:ed)? (?:\w+ )*back|reduce|" \
-          r"less of|less (?:loud|audible)|back off|tuck(?:ed)? in|sits? on top|" + r"|".join(("loud", "hot", "overpowering", "overpowers?",
+          r"less of|less (?:loud|audible)|back off|tuck(?:ed)? in|sits? on top|" + r"|".join(("loud", "hot",
+                                                                       "overpowering", "overpowers?",
                                                                        "dominant", "dominates?", "dominating",
                                                                        r"drown(?:s|ing)? (?:\w+ )*out", "sticks? out",
                                                                        "pokes? out", "in your face", "on top of"))
@@ -195,7 +196,8 @@ def _space(t: str) -> tuple[str, Any] | None:
 
 def _pan(t: str) -> tuple[str, Any] | None:
     """A position ask: ("pan", ("hard" | "move", side)) or ("pan", ("centre", None))."""
-    m = re.search(r"\b(?:hard|all the way|fully|completely|extreme)\s+(?:to the |over to the |on the )?(left|right)\b", t)
+    m = re.search(r"\b(?:hard|all the way|fully|completely|extreme)\s+"
+                  r"(?:to the |over to the |on the )?(left|right)\b", t)
     if m:
         return "pan", ("hard", m.group(1))
     m = re.search(r"\b(?:pan(?:ned|s)?|move[ds]?|put|shift(?:ed)?|place[ds]?|sit|nudge[ds]?|push(?:ed)?|slide|over|"
@@ -221,7 +223,8 @@ def _plain_ask(t: str) -> tuple[str, Any] | None:
                  r"more snap|snappier|more attack|more impact|more smack|wimpy|limp|lacks? punch|no punch|"
                  r"more thump|more slam|slam(?:s)? more|more kick to it", t):
         return "attack", +1
-    if re.search(r"less punch|softer attack|less attack|less snap|too clicky|too snappy|less clicky|too much attack", t):
+    if re.search(r"less punch|softer attack|less attack|less snap|too clicky|too snappy|less clicky|"
+                 r"too much attack", t):
         return "attack", -1
     found = _space(t)
     if found:

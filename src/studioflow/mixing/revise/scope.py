@@ -47,7 +47,8 @@ def find_scope(text: str, sections: list[tuple[str, float]], end_s: float,
         return [((a - 1) * bar_s, (b - 1) * bar_s)], f"bars {a} to {b}", _cut(text, m)
     words = "|".join(sorted({re.escape(w) for w in SECTION_WORDS} | {re.escape(_base(n)) for n, _ in sections},
                             key=len, reverse=True))
-    m = re.search(rf"\b(?:in|during|for|through|throughout|on|around|across|over|at) (?:the |each |every |all the |all )?"
+    m = re.search(rf"\b(?:in|during|for|through|throughout|on|around|across|over|at) "
+                  rf"(?:the |each |every |all the |all )?"
                   rf"(?:({'|'.join(ORDINALS)}) )?({words})(e?s)?\b", text)
     if not m:                       # a section as a part's adjective: "the chorus vocal", "the intro piano"
         m = re.search(rf"\bthe (?:({'|'.join(ORDINALS)}) )?({words})(e?s)?(?= [a-z])(?! (?:is|are|was|drags?|feels?|"
@@ -109,7 +110,8 @@ def _moment(text: str, sections: list[tuple[str, float]], end_s: float
         return None
     t = _seconds(m.group(1), m.group(2))
     if t >= end_s:
-        raise ScopeError(f"{m.group(1)}:{m.group(2)} is after the end of the song ({int(end_s // 60)}:{end_s % 60:04.1f})")
+        raise ScopeError(f"{m.group(1)}:{m.group(2)} is after the end of the song "
+                         f"({int(end_s // 60)}:{end_s % 60:04.1f})")
     mmss = f"{m.group(1)}:{m.group(2)}"
     for i, (name, start) in enumerate(sections):
         stop = sections[i + 1][1] if i + 1 < len(sections) else end_s

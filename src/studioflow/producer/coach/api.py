@@ -46,7 +46,9 @@ def coach(takes: list[str | Path], *, key: str | None = None, tempo_bpm: float |
     if beats_per_bar is not None and tempo_bpm is None and grid is None:
         raise ParameterError("coach: beats per bar needs a tempo (--tempo) or a guide (--guide) to count bars with")
     if tempo_bpm is not None or beats_per_bar is not None:
-        grid = Grid(tempo_bpm or grid.bpm, beats_per_bar or (grid.beats_per_bar if grid else 4))
+        bpm = tempo_bpm if tempo_bpm is not None else grid.bpm if grid is not None else None
+        assert bpm is not None                      # beats per bar alone needs the guide's grid (checked above)
+        grid = Grid(bpm, beats_per_bar or (grid.beats_per_bar if grid else 4))
     tell = progress or (lambda stage, fraction: None)
     results, tracks = [], []
     for i, path in enumerate(takes):

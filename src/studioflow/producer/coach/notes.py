@@ -8,7 +8,7 @@ note of the key and stays there, and each note's start is refined to its attack.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Protocol, TypeGuard
 
 import numpy as np
 from scipy.ndimage import median_filter
@@ -44,6 +44,34 @@ class Note:
     def sung(self) -> bool:
         """Whether the note was found in the take."""
         return self.offset_cents is not None
+
+
+class SungNote(Protocol):
+    """A note found in the take (``Note.sung``): its pitch measurements are numbers."""
+
+    @property
+    def target_midi(self) -> int: ...
+    @property
+    def start_s(self) -> float: ...
+    @property
+    def end_s(self) -> float: ...
+    @property
+    def target_start_s(self) -> float | None: ...
+    @property
+    def offset_cents(self) -> float: ...
+    @property
+    def drift_cents(self) -> float: ...
+    @property
+    def timing_ms(self) -> float | None: ...
+    @property
+    def vibrato_hz(self) -> float | None: ...
+    @property
+    def vibrato_cents(self) -> float | None: ...
+
+
+def is_sung(note: Note) -> TypeGuard[SungNote]:
+    """Whether ``note`` was found in the take (then its pitch was measured)."""
+    return note.sung
 
 
 def _period_s(midi: float) -> float:
@@ -88,8 +116,9 @@ def notes_from_guide(y: np.ndarray, track: PitchTrack, guide: list[GuideNote]) -
             out.append(Note(g.midi, g.start_s, g.end_s, g.start_s, None, None, None, None, None, None, None))
             continue
         end = g.end_s + (t - g.start_s)
-        if i + 1 < len(guide) and onsets[i + 1] is not None:
-            end = min(end, onsets[i + 1])
+        following = onsets[i + 1] if i + 1 < len(guide) else None
+        if following is not None:
+            end = min(end, following)
         out.append(_measure(track, t, end, g.midi, g.start_s))
     return out
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
-from studioflow.producer.coach.notes import Note
+from studioflow.producer.coach.notes import Note, SungNote, is_sung
 
 PHRASE_GAP_S = 0.3
 MS_WEIGHT = 0.5
 MISSED_CENTS = 100.0
 _TAKE_RE = re.compile(r"take-(\d+)")
+NoteT = TypeVar("NoteT", Note, SungNote)     # a list of notes, or of sung notes only
 
 
 def phrase_spans(spans: list[tuple[float, float]], *, gap_s: float = PHRASE_GAP_S) -> list[tuple[float, float]]:
@@ -33,7 +34,7 @@ def phrase_spans(spans: list[tuple[float, float]], *, gap_s: float = PHRASE_GAP_
     return [(a, b) for a, b in out]
 
 
-def in_phrase(notes: list[Note], phrase: tuple[float, float], *, slack_s: float = 0.15) -> list[Note]:
+def in_phrase(notes: list[NoteT], phrase: tuple[float, float], *, slack_s: float = 0.15) -> list[NoteT]:
     """The notes whose target (or sung) start falls in ``phrase``, give or take ``slack_s``."""
     a, b = phrase
     return [n for n in notes if a - slack_s <= (n.target_start_s if n.target_start_s is not None else n.start_s) < b]
@@ -41,7 +42,7 @@ def in_phrase(notes: list[Note], phrase: tuple[float, float], *, slack_s: float 
 
 def phrase_score(notes: list[Note], expected: int) -> dict[str, Any]:
     """Pitch error (cents), timing error (ms), notes missed and the score (lower is better) of one take's phrase."""
-    sung = [n for n in notes if n.sung]
+    sung = [n for n in notes if is_sung(n)]
     pitch = float(np.mean([abs(n.offset_cents) + abs(n.drift_cents) / 2 for n in sung])) if sung else None
     times = [abs(n.timing_ms) for n in sung if n.timing_ms is not None]
     timing = float(np.mean(times)) if times else None

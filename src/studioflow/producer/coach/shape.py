@@ -50,16 +50,17 @@ def pitch_shape(times_s: np.ndarray, cents: np.ndarray) -> PitchShape | None:
     curve = np.stack([np.ones_like(u), u, u ** 2], axis=1)
     base, *_ = np.linalg.lstsq(curve, c, rcond=None)
     base_residual = float(np.sum((c - curve @ base) ** 2))
-    best = None
+    best: tuple[float, float, np.ndarray] | None = None
     if span * RATES_HZ[0] >= MIN_CYCLES:
         for f in RATES_HZ[span * RATES_HZ >= MIN_CYCLES]:
             basis = np.concatenate([curve, np.stack([np.sin(2 * np.pi * f * t), np.cos(2 * np.pi * f * t)], 1)], 1)
             coef, *_ = np.linalg.lstsq(basis, c, rcond=None)
             residual = float(np.sum((c - basis @ coef) ** 2))
             if best is None or residual < best[0]:
-                best = (residual, f, coef)
-    vibrato = best is not None and np.hypot(*best[2][3:]) >= MIN_VIBRATO_CENTS and best[0] <= 0.5 * base_residual
-    a0, a1, a2 = best[2][:3] if vibrato else base
+                best = (residual, float(f), coef)
+    if best is not None and not (np.hypot(*best[2][3:]) >= MIN_VIBRATO_CENTS and best[0] <= 0.5 * base_residual):
+        best = None                 # no vibrato
+    a0, a1, a2 = best[2][:3] if best is not None else base
     return PitchShape(offset_cents=float(a0 + a2 / 3), start_cents=float(a0 - a1 + a2), end_cents=float(a0 + a1 + a2),
-                      vibrato_hz=float(best[1]) if vibrato else None,
-                      vibrato_cents=float(np.hypot(*best[2][3:])) if vibrato else None)
+                      vibrato_hz=best[1] if best is not None else None,
+                      vibrato_cents=float(np.hypot(*best[2][3:])) if best is not None else None)

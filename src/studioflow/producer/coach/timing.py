@@ -31,7 +31,7 @@ def timed(notes: list[Note]) -> list[Note]:
 
 def tightness_ms(notes: list[Note]) -> float | None:
     """Standard deviation (ms) of the notes' timings; None with fewer than 3 timed notes."""
-    t = [n.timing_ms for n in timed(notes)]
+    t = [n.timing_ms for n in notes if n.sung and n.timing_ms is not None]
     return float(np.std(t)) if len(t) >= 3 else None
 
 

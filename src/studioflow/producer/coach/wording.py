@@ -12,7 +12,7 @@ import numpy as np
 
 from studioflow.producer.arrangement import clock
 from studioflow.producer.coach.guide import Grid, note_name
-from studioflow.producer.coach.notes import Note
+from studioflow.producer.coach.notes import Note, is_sung
 from studioflow.producer.coach.phrases import in_phrase
 from studioflow.producer.coach.timing import leaning_bars, tightness_ms
 
@@ -56,7 +56,7 @@ def _way(cents: float) -> str:
 def remarks(notes: list[Note], phrases: list[tuple[float, float]], grid: Grid | None) -> list[dict[str, Any]]:
     """The remarks on one take, in the order a producer gives them: tuning, then timing, then what works."""
     out: list[dict[str, Any]] = []
-    sung = [n for n in notes if n.sung]
+    sung = [n for n in notes if is_sung(n)]
     if not notes:
         return [_remark("nothing", 0.0, "", "No sung notes heard in this take.")]
     covered: set[int] = set()
@@ -98,10 +98,10 @@ def remarks(notes: list[Note], phrases: list[tuple[float, float]], grid: Grid | 
         out.append(_remark("note-pitch", off[MAX_SINGLE].start_s, "",
                            f"... and {len(off) - MAX_SINGLE} more notes {OFF_CENTS:.0f} cents or more off."))
     out += _timing(notes, grid)
-    for n in notes:
-        if not n.sung:
-            out.append(_remark("missed", n.start_s, _bars(grid, [n.start_s]),
-                               f"No {note_name(n.target_midi)} heard at {_where(grid, n.start_s)}."))
+    for note in notes:
+        if not note.sung:
+            out.append(_remark("missed", note.start_s, _bars(grid, [note.start_s]),
+                               f"No {note_name(note.target_midi)} heard at {_where(grid, note.start_s)}."))
     vib = [n for n in sung if n.vibrato_hz is not None]
     if vib:
         out.append(_remark("vibrato", vib[0].start_s, _bars(grid, [n.start_s for n in vib]),

@@ -88,13 +88,15 @@ def read_irs(paths: list[str | os.PathLike[str]]) -> tuple[list[np.ndarray], int
     """Every channel of every file as one position's impulse response, and their common sample rate (Hz)."""
     if not paths:
         raise ParameterError("room analyze: give at least one impulse response file")
-    irs, rate = [], None
+    irs: list[np.ndarray] = []
+    rate: int | None = None
     for path in paths:
         audio, r = read(path)
         if rate is not None and r != rate:
             raise AudioFileError(f"{path}: {r} Hz, but {paths[0]} is {rate} Hz; give responses at one rate")
         rate = r
         irs.extend(audio)
+    assert rate is not None                     # paths is not empty
     return irs, int(rate)
 
 

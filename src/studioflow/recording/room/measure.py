@@ -109,7 +109,9 @@ def measure_room(*, output: int, inputs: list[int], device: str | int | None = N
     sweep = make_sweep(rate, duration_s=sweep_s, level_dbfs=level_dbfs)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    irs, peaks, xruns = [], [], 0
+    irs: list[np.ndarray] = []
+    peaks: list[float] = []
+    xruns = 0
     for k in range(positions):
         if between is not None and k:
             between(k + 1)
