@@ -3,6 +3,7 @@ JACK client that plays known signals into the recorder's input ports (PortAudio'
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -54,7 +55,7 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait()
 
 
-def _start_jackd(base: str, log, env: dict, attempts: int = 3) -> tuple[str, subprocess.Popen]:
+def _start_jackd(base: str, log, env: dict, attempts: int = 3, period: int = 256) -> tuple[str, subprocess.Popen]:
     """Start the dummy-backend server, retrying under a fresh name if it does not come up (a loaded machine can
     make the first start time out); returns (server name, process)."""
     errors = []
@@ -62,9 +63,9 @@ def _start_jackd(base: str, log, env: dict, attempts: int = 3) -> tuple[str, sub
         name = base if attempt == 0 else f"{base}-r{attempt}"
         # -r before -d: no realtime scheduling (CI runs as root without rtprio); -t: clients may be late by up to
         # 5 s before the server drops them (500 ms by default, too tight under load); -w: period in µs, so the
-        # dummy backend runs at real-time pace for 256-frame periods.
-        cmd = ["jackd", "--no-realtime", "-t", "5000", "-n", name, "-d", "dummy", "-r", str(RATE), "-p", "256",
-               "-w", str(int(256 / RATE * 1e6)), "-C", "4", "-P", "4"]
+        # dummy backend runs at real-time pace for ``period``-frame periods.
+        cmd = ["jackd", "--no-realtime", "-t", "5000", "-n", name, "-d", "dummy", "-r", str(RATE), "-p", str(period),
+               "-w", str(int(period / RATE * 1e6)), "-C", "4", "-P", "4"]
         with open(log, "a") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env={**env, "JACK_DEFAULT_SERVER": name})
         try:
@@ -77,18 +78,16 @@ def _start_jackd(base: str, log, env: dict, attempts: int = 3) -> tuple[str, sub
     raise RuntimeError(f"jackd would not start after {attempts} tries: {'; '.join(errors)} (log: {log})")
 
 
-@pytest.fixture(scope="session")
-def jack_server(tmp_path_factory):
-    """Start ``jackd --no-realtime -d dummy -r 48000 -p 256`` under a server name unique to this worker; yield it.
-
-    JACK_DEFAULT_SERVER is set so PortAudio (in this process and in subprocesses) talks to this server.
-    """
+@contextlib.contextmanager
+def running_jack(prefix: str, tmp_path_factory, period: int = 256):
+    """A ``jackd --no-realtime -d dummy -r 48000 -p PERIOD`` under a server name unique to this worker, for the
+    block; JACK_DEFAULT_SERVER is set meanwhile so PortAudio (here and in subprocesses) talks to it."""
     if shutil.which("jackd") is None:
         pytest.skip("jackd (Debian jackd2) is not installed: run scripts/setup-system.sh")
-    base = f"sftest-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    base = f"{prefix}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
     log = tmp_path_factory.mktemp("jack") / "jackd.log"
     env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1"}
-    name, proc = _start_jackd(base, log, env)
+    name, proc = _start_jackd(base, log, env, period=period)
     old = os.environ.get("JACK_DEFAULT_SERVER")
     os.environ["JACK_DEFAULT_SERVER"] = name
     try:
@@ -102,6 +101,13 @@ def jack_server(tmp_path_factory):
             os.environ.pop("JACK_DEFAULT_SERVER", None)
         else:
             os.environ["JACK_DEFAULT_SERVER"] = old
+
+
+@pytest.fixture(scope="session")
+def jack_server(tmp_path_factory):
+    """The JACK dummy server of the recording tests (256-frame periods); yields its name."""
+    with running_jack("sftest", tmp_path_factory) as name:
+        yield name
 
 
 class SignalPlayer:

@@ -4,8 +4,6 @@ background noise, into the recorder's inputs."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import threading
 import time
@@ -19,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).parent))   # planted_room.py
 from planted_room import LENGTH_S, planted_ir  # noqa: E402
 
 # tests/recording/conftest.py: a client start retried under load, waiting for and stopping a server
-from recording.conftest import RATE, _open_client, _stop, _wait_for_server  # noqa: E402
+from recording.conftest import _open_client, running_jack  # noqa: E402
 
 NOISE_RMS = 1e-5        # background noise at the mics: -100 dBFS
 
@@ -145,32 +143,11 @@ def room_server(tmp_path_factory):
     """A JACK dummy server of its own for the room tests, with 1024-frame periods (the shared one runs 256-frame
     periods, which a heavily loaded machine misses: then samples are lost and a sweep is spoilt); PortAudio is
     pointed at it for the module, then initialized again as it was (once, on the server named before)."""
-    import shutil
+    import sounddevice
 
-    if shutil.which("jackd") is None:
-        pytest.skip("jackd (Debian jackd2) is not installed: run scripts/setup-system.sh")
-    name = f"sfroom-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
-    log = tmp_path_factory.mktemp("jack") / "jackd.log"
-    cmd = ["jackd", "--no-realtime", "-t", "5000", "-n", name, "-d", "dummy", "-r", str(RATE), "-p", str(PERIOD),
-           "-w", str(int(PERIOD / RATE * 1e6)), "-C", "4", "-P", "4"]
-    env = {**os.environ, "JACK_NO_AUDIO_RESERVATION": "1", "JACK_DEFAULT_SERVER": name}
-    with open(log, "a") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
-    old = os.environ.get("JACK_DEFAULT_SERVER")
-    try:
-        _wait_for_server(name, proc)
-        os.environ["JACK_DEFAULT_SERVER"] = name
+    with running_jack("sfroom", tmp_path_factory, period=PERIOD) as name:
         yield name
-    finally:
-        import sounddevice  # close PortAudio's JACK client while the server still runs
-        while sounddevice._initialized:
-            sounddevice._terminate()
-        _stop(proc)
-        if old is None:
-            os.environ.pop("JACK_DEFAULT_SERVER", None)
-        else:
-            os.environ["JACK_DEFAULT_SERVER"] = old
-        sounddevice._initialize()
+    sounddevice._initialize()
 
 
 @pytest.fixture
