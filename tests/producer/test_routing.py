@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from studioflow.producer.notes import close_note, file_note, load, project_notes
+from studioflow.errors import ParameterError
+from studioflow.producer import history
+from studioflow.producer.notes import close_note, file_note, load, project_notes, reply_note
 from studioflow.producer.routing import (
     CUES,
     PART_PRIOR_REASON,
@@ -125,6 +127,17 @@ def test_a_project_with_ids_counted_per_song_still_reads_and_new_ids_go_above(pr
     assert file_note(project, "Second Song", "the hats are harsh")["id"] == 2
     assert close_note(project, "Second Song", 1, by="producer")["text"] == "the bridge drags"
     assert close_note(project, "First Song", 1)["text"] == "the snare is too ringy"
+
+
+def test_a_reply_is_kept_with_its_note_and_recorded(project):
+    note = file_note(project, "First Song", "the snare is too ringy")
+    replied = reply_note(project, "First Song", note["id"], "try 2 dB less at 900 Hz", by="Sam")
+    stored = load(project / "songs" / "first-song")[0]
+    assert stored["replies"] == replied["replies"] and len(stored["replies"]) == 1
+    assert stored["replies"][0]["by"] == "Sam" and stored["replies"][0]["text"] == "try 2 dB less at 900 Hz"
+    assert [e["event"] for e in history.read(project)][-1] == "note-reply"
+    with pytest.raises(ParameterError, match="no note 99"):
+        reply_note(project, "First Song", 99, "hello")
 
 
 # --- earlier cases, kept ------------------------------------------------------------------------------------------

@@ -87,12 +87,7 @@ def add(song_dir: str | Path, song: str, text: str, *, at: str | None = None, by
 def close(song_dir: str | Path, note_id: int, *, by: str | None = None, resolution: str = "") -> dict[str, Any]:
     """Close a note; ``by`` must be the note's role or the producer (default: the note's role)."""
     items = load(song_dir)
-    for n in items:
-        if int(n["id"]) == int(note_id):
-            break
-    else:
-        raise ParameterError(f"{Path(song_dir) / NOTES_FILE}: no note {note_id} "
-                             f"(notes: {', '.join(str(n['id']) for n in items) or 'none'})")
+    n = _note(items, note_id, song_dir)
     if n.get("status") == "closed":
         raise ParameterError(f"note {note_id} is already closed (by {n.get('closed_by')} at {n.get('closed_at')})")
     who = by or n["role"]
@@ -102,6 +97,15 @@ def close(song_dir: str | Path, note_id: int, *, by: str | None = None, resoluti
     n.update(status="closed", closed_by=who, closed_at=now(), resolution=resolution)
     save(song_dir, items)
     return n
+
+
+def _note(items: list[dict[str, Any]], note_id: int, song_dir: str | Path) -> dict[str, Any]:
+    """The note ``note_id`` of ``items``; ParameterError listing the song's notes when there is none."""
+    for n in items:
+        if int(n["id"]) == int(note_id):
+            return n
+    raise ParameterError(f"{Path(song_dir) / NOTES_FILE}: no note {note_id} "
+                         f"(notes: {', '.join(str(n['id']) for n in items) or 'none'})")
 
 
 def open_notes(song_dir: str | Path, role: str | None = None) -> list[dict[str, Any]]:
@@ -130,6 +134,21 @@ def close_note(project_dir: str | Path, song: str, note_id: int, *, by: str | No
         note = close(project.song_dir(song), note_id, by=by, resolution=resolution)
         history.append(project.path, "close-note", song=entry["name"], id=note["id"], by=note["closed_by"],
                        resolution=resolution)
+        return note
+
+
+def reply_note(project_dir: str | Path, song: str, note_id: int, text: str, *,
+               by: str | None = None) -> dict[str, Any]:
+    """Add a reply to a note of a song (kept in its ``replies``; locked, recorded in the history); the note."""
+    with project_lock(project_dir):
+        project = load_project(project_dir)
+        entry = project.song(song)
+        song_dir = project.song_dir(song)
+        items = load(song_dir)
+        note = _note(items, note_id, song_dir)
+        note.setdefault("replies", []).append({"by": by, "text": text, "at": now()})
+        save(song_dir, items)
+        history.append(project.path, "note-reply", song=entry["name"], id=note["id"], by=by, text=text)
         return note
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from studioflow.errors import ParameterError
-from studioflow.producer import history, notes
+from studioflow.producer import notes
 from studioflow.producer.lock import project_lock
-from studioflow.producer.project import load_project, now
+from studioflow.producer.project import load_project
 
 MAX_TEXT = 2000          # characters in a note or a reply
 MAX_NAME = 80            # characters in a name
@@ -90,16 +90,8 @@ def file_at(project_dir: str | Path, song: str, text: str, *, at_s: float | None
 
 
 def reply(project_dir: str | Path, song: str, note_id: int, text: str, *, by: str | None = None) -> dict[str, Any]:
-    """Add a reply to a note (kept in the note's ``replies`` in notes.yaml; recorded in the history); the note."""
-    with project_lock(project_dir):
-        project = load_project(project_dir)
-        entry = project.song(song)
-        song_dir = project.song_dir(song)
-        items = notes.load(song_dir)
-        note = _find(items, note_id, song_dir)
-        note.setdefault("replies", []).append({"by": by, "text": text, "at": now()})
-        notes.save(song_dir, items)
-        history.append(project.path, "note-reply", song=entry["name"], id=note["id"], by=by, text=text)
+    """Add a reply to a note through the producer (``notes.reply_note``); the note with ``at_s``/``to_s``."""
+    note = notes.reply_note(project_dir, song, note_id, text, by=by)
     at_s, to_s = seconds_of(note.get("at"))
     return {**note, "at_s": at_s, "to_s": to_s}
 
@@ -113,9 +105,3 @@ def done(project_dir: str | Path, song: str, note_id: int, *, by: str | None = N
     at_s, to_s = seconds_of(note.get("at"))
     return {**note, "at_s": at_s, "to_s": to_s, "replies": list(note.get("replies") or [])}
 
-
-def _find(items: list[dict[str, Any]], note_id: int, song_dir: Path) -> dict[str, Any]:
-    for n in items:
-        if int(n["id"]) == int(note_id):
-            return n
-    raise ParameterError(f"{song_dir / notes.NOTES_FILE}: no note {note_id}")
