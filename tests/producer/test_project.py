@@ -71,3 +71,23 @@ def test_missing_project_and_song_say_what_and_where(tmp_path, project):
         load_project(tmp_path / "nowhere")
     with pytest.raises(SessionError, match="no song 'Nope'.*First Song"):
         load_project(project).song("Nope")
+
+
+def test_the_lineup_given_to_new_is_in_the_brief_and_plans_the_session(tmp_path):
+    from click.testing import CliRunner
+
+    from studioflow.cli.main import cli
+    from studioflow.recording import plan_project
+
+    folder = tmp_path / "band"
+    r = CliRunner().invoke(cli, ["new", str(folder), "--lineup", "drums", "--lineup", "vocals:Ana",
+                                 "--lineup", "acoustic guitar : Ana"])
+    assert r.exit_code == 0, r.output
+    assert load_project(folder).brief["lineup"] == ["drums", {"instrument": "vocals", "player": "Ana"},
+                                                    {"instrument": "acoustic guitar", "player": "Ana"}]
+    rows = plan_project(folder)["inputs"]
+    assert {r["instrument"] for r in rows} == {"drums", "lead vocal", "acoustic guitar"}     # as the plan names them
+    assert {r["player"] for r in rows if r["instrument"] != "drums"} == {"Ana"}
+    with pytest.raises(ParameterError, match="name the instrument"):
+        create_project(tmp_path / "other", lineup=[":Ana"])
+    assert "lineup" not in create_project(tmp_path / "plain").brief        # old briefs stay as they were

@@ -20,8 +20,6 @@ def _json(obj: Any) -> None:
     click.echo(json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False))
 
 
-
-
 @click.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default=None, help="Release title (default: the folder's name).")
@@ -35,28 +33,33 @@ def _json(obj: Any) -> None:
               default="single", show_default=True, help="Release format.")
 @click.option("--deadline", default=None, help="Delivery date, YYYY-MM-DD.")
 @click.option("--vision", default="", help="The vision for the record, in your own words.")
+@click.option("--lineup", "lineup", multiple=True, metavar="INSTRUMENT[:PLAYER]",
+              help="Who plays what (repeatable), e.g. drums or vocals:Ana; `studioflow plan` turns it into an input "
+                   "list.")
 @click.option("--json", "as_json", is_flag=True, help="Print the project as JSON.")
 def new(project: Path, title: str | None, artist: str, genre: str, references: tuple[str, ...],
-        platforms: tuple[str, ...], release_format: str, deadline: str | None, vision: str, as_json: bool) -> None:
+        platforms: tuple[str, ...], release_format: str, deadline: str | None, vision: str, lineup: tuple[str, ...],
+        as_json: bool) -> None:
     """Create a project folder with project.yaml holding the brief.
 
     \b
     Example:
       studioflow new my-ep --title "First EP" --artist "The Band" --format EP --platform spotify --platform apple-music
+      studioflow new demo --lineup drums --lineup bass --lineup vocals:Ana --lineup "acoustic guitar:Ana"
     """
     from studioflow.producer import history
     from studioflow.producer.project import create_project
 
     p = create_project(project, title=title or project.name, artist=artist, genre=genre, references=list(references),
                        platforms=list(platforms) or None, release_format=release_format, deadline=deadline,
-                       vision=vision)
+                       vision=vision, lineup=list(lineup) or None)
     history.append(p.path, "new", brief=p.brief)
     if as_json:
         _json({"project": str(p.path), **p.as_dict()})
         return
     b = p.brief
     terminal(highlight=False).print(f"[bold]{b['title']}[/] by {b['artist'] or '?'} ({b['release_format']}, "
-                     f"for {', '.join(b['platforms'])}) created in {p.path}")
+                                    f"for {', '.join(b['platforms'])}) created in {p.path}")
 
 
 @click.command("add-song")

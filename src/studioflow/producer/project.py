@@ -96,8 +96,9 @@ def _try_slug(name: str) -> str | None:
 
 def make_brief(*, title: str, artist: str = "", genre: str = "", references: list[str] | None = None,
                platforms: list[str] | None = None, release_format: str = "single", deadline: str | None = None,
-               vision: str = "") -> dict[str, Any]:
-    """A validated brief (platforms are checked against the mastering targets table when it exists)."""
+               vision: str = "", lineup: list[str] | None = None) -> dict[str, Any]:
+    """A validated brief (platforms are checked against the mastering targets table when it exists). ``lineup``
+    entries are instruments (``drums``) or ``instrument:player`` (``vocals:Ana``)."""
     fmt = {f.lower(): f for f in RELEASE_FORMATS}.get(str(release_format).lower())
     if fmt is None:
         raise ParameterError(f"release format {release_format!r}: use one of {', '.join(RELEASE_FORMATS)}")
@@ -114,8 +115,20 @@ def make_brief(*, title: str, artist: str = "", genre: str = "", references: lis
         for p in plats:
             if p not in known:
                 raise ParameterError(f"platform {p!r}: not a mastering target; known: {', '.join(known)}")
-    return {"artist": artist, "title": title, "genre": genre, "references": list(references or []),
-            "platforms": list(dict.fromkeys(plats)), "release_format": fmt, "deadline": deadline, "vision": vision}
+    brief: dict[str, Any] = {"artist": artist, "title": title, "genre": genre, "references": list(references or []),
+                             "platforms": list(dict.fromkeys(plats)), "release_format": fmt, "deadline": deadline,
+                             "vision": vision}
+    if lineup:
+        brief["lineup"] = [_lineup_entry(x) for x in lineup]
+    return brief
+
+
+def _lineup_entry(text: str) -> str | dict[str, str]:
+    """``drums`` -> ``"drums"``; ``vocals:Ana`` -> ``{"instrument": "vocals", "player": "Ana"}``."""
+    instrument, _, player = (part.strip() for part in str(text).partition(":"))
+    if not instrument:
+        raise ParameterError(f"lineup {text!r}: name the instrument, like drums or vocals:Ana")
+    return {"instrument": instrument, "player": player} if player else instrument
 
 
 def _known_targets() -> list[str] | None:
