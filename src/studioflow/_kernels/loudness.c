@@ -18,6 +18,15 @@ static inline void end_tail(double *a, double *b)
     }
 }
 
+/* One sample u through a biquad (transposed direct form II, a0 = 1) whose states are *p, *q; returns its output. */
+static inline double biquad(double u, double b0, double b1, double b2, double a1, double a2, double *p, double *q)
+{
+    double y = b0 * u + *p;
+    *p = b1 * u - a1 * y + *q;
+    *q = b2 * u - a2 * y;
+    return y;
+}
+
 /* x0, x1: n float32 samples, `stride` floats apart. sos: (2, 6) scipy layout (a0 = 1). state: (2, 4) per channel
  * (stage 1's two, stage 2's two), kept between calls. The running sums of y^2 start from partial[0..1] and are
  * closed into out0[t], out1[t] at each frame index ends[t]; what is left goes back to partial. peaks: max |x|. */
@@ -41,18 +50,10 @@ void k_weighted_ticks(const float *x0, const float *x1, ptrdiff_t n, ptrdiff_t s
                 double u1 = (double)x1[i * stride];
                 if (fabs(u0) > pk0) pk0 = fabs(u0);
                 if (fabs(u1) > pk1) pk1 = fabs(u1);
-                double y0 = b10 * u0 + p0;
-                p0 = b11 * u0 - a11 * y0 + q0;
-                q0 = b12 * u0 - a12 * y0;
-                double y1 = b10 * u1 + p1;
-                p1 = b11 * u1 - a11 * y1 + q1;
-                q1 = b12 * u1 - a12 * y1;
-                double z0 = b20 * y0 + r0;
-                r0 = b21 * y0 - a21 * z0 + s0;
-                s0 = b22 * y0 - a22 * z0;
-                double z1 = b20 * y1 + r1;
-                r1 = b21 * y1 - a21 * z1 + s1;
-                s1 = b22 * y1 - a22 * z1;
+                double y0 = biquad(u0, b10, b11, b12, a11, a12, &p0, &q0);
+                double y1 = biquad(u1, b10, b11, b12, a11, a12, &p1, &q1);
+                double z0 = biquad(y0, b20, b21, b22, a21, a22, &r0, &s0);
+                double z1 = biquad(y1, b20, b21, b22, a21, a22, &r1, &s1);
                 acc0 += z0 * z0;
                 acc1 += z1 * z1;
             }
