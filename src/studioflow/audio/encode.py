@@ -109,20 +109,6 @@ def _checked(blocks: Iterable[np.ndarray], channels: int, rate: int, path: Path,
         yield np.ascontiguousarray(arr, dtype=np.float32)
 
 
-def _at_rate(blocks: Iterable[np.ndarray], rate: int, to_rate: int, channels: int) -> Iterator[np.ndarray]:
-    """The blocks resampled from ``rate`` to ``to_rate`` Hz by the streaming soxr VHQ resampler (as they are when
-    the rates are equal)."""
-    if rate == to_rate:
-        yield from blocks
-        return
-    from studioflow.audio.resample import Resampler
-
-    resampler = Resampler(rate, to_rate, channels)
-    for block in blocks:
-        yield resampler.process(block)
-    yield resampler.process(np.zeros((channels, 0), dtype=np.float32), last=True)
-
-
 @contextlib.contextmanager
 def _encoder_errors(path: Path, codec: str, bitrate_kbps: int) -> Iterator[None]:
     """FFmpeg refusing to encode, as one AudioFileError line naming the file (errors of the blocks pass as they are,
@@ -149,7 +135,9 @@ def encode_blocks(blocks: Iterable[np.ndarray], rate: int, channels: int, path: 
     codec_rate = _encode_rate(codec, int(rate))
     layout = _LAYOUTS[channels]
     errors = functools.partial(_encoder_errors, path, codec, bitrate_kbps)
-    planar = _at_rate(_checked(blocks, channels, int(rate), path, codec), int(rate), codec_rate, channels)
+    from studioflow.audio.resample import resampled_blocks
+
+    planar = resampled_blocks(_checked(blocks, channels, int(rate), path, codec), int(rate), codec_rate, channels)
     with atomic_write(path) as tmp:
         # MP4's edit list counts in the movie timescale (1000 by default, so lengths would round to the ms):
         # make it the sample rate so the true length is recorded to the sample.

@@ -11,6 +11,8 @@ stopband attenuation near 175 dB (soxr documentation). Both functions take and r
 
 from __future__ import annotations
 
+from typing import Iterable, Iterator
+
 import numpy as np
 import soxr
 
@@ -93,3 +95,15 @@ class Resampler:
             return np.ascontiguousarray(frames_first.T)
         out = self._stream.resample_chunk(frames_first, last=last)
         return np.ascontiguousarray(np.asarray(out, dtype=np.float32).reshape(-1, self.channels).T)
+
+
+def resampled_blocks(blocks: Iterable[np.ndarray], rate: int, to_rate: int, channels: int) -> Iterator[np.ndarray]:
+    """(channels, frames) blocks resampled from ``rate`` to ``to_rate`` Hz by the streaming soxr VHQ resampler (as
+    they are when the rates are equal)."""
+    if rate == to_rate:
+        yield from blocks
+        return
+    resampler = Resampler(rate, to_rate, channels)
+    for block in blocks:
+        yield resampler.process(block)
+    yield resampler.process(np.zeros((channels, 0), dtype=np.float32), last=True)

@@ -205,14 +205,14 @@ def stem_blocks(path: Path, rate: int | None = None, block_frames: int = BLOCK_F
     """A stem file as ``(blocks, rate, channels)``: ``blocks()`` yields its float32 ``(channels, n)`` blocks of
     about ``block_frames`` frames afresh on each call, resampled (soxr VHQ, streaming) to ``rate`` Hz when that is
     given and differs from the file's rate."""
-    from studioflow.audio.encode import _at_rate
+    from studioflow.audio.resample import resampled_blocks
     from studioflow.audio.stream import BlockReader
 
     reader = BlockReader(path, block_frames)
     to_rate = reader.sample_rate if rate is None else int(rate)
 
     def blocks() -> Iterator[np.ndarray]:
-        return _at_rate(reader, reader.sample_rate, to_rate, reader.channels)
+        return resampled_blocks(reader, reader.sample_rate, to_rate, reader.channels)
 
     return blocks, to_rate, reader.channels
 
